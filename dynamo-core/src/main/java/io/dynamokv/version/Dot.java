@@ -1,0 +1,33 @@
+package io.dynamokv.version;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * One event in the causal history of a key: the {@code counter}-th version that {@code actor}
+ * created for that key. Every sibling carries the dot of the write that created it, and no two
+ * different writes ever share a dot.
+ */
+public record Dot(ActorId actor, long counter) implements Comparable<Dot> {
+
+  private static final Comparator<Dot> ORDER =
+      Comparator.comparing(Dot::actor).thenComparingLong(Dot::counter);
+
+  /** Validates the parts. */
+  public Dot {
+    Objects.requireNonNull(actor, "actor");
+    if (counter < 1) {
+      throw new IllegalArgumentException("counter : " + counter + " (expected: >= 1)");
+    }
+  }
+
+  @Override
+  public int compareTo(Dot other) {
+    return ORDER.compare(this, other);
+  }
+
+  @Override
+  public String toString() {
+    return actor + ":" + counter;
+  }
+}

@@ -1,0 +1,193 @@
+package io.dynamokv.version;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.wire.ByteReader;
+import io.dynamokv.wire.ByteWriter;
+import io.dynamokv.wire.DecodeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The binary form of a {@link VersionSet}, shared by storage engines (the value on disk) and
+ * the wire protocol, and of a {@link VersionVector} (a client's opaque context).
+ *
+ * <pre>
+ * version set, format 1:
+ *   byte    format (= 1)
+ *   vector  context                     (below)
+ *   varint  sibling count
+ *   per sibling, sorted by dot:
+ *     varint  actor index into the context's actors
+ *     varint  counter                   (&gt;= 1, &lt;= the context's counter for that actor)
+ *     byte    flags                     (bit 0: tombstone; other bits must be 0)
+ *     varint  timestamp millis          (unsigned)
+ *     varint  value length, bytes       (absent for a tombstone)
+ *
+ * vector:
+ *   varint  actor count
+ *   per actor, sorted by actor id:
+ *     varint+utf8 node id, 8 bytes incarnation, varint counter (&gt;= 1)
+ * </pre>
+ *
+ * <p>The encoding is canonical: equal sets encode to equal bytes, which is what lets Merkle
+ * trees compare replicas by hash. Decoding checks every rule and fails with a
+ * {@link DecodeException}, never with another exception and never by allocating more than the
+ * input's size. Thread-safe (stateless).
+ */
+public final class VersionSetCodec {
+
+  /** The format byte this codec writes; it also reads nothing else, until a format 2 exists. */
+  public static final int FORMAT_1 = 1;
+
+  private static final int TOMBSTONE = 1;
+  // node id (>= 2 bytes) + incarnation (8) + counter (>= 1)
+  private static final int MIN_ACTOR_BYTES = 11;
+  // actor index + counter + flags + timestamp
+  private static final int MIN_SIBLING_BYTES = 4;
+
+  private VersionSetCodec() {}
+
+  /** Encodes {@code set} in format 1. */
+  public static byte[] encode(VersionSet set) {
+    ByteWriter out = new ByteWriter(64 + sizeHint(set));
+    out.writeByte(FORMAT_1);
+    List<ActorId> actors = writeVector(out, set.context());
+    out.writeVarInt(set.siblings().size());
+    for (Sibling s : set.siblings()) {
+      out.writeVarInt(indexOf(actors, s.dot().actor()));
+      out.writeVarLong(s.dot().counter());
+      out.writeByte(s.isTombstone() ? TOMBSTONE : 0);
+      out.writeVarLong(s.timestampMillis());
+      if (!s.isTombstone()) {
+        out.writeVarInt(s.valueLength());
+        out.writeBytes(s.valueView());
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static int sizeHint(VersionSet set) {
+    int n = 0;
+    for (Sibling s : set.siblings()) {
+      n += s.valueLength() + 16;
+    }
+    return n;
+  }
+
+  private static int indexOf(List<ActorId> sortedActors, ActorId actor) {
+    int i = java.util.Collections.binarySearch(sortedActors, actor);
+    if (i < 0) {
+      throw new IllegalStateException("sibling actor " + actor + " is not in the context");
+    }
+    return i;
+  }
+
+  /**
+   * Decodes a version set.
+   *
+   * @throws DecodeException if the bytes are not a well-formed format-1 version set
+   */
+  public static VersionSet decode(byte[] bytes) {
+    ByteReader in = new ByteReader(bytes);
+    int format = in.readUnsignedByte("version set format");
+    if (format != FORMAT_1) {
+      throw new DecodeException("version set format : " + format + " (expected: " + FORMAT_1 + ")", 0);
+    }
+    List<ActorId> actors = new ArrayList<>();
+    VersionVector context = readVector(in, actors);
+    int count = in.readCount("sibling count", MIN_SIBLING_BYTES);
+    List<Sibling> siblings = new ArrayList<>(count);
+    Dot previous = null;
+    for (int i = 0; i < count; i++) {
+      int at = in.position();
+      ActorId actor = actors.get(in.readVarInt("sibling actor index", 0, actors.size() - 1));
+      long counter = in.readVarLong("sibling counter");
+      if (counter < 1 || counter > context.counter(actor)) {
+        throw new DecodeException("sibling counter of " + actor + " : " + Long.toUnsignedString(counter)
+            + " (expected: 1.." + context.counter(actor) + ")", at);
+      }
+      Dot dot = new Dot(actor, counter);
+      if (previous != null && previous.compareTo(dot) >= 0) {
+        throw new DecodeException("siblings out of order: " + dot + " after " + previous, at);
+      }
+      previous = dot;
+      int flags = in.readUnsignedByte("sibling flags");
+      if ((flags & ~TOMBSTONE) != 0) {
+        throw new DecodeException("sibling flags : " + flags + " (expected: 0 or 1)", in.position() - 1);
+      }
+      long timestamp = in.readVarLong("sibling timestamp");
+      siblings.add((flags & TOMBSTONE) != 0
+          ? Sibling.tombstone(dot, timestamp)
+          : Sibling.value(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp));
+    }
+    in.expectEnd("version set");
+    return VersionSet.of(context, siblings);
+  }
+
+  /** Encodes a version vector on its own (a client's context). */
+  public static byte[] encodeVector(VersionVector vector) {
+    ByteWriter out = new ByteWriter(16 + 24 * vector.size());
+    out.writeByte(FORMAT_1);
+    writeVector(out, vector);
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes what {@link #encodeVector} wrote.
+   *
+   * @throws DecodeException if the bytes are not a well-formed vector
+   */
+  public static VersionVector decodeVector(byte[] bytes) {
+    ByteReader in = new ByteReader(bytes);
+    int format = in.readUnsignedByte("context format");
+    if (format != FORMAT_1) {
+      throw new DecodeException("context format : " + format + " (expected: " + FORMAT_1 + ")", 0);
+    }
+    VersionVector v = readVector(in, new ArrayList<>());
+    in.expectEnd("context");
+    return v;
+  }
+
+  private static List<ActorId> writeVector(ByteWriter out, VersionVector vector) {
+    List<ActorId> actors = new ArrayList<>(vector.size());
+    out.writeVarInt(vector.size());
+    for (Map.Entry<ActorId, Long> e : vector.counters().entrySet()) {
+      ActorId actor = e.getKey();
+      actors.add(actor);
+      out.writeString(actor.node().value());
+      out.writeLong(actor.incarnation());
+      out.writeVarLong(e.getValue());
+    }
+    return actors;
+  }
+
+  private static VersionVector readVector(ByteReader in, List<ActorId> actorsOut) {
+    int count = in.readCount("actor count", MIN_ACTOR_BYTES);
+    TreeMap<ActorId, Long> counters = new TreeMap<>();
+    ActorId previous = null;
+    for (int i = 0; i < count; i++) {
+      int at = in.position();
+      String node = in.readString("node id", NodeId.MAX_UTF8_BYTES);
+      long incarnation = in.readLong("incarnation");
+      long counter = in.readVarLong("counter");
+      ActorId actor;
+      try {
+        actor = new ActorId(new NodeId(node), incarnation);
+      } catch (IllegalArgumentException e) {
+        throw new DecodeException("actor: " + e.getMessage(), at);
+      }
+      if (counter < 1) {
+        throw new DecodeException("counter of " + actor + " : " + Long.toUnsignedString(counter) + " (expected: >= 1)", at);
+      }
+      if (previous != null && previous.compareTo(actor) >= 0) {
+        throw new DecodeException("actors out of order: " + actor + " after " + previous, at);
+      }
+      previous = actor;
+      counters.put(actor, counter);
+      actorsOut.add(actor);
+    }
+    return VersionVector.of(counters);
+  }
+}

@@ -1,0 +1,149 @@
+package io.dynamokv.wire;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Reads what {@link ByteWriter} wrote, checking every length against the bytes that remain so
+ * that malformed input fails with a {@link DecodeException} and never allocates more than the
+ * input's size. Not thread-safe.
+ */
+public final class ByteReader {
+
+  private final byte[] buf;
+  private final int end;
+  private int pos;
+
+  /** Reads all of {@code buf}. */
+  public ByteReader(byte[] buf) {
+    this(buf, 0, buf.length);
+  }
+
+  /** Reads {@code length} bytes of {@code buf} from {@code offset}. */
+  public ByteReader(byte[] buf, int offset, int length) {
+    if (offset < 0 || length < 0 || offset + length > buf.length) {
+      throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", array " + buf.length);
+    }
+    this.buf = buf;
+    this.pos = offset;
+    this.end = offset + length;
+  }
+
+  /** Returns the current offset in the array. */
+  public int position() {
+    return pos;
+  }
+
+  /** Returns how many bytes are left. */
+  public int remaining() {
+    return end - pos;
+  }
+
+  private void need(int n, String what) {
+    if (n > end - pos) {
+      throw new DecodeException(what + ": need " + n + " bytes, " + (end - pos) + " remain", pos);
+    }
+  }
+
+  /** Reads one unsigned byte. */
+  public int readUnsignedByte(String what) {
+    need(1, what);
+    return buf[pos++] & 0xFF;
+  }
+
+  /** Reads a big-endian long. */
+  public long readLong(String what) {
+    need(8, what);
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (buf[pos++] & 0xFF);
+    }
+    return v;
+  }
+
+  /** Reads a big-endian int. */
+  public int readInt(String what) {
+    need(4, what);
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+      v = (v << 8) | (buf[pos++] & 0xFF);
+    }
+    return v;
+  }
+
+  /**
+   * Reads an unsigned varint of at most ten bytes, in its shortest form only: each value has
+   * one encoding, so decoded data re-encodes to the same bytes.
+   */
+  public long readVarLong(String what) {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = readUnsignedByte(what);
+      if (b == 0 && shift > 0) {
+        throw new DecodeException(what + ": varint not in its shortest form", pos - 1);
+      }
+      if (shift == 63 && (b & 0x7E) != 0) {
+        throw new DecodeException(what + ": varint overflows 64 bits", pos - 1);
+      }
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
+    }
+    throw new DecodeException(what + ": varint longer than 10 bytes", pos);
+  }
+
+  /** Reads a varint that must lie in {@code [min, max]}. */
+  public int readVarInt(String what, int min, int max) {
+    int start = pos;
+    long v = readVarLong(what);
+    if (v < min || v > max) {
+      throw new DecodeException(what + " : " + Long.toUnsignedString(v) + " (expected: " + min + ".." + max + ")", start);
+    }
+    return (int) v;
+  }
+
+  /** Reads a count of items each at least {@code minItemBytes} long, bounded by what remains. */
+  public int readCount(String what, int minItemBytes) {
+    return readVarInt(what, 0, remaining() / Math.max(1, minItemBytes));
+  }
+
+  /** Reads exactly {@code n} bytes. */
+  public byte[] readBytes(int n, String what) {
+    need(n, what);
+    byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+    pos += n;
+    return out;
+  }
+
+  /** Reads a varint length and that many bytes, the length at most {@code maxLength}. */
+  public byte[] readLengthPrefixed(String what, int maxLength) {
+    int n = readVarInt(what + " length", 0, Math.min(maxLength, remaining()));
+    return readBytes(n, what);
+  }
+
+  /** Reads a varint length and that many bytes of well-formed UTF-8. */
+  public String readString(String what, int maxBytes) {
+    int start = pos;
+    byte[] b = readLengthPrefixed(what, maxBytes);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new DecodeException(what + ": not valid UTF-8", start);
+    }
+  }
+
+  /** Fails unless every byte was read. */
+  public void expectEnd(String what) {
+    if (pos != end) {
+      throw new DecodeException(what + ": " + (end - pos) + " unexpected trailing bytes", pos);
+    }
+  }
+}
