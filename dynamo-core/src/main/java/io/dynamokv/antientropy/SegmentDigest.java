@@ -1,0 +1,66 @@
+package io.dynamokv.antientropy;
+
+import io.dynamokv.spi.StorageKey;
+
+/**
+ * The 64-bit digest of one key's state, the unit a Merkle leaf is made of: a leaf is the XOR of
+ * the digests of the keys in its segment, so a write updates it in O(1) by XOR-ing the old
+ * digest out and the new one in.
+ *
+ * <p>The hash is the 64-bit MurmurHash3-style mix (x64 body, fmix64 finalizer), written here so
+ * the core needs no dependency; it needs to spread, not to resist an adversary. Stateless.
+ */
+public final class SegmentDigest {
+
+  private static final long C1 = 0x87c37b91114253d5L;
+  private static final long C2 = 0x4cf5ad432745937fL;
+
+  private SegmentDigest() {}
+
+  /**
+   * Returns the digest of {@code key} holding the version set whose canonical encoding is
+   * {@code encodedVersionSet}. Two replicas with the same key and set get the same digest.
+   */
+  public static long of(StorageKey key, byte[] encodedVersionSet) {
+    byte[] k = new byte[key.keyLength()];
+    key.copyKeyTo(k, 0);
+    long h = hash64(k, 0x9E3779B97F4A7C15L);
+    return fmix64(h * 31 + hash64(encodedVersionSet, h));
+  }
+
+  /** Hashes {@code data} with {@code seed}. */
+  static long hash64(byte[] data, long seed) {
+    long h = seed ^ (data.length * C2);
+    int i = 0;
+    for (; i + 8 <= data.length; i += 8) {
+      long k = 0;
+      for (int b = 7; b >= 0; b--) {
+        k = (k << 8) | (data[i + b] & 0xFF);
+      }
+      h ^= mixK(k);
+      h = Long.rotateLeft(h, 27) * 5 + 0x52dce729;
+    }
+    long tail = 0;
+    for (int b = data.length - 1; b >= i; b--) {
+      tail = (tail << 8) | (data[b] & 0xFF);
+    }
+    h ^= mixK(tail);
+    h ^= data.length;
+    return fmix64(h);
+  }
+
+  private static long mixK(long k) {
+    k *= C1;
+    k = Long.rotateLeft(k, 31);
+    return k * C2;
+  }
+
+  private static long fmix64(long k) {
+    k ^= k >>> 33;
+    k *= 0xff51afd7ed558ccdL;
+    k ^= k >>> 33;
+    k *= 0xc4ceb9fe1a85ec53L;
+    k ^= k >>> 33;
+    return k;
+  }
+}

@@ -1,0 +1,102 @@
+package io.dynamokv.spi;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.version.VersionSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+/**
+ * A node's local storage: per store and key, the key's {@link VersionSet}; hints for other
+ * nodes; and a little node metadata. Implemented by the in-memory engine of the core and the
+ * RocksDB engine of {@code dynamo-storage}; both pass {@code StorageEngineContract}.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li><b>Atomic read-modify-write.</b> {@link #update} applies its function to the current set
+ *       of one key with no other update of that key in between. Updates of different keys do not
+ *       wait for each other.
+ *   <li><b>Idempotence.</b> An update whose function returns a set equal to the current one
+ *       writes nothing. Replicas merge ({@code current.merge(incoming)}), so storing a version set
+ *       twice, or one that is dominated, changes nothing.
+ *   <li><b>Durability.</b> A write's future completes once the write is as durable as the engine
+ *       is configured to make it (for example, fsync'd); only then may it be acknowledged.
+ *   <li><b>Order.</b> Keys are kept in {@link StorageKey} order, so a partition, or one of its
+ *       Merkle segments, is scanned as one contiguous range.
+ *   <li><b>Merkle leaves.</b> Each partition has {@code KeySpace.SEGMENTS_PER_PARTITION} leaves;
+ *       leaf {@code s} is the XOR of {@code SegmentDigest.of(key, encoded set)} over the keys of
+ *       segment {@code s}, updated in the same write as the data.
+ *   <li><b>Errors.</b> Methods that return a future never throw; they complete it exceptionally.
+ *       A stored value that does not decode is a {@link CorruptValueException} naming the key.
+ * </ul>
+ *
+ * <p>Thread-safe: called from request-handler and scheduler threads at once.
+ */
+public interface StorageEngine extends AutoCloseable {
+
+  /**
+   * Returns the stored set of {@code key}, or empty if nothing is stored.
+   *
+   * @throws CorruptValueException if the stored bytes do not decode
+   */
+  Optional<VersionSet> get(StorageKey key);
+
+  /**
+   * Atomically replaces the set of {@code key} with {@code change} applied to it. The function
+   * receives {@link VersionSet#EMPTY} for an absent key; returning {@code EMPTY} removes the key.
+   * It must be quick and free of side effects: it runs while the key is locked, and may run
+   * again if the engine retries.
+   *
+   * @return a future of the stored set after the change, completed once it is durable
+   */
+  CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change);
+
+  /**
+   * Visits the keys of {@code range} in order until the visitor returns false. The visitor sees a
+   * consistent snapshot where the engine can give one, and at least every key that was stored
+   * before the scan began and not changed during it.
+   */
+  void scan(ScanRange range, ScanVisitor visitor);
+
+  /** Returns a copy of the Merkle leaves of one store's partition (zeros where it is empty). */
+  long[] merkleLeaves(String store, int partition);
+
+  /** Removes every key of one store's partition, for instance after handing it to its new owner. */
+  CompletableFuture<Void> dropPartition(String store, int partition);
+
+  /** Returns the names of the stores that hold at least one key. */
+  Set<String> stores();
+
+  /**
+   * Stores {@code versions} for delivery to {@code target}, merged with any hint already held
+   * for the same target and key. Durable like an update.
+   */
+  CompletableFuture<Void> putHint(NodeId target, StorageKey key, VersionSet versions);
+
+  /** Returns up to {@code limit} hints held for {@code target}, in key order. */
+  List<Hint> hints(NodeId target, int limit);
+
+  /** Returns the nodes this engine holds hints for. */
+  Set<NodeId> hintTargets();
+
+  /**
+   * Removes the hint for {@code target} and {@code key} if {@code delivered} covers it: if a newer
+   * hint was merged in after {@code delivered} was read, the hint stays, to be delivered again.
+   *
+   * @return a future of whether the hint was removed
+   */
+  CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered);
+
+  /** Returns the metadata stored under {@code name}, or empty. */
+  Optional<byte[]> getMetadata(String name);
+
+  /** Stores {@code value} under {@code name}, durably (fsync'd) whatever the engine's setting. */
+  CompletableFuture<Void> putMetadata(String name, byte[] value);
+
+  /** Releases every resource. Idempotent. Operations after close fail with StorageException. */
+  @Override
+  void close();
+}

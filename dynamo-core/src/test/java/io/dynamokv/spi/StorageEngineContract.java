@@ -1,0 +1,346 @@
+package io.dynamokv.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.antientropy.SegmentDigest;
+import io.dynamokv.ring.KeySpace;
+import io.dynamokv.version.ActorId;
+import io.dynamokv.version.Sibling;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.version.VersionSetCodec;
+import io.dynamokv.version.VersionVector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link StorageEngine} must do. An engine's test extends this class and says how to
+ * make a fresh engine; the suite ships in dynamo-core's test-jar so that every engine runs it.
+ */
+public abstract class StorageEngineContract {
+
+  protected static final KeySpace KEY_SPACE = new KeySpace(16);
+  protected static final ActorId ACTOR = ActorId.of(NodeId.of("n1"), 1);
+
+  protected StorageEngine engine;
+
+  /** Returns a new, empty engine; the suite closes it. */
+  protected abstract StorageEngine newEngine() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    engine = newEngine();
+  }
+
+  @AfterEach
+  void closeEngine() {
+    engine.close();
+  }
+
+  protected static StorageKey key(String store, String key) {
+    return StorageKey.of(store, KEY_SPACE, key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  protected static VersionSet write(VersionSet current, String value) {
+    return current.put(current.context(), ACTOR, value.getBytes(StandardCharsets.UTF_8), 1000);
+  }
+
+  protected VersionSet put(StorageKey key, String value) {
+    return engine.update(key, v -> write(v, value)).join();
+  }
+
+  protected static String valueOf(VersionSet set) {
+    assertThat(set.values()).hasSize(1);
+    return new String(set.values().get(0).value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anAbsentKeyReadsAsEmptyAndUpdatesStartFromEmpty() {
+    StorageKey k = key("s", "absent");
+    assertThat(engine.get(k)).isEmpty();
+    List<VersionSet> seen = new ArrayList<>();
+    engine.update(k, v -> {
+      seen.add(v);
+      return v;
+    }).join();
+    assertThat(seen).containsExactly(VersionSet.EMPTY);
+    assertThat(engine.get(k)).isEmpty();
+  }
+
+  @Test
+  void anUpdateIsStoredAndReadBack() {
+    StorageKey k = key("s", "k");
+    VersionSet stored = put(k, "one");
+    assertThat(engine.get(k)).contains(stored);
+    VersionSet next = put(k, "two");
+    assertThat(valueOf(next)).isEqualTo("two");
+    assertThat(engine.get(k)).contains(next);
+  }
+
+  /** Invariant 4 at the engine: storing a set it already has, or a dominated one, changes nothing. */
+  @Test
+  void mergingAKnownOrDominatedSetChangesNothing() {
+    StorageKey k = key("s", "k");
+    VersionSet first = put(k, "one");
+    VersionSet second = put(k, "two");
+    long[] leaves = engine.merkleLeaves("s", k.partition());
+    assertThat(engine.update(k, v -> v.merge(first)).join()).isEqualTo(second);
+    assertThat(engine.update(k, v -> v.merge(second)).join()).isEqualTo(second);
+    assertThat(engine.get(k)).contains(second);
+    assertThat(engine.merkleLeaves("s", k.partition())).isEqualTo(leaves);
+  }
+
+  @Test
+  void concurrentVersionsMergeIntoSiblings() {
+    StorageKey k = key("s", "k");
+    VersionSet mine = VersionSet.EMPTY.put(VersionVector.EMPTY, ACTOR, new byte[] {1}, 1);
+    VersionSet theirs = VersionSet.EMPTY.put(VersionVector.EMPTY, ActorId.of(NodeId.of("n2"), 1), new byte[] {2}, 2);
+    engine.update(k, v -> v.merge(mine)).join();
+    VersionSet both = engine.update(k, v -> v.merge(theirs)).join();
+    assertThat(both.siblings()).hasSize(2);
+    assertThat(both).isEqualTo(mine.merge(theirs));
+  }
+
+  @Test
+  void returningEmptyRemovesTheKey() {
+    StorageKey k = key("s", "k");
+    put(k, "one");
+    assertThat(engine.stores()).containsExactly("s");
+    engine.update(k, v -> VersionSet.EMPTY).join();
+    assertThat(engine.get(k)).isEmpty();
+    assertThat(engine.merkleLeaves("s", k.partition())).containsOnly(0L);
+    assertThat(engine.stores()).isEmpty();
+  }
+
+  @Test
+  void aFailingUpdateWritesNothingAndFailsItsFuture() {
+    StorageKey k = key("s", "k");
+    VersionSet stored = put(k, "one");
+    var failed = engine.update(k, v -> {
+      throw new IllegalStateException("boom");
+    });
+    assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class).hasRootCauseMessage("boom");
+    assertThat(engine.get(k)).contains(stored);
+  }
+
+  @Test
+  void storesAreIndependent() {
+    StorageKey a = key("carts", "k");
+    StorageKey b = key("sessions", "k");
+    put(a, "cart");
+    put(b, "session");
+    assertThat(valueOf(engine.get(a).orElseThrow())).isEqualTo("cart");
+    assertThat(valueOf(engine.get(b).orElseThrow())).isEqualTo("session");
+    assertThat(engine.stores()).containsExactlyInAnyOrder("carts", "sessions");
+  }
+
+  @Test
+  void aScanVisitsExactlyOnePartitionInKeyOrder() {
+    List<StorageKey> all = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      StorageKey k = key(i % 2 == 0 ? "s" : "t", "key-" + i);
+      put(k, "v" + i);
+      all.add(k);
+    }
+    for (int p = 0; p < KEY_SPACE.partitions(); p++) {
+      int partition = p;
+      List<StorageKey> expected = all.stream()
+          .filter(k -> k.store().equals("s") && k.partition() == partition).sorted().toList();
+      List<StorageKey> scanned = new ArrayList<>();
+      engine.scan(ScanRange.partition("s", p), (k, v) -> {
+        assertThat(v.values()).hasSize(1);
+        return scanned.add(k);
+      });
+      assertThat(scanned).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aScanCanCoverOneSegmentResumeAfterAKeyAndStop() {
+    List<StorageKey> keys = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      StorageKey k = key("s", "key-" + i);
+      if (k.partition() == 3) {
+        put(k, "v");
+        keys.add(k);
+      }
+    }
+    keys.sort(null);
+    int segment = keys.get(keys.size() / 2).segment();
+    List<StorageKey> inSegment = new ArrayList<>();
+    engine.scan(ScanRange.segment("s", 3, segment), (k, v) -> inSegment.add(k));
+    assertThat(inSegment).isNotEmpty().isEqualTo(keys.stream().filter(k -> k.segment() == segment).toList());
+
+    StorageKey middle = keys.get(keys.size() / 2);
+    List<StorageKey> rest = new ArrayList<>();
+    engine.scan(ScanRange.partition("s", 3).resumeAfter(middle), (k, v) -> rest.add(k));
+    assertThat(rest).isEqualTo(keys.subList(keys.size() / 2 + 1, keys.size()));
+
+    List<StorageKey> firstThree = new ArrayList<>();
+    engine.scan(ScanRange.partition("s", 3), (k, v) -> firstThree.add(k) && firstThree.size() < 3);
+    assertThat(firstThree).isEqualTo(keys.subList(0, 3));
+  }
+
+  /** The incrementally maintained leaves equal leaves rebuilt from a scan of the partition. */
+  @Test
+  void merkleLeavesEqualTheXorOfDigestsOfWhatIsStored() {
+    for (int i = 0; i < 500; i++) {
+      StorageKey k = key("s", "key-" + (i % 200));
+      if (i % 7 == 3) {
+        engine.update(k, v -> VersionSet.EMPTY).join();
+      } else {
+        put(k, "v" + i);
+      }
+    }
+    for (int p = 0; p < KEY_SPACE.partitions(); p++) {
+      long[] rebuilt = new long[KeySpace.SEGMENTS_PER_PARTITION];
+      engine.scan(ScanRange.partition("s", p), (k, v) -> {
+        rebuilt[k.segment()] ^= SegmentDigest.of(k, VersionSetCodec.encode(v));
+        return true;
+      });
+      assertThat(engine.merkleLeaves("s", p)).as("partition %d", p).isEqualTo(rebuilt);
+    }
+  }
+
+  @Test
+  void twoEnginesWithTheSameDataHaveTheSameLeavesAndOneDifferenceShowsInOneLeaf() throws Exception {
+    try (StorageEngine other = newEngine()) {
+      List<VersionSet> sets = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        StorageKey k = key("s", "key-" + i);
+        VersionSet v = put(k, "v" + i);
+        other.update(k, current -> current.merge(v)).join();
+        sets.add(v);
+      }
+      for (int p = 0; p < KEY_SPACE.partitions(); p++) {
+        assertThat(other.merkleLeaves("s", p)).isEqualTo(engine.merkleLeaves("s", p));
+      }
+      StorageKey changed = key("s", "key-42");
+      put(changed, "changed");
+      long[] mine = engine.merkleLeaves("s", changed.partition());
+      long[] theirs = other.merkleLeaves("s", changed.partition());
+      int differing = 0;
+      for (int s = 0; s < mine.length; s++) {
+        if (mine[s] != theirs[s]) {
+          differing++;
+          assertThat(s).isEqualTo(changed.segment());
+        }
+      }
+      assertThat(differing).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void droppingAPartitionRemovesItAndNothingElse() {
+    List<StorageKey> keys = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      StorageKey k = key("s", "key-" + i);
+      put(k, "v");
+      keys.add(k);
+    }
+    engine.dropPartition("s", 5).join();
+    for (StorageKey k : keys) {
+      assertThat(engine.get(k).isPresent()).as("%s", k).isEqualTo(k.partition() != 5);
+    }
+    assertThat(engine.merkleLeaves("s", 5)).containsOnly(0L);
+  }
+
+  /** Invariant 5 at the engine: hints are kept by target and removed only once covered. */
+  @Test
+  void hintsAreHeldPerTargetMergedAndRemovedOnlyWhenDelivered() {
+    NodeId b = NodeId.of("b");
+    NodeId c = NodeId.of("c");
+    StorageKey k1 = key("s", "k1");
+    StorageKey k2 = key("s", "k2");
+    VersionSet v1 = write(VersionSet.EMPTY, "one");
+    VersionSet v2 = VersionSet.EMPTY.put(VersionVector.EMPTY, ActorId.of(NodeId.of("n9"), 3), new byte[] {9}, 5);
+    engine.putHint(b, k1, v1).join();
+    engine.putHint(b, k2, v1).join();
+    engine.putHint(c, k1, v2).join();
+    assertThat(engine.hintTargets()).containsExactlyInAnyOrder(b, c);
+    assertThat(engine.hints(b, 10)).extracting(Hint::key).containsExactlyInAnyOrder(k1, k2);
+    assertThat(engine.hints(b, 1)).hasSize(1);
+
+    engine.putHint(b, k1, v2).join(); // merged with the one held
+    Hint held = engine.hints(b, 10).stream().filter(h -> h.key().equals(k1)).findFirst().orElseThrow();
+    assertThat(held.versions()).isEqualTo(v1.merge(v2));
+
+    assertThat(engine.removeHint(b, k1, v1).join()).as("delivered less than is held").isFalse();
+    assertThat(engine.removeHint(b, k1, v1.merge(v2)).join()).isTrue();
+    assertThat(engine.removeHint(b, k1, v1.merge(v2)).join()).as("already gone").isFalse();
+    assertThat(engine.hints(b, 10)).extracting(Hint::key).containsExactly(k2);
+    assertThat(engine.hints(c, 10)).hasSize(1);
+    assertThat(engine.removeHint(b, k2, v1).join()).isTrue();
+    assertThat(engine.hintTargets()).containsExactly(c);
+  }
+
+  @Test
+  void metadataIsStoredAsGiven() {
+    byte[] value = {1, 2, 3};
+    engine.putMetadata("incarnation", value).join();
+    value[0] = 9;
+    assertThat(engine.getMetadata("incarnation")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+    assertThat(engine.getMetadata("missing")).isEmpty();
+  }
+
+  /** Per-key read-modify-write is atomic: concurrent blind writes all survive as siblings. */
+  @Test
+  void concurrentWritersToTheSameKeysEndWithExactlyTheRightSiblings() throws Exception {
+    int threads = 8;
+    int writesPerThread = 48; // a multiple of keys, so each key gets the same number
+    int keys = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        ActorId actor = ActorId.of(NodeId.of("writer-" + t), 1);
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < writesPerThread; i++) {
+            StorageKey k = key("s", "hot-" + (i % keys));
+            byte[] value = (actor + "/" + i).getBytes(StandardCharsets.UTF_8);
+            // A blind write (empty context) supersedes nothing: every one must survive.
+            engine.update(k, v -> v.put(VersionVector.EMPTY, actor, value, 1)).join();
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    int total = 0;
+    for (int i = 0; i < keys; i++) {
+      VersionSet v = engine.get(key("s", "hot-" + i)).orElseThrow();
+      assertThat(v.siblings()).hasSize(threads * writesPerThread / keys);
+      assertThat(v.siblings().stream().map(Sibling::dot).distinct().count()).isEqualTo(v.siblings().size());
+      total += v.siblings().size();
+    }
+    assertThat(total).isEqualTo(threads * writesPerThread);
+  }
+
+  @Test
+  void aClosedEngineRefusesWorkAndClosesTwiceQuietly() {
+    StorageKey k = key("s", "k");
+    put(k, "one");
+    engine.close();
+    engine.close();
+    assertThatThrownBy(() -> engine.get(k)).isInstanceOf(StorageException.class);
+    assertThatThrownBy(() -> engine.update(k, v -> v).join()).hasCauseInstanceOf(StorageException.class);
+  }
+}
