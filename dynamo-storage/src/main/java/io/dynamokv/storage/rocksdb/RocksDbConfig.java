@@ -1,0 +1,146 @@
+package io.dynamokv.storage.rocksdb;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The settings of a {@link RocksDbStorageEngine}: where its data lives, how durable writes
+ * are, and the few RocksDB knobs worth tuning for small values. Immutable; built with
+ * {@link #newBuilder(Path)}, whose setters may each be called once.
+ */
+public final class RocksDbConfig {
+
+  /** Default block cache: 64 MiB. */
+  public static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
+  /** Default memtable size: 32 MiB. */
+  public static final long DEFAULT_WRITE_BUFFER_BYTES = 32L << 20;
+  /** Default bloom filter bits per key: 10, about 1% false positives. */
+  public static final int DEFAULT_BLOOM_BITS_PER_KEY = 10;
+
+  private final Path directory;
+  private final Durability durability;
+  private final long blockCacheBytes;
+  private final long writeBufferBytes;
+  private final int bloomBitsPerKey;
+  private final boolean compression;
+
+  private RocksDbConfig(Builder b) {
+    directory = b.directory;
+    durability = b.durability == null ? Durability.SYNC : b.durability;
+    blockCacheBytes = b.blockCacheBytes == null ? DEFAULT_BLOCK_CACHE_BYTES : b.blockCacheBytes;
+    writeBufferBytes = b.writeBufferBytes == null ? DEFAULT_WRITE_BUFFER_BYTES : b.writeBufferBytes;
+    bloomBitsPerKey = b.bloomBitsPerKey == null ? DEFAULT_BLOOM_BITS_PER_KEY : b.bloomBitsPerKey;
+    compression = b.compression == null || b.compression;
+  }
+
+  /** Starts a configuration for the data directory {@code directory} (created if missing). */
+  public static Builder newBuilder(Path directory) {
+    return new Builder(directory);
+  }
+
+  /** Returns the data directory. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** Returns when a write is acknowledged. */
+  public Durability durability() {
+    return durability;
+  }
+
+  /** Returns the size of the block cache shared by the column families, in bytes. */
+  public long blockCacheBytes() {
+    return blockCacheBytes;
+  }
+
+  /** Returns the memtable size of the data column family, in bytes. */
+  public long writeBufferBytes() {
+    return writeBufferBytes;
+  }
+
+  /** Returns the bloom filter's bits per key (0 disables it). */
+  public int bloomBitsPerKey() {
+    return bloomBitsPerKey;
+  }
+
+  /** Returns whether SST files are LZ4-compressed. */
+  public boolean compression() {
+    return compression;
+  }
+
+  @Override
+  public String toString() {
+    return "RocksDbConfig{directory=" + directory + ", durability=" + durability
+        + ", blockCacheBytes=" + blockCacheBytes + ", writeBufferBytes=" + writeBufferBytes
+        + ", bloomBitsPerKey=" + bloomBitsPerKey + ", compression=" + (compression ? "lz4" : "none") + "}";
+  }
+
+  /** Collects settings; each may be set once. Not thread-safe. */
+  public static final class Builder {
+    private final Path directory;
+    private Durability durability;
+    private Long blockCacheBytes;
+    private Long writeBufferBytes;
+    private Integer bloomBitsPerKey;
+    private Boolean compression;
+
+    private Builder(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    private static void requireUnset(Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set to " + current);
+      }
+    }
+
+    /** Sets when writes are acknowledged; default {@link Durability#SYNC}. */
+    public Builder durability(Durability durability) {
+      requireUnset(this.durability, "durability");
+      this.durability = Objects.requireNonNull(durability, "durability");
+      return this;
+    }
+
+    /** Sets the block cache size; default 64 MiB, at least 1 MiB. */
+    public Builder blockCacheBytes(long bytes) {
+      requireUnset(blockCacheBytes, "blockCacheBytes");
+      if (bytes < (1 << 20)) {
+        throw new IllegalArgumentException("blockCacheBytes : " + bytes + " (expected: >= 1048576)");
+      }
+      blockCacheBytes = bytes;
+      return this;
+    }
+
+    /** Sets the memtable size; default 32 MiB, at least 1 MiB. */
+    public Builder writeBufferBytes(long bytes) {
+      requireUnset(writeBufferBytes, "writeBufferBytes");
+      if (bytes < (1 << 20)) {
+        throw new IllegalArgumentException("writeBufferBytes : " + bytes + " (expected: >= 1048576)");
+      }
+      writeBufferBytes = bytes;
+      return this;
+    }
+
+    /** Sets the bloom filter's bits per key; default 10, 0 to disable, at most 32. */
+    public Builder bloomBitsPerKey(int bits) {
+      requireUnset(bloomBitsPerKey, "bloomBitsPerKey");
+      if (bits < 0 || bits > 32) {
+        throw new IllegalArgumentException("bloomBitsPerKey : " + bits + " (expected: 0..32)");
+      }
+      bloomBitsPerKey = bits;
+      return this;
+    }
+
+    /** Sets whether SST files are LZ4-compressed; default true. */
+    public Builder compression(boolean enabled) {
+      requireUnset(compression, "compression");
+      compression = enabled;
+      return this;
+    }
+
+    /** Returns the configuration. */
+    public RocksDbConfig build() {
+      return new RocksDbConfig(this);
+    }
+  }
+}

@@ -1,0 +1,611 @@
+package io.dynamokv.storage.rocksdb;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.antientropy.SegmentDigest;
+import io.dynamokv.ring.KeySpace;
+import io.dynamokv.spi.CorruptValueException;
+import io.dynamokv.spi.Hint;
+import io.dynamokv.spi.ScanRange;
+import io.dynamokv.spi.ScanVisitor;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.StorageException;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.version.VersionSetCodec;
+import io.dynamokv.wire.DecodeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link StorageEngine} on RocksDB: one database per node, with column families for
+ * data, Merkle leaves, hints and metadata (layouts in {@code KeyLayout}).
+ *
+ * <h2>Writes</h2>
+ * An update locks its key (one of {@value #STRIPES} lock stripes, so different keys rarely
+ * wait), reads the current set, applies the change, writes the new set, and XORs the change of
+ * the key's digest into its Merkle leaf, all before it unlocks. With {@link Durability#SYNC}
+ * the future completes after a group commit has fsync'd the write-ahead log.
+ *
+ * <h2>Merkle leaves</h2>
+ * Leaves live in memory ({@code LeafTable}); a clean close saves them with a marker, and the
+ * next open loads them. After an unclean stop (no marker) the open rebuilds them from one scan
+ * of the data, logging its progress. Writing each leaf change to disk with the data would
+ * make every put write two column families, which costs about 40% of put throughput
+ * (measured, see docs/benchmarks.md); a rebuild after a crash costs one scan.
+ *
+ * <h2>Corrupt values</h2>
+ * {@link #get} of a value that does not decode throws {@link CorruptValueException} naming the
+ * store, partition and key; scans log it and skip the key; an update treats it as absent, and
+ * so replaces it (this is how read repair and anti-entropy restore it from another replica).
+ *
+ * <h2>Concurrency and lifecycle</h2>
+ * Thread-safe. Every operation holds a shared lock that {@link #close()} takes exclusively, so
+ * no native handle is used after it is released. A second open of a directory that is open
+ * fails with a {@link StorageException} that says so.
+ */
+public final class RocksDbStorageEngine implements StorageEngine {
+
+  private static final Logger log = LoggerFactory.getLogger(RocksDbStorageEngine.class);
+
+  private static final int STRIPES = 1024;
+  /** Share of the memtable given to its bloom filter. */
+  static final double MEMTABLE_BLOOM_RATIO = 0.02;
+  static final List<String> COLUMN_FAMILIES = List.of("data", "merkle", "hints", "meta");
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final RocksDbConfig config;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final RocksDB db;
+  private final ColumnFamilyHandle data;
+  private final HintColumn hintColumn;
+  private final ColumnFamilyHandle meta;
+  private final WriteOptions writeOptions;
+  private final WriteOptions syncWriteOptions;
+  private final GroupCommit groupCommit;
+  private final StoreIds storeIds;
+  private final LeafTable leaves = new LeafTable();
+  private final LeafCheckpoint leafCheckpoint;
+  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private RocksDbStorageEngine(RocksDbConfig config) throws RocksDBException {
+    this.config = config;
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+    LRUCache cache = track(new LRUCache(config.blockCacheBytes()));
+    BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
+    if (config.bloomBitsPerKey() > 0) {
+      table.setFilterPolicy(track(new BloomFilter(config.bloomBitsPerKey(), false)));
+    }
+    ColumnFamilyOptions dataOptions = track(new ColumnFamilyOptions()
+        .setTableFormatConfig(table)
+        .setWriteBufferSize(config.writeBufferBytes())
+        // A whole-key bloom filter on the memtable: every update reads its key before writing
+        // it, and for a new key this makes the memtable part of that read nearly free.
+        .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO)
+        .setMemtableWholeKeyFiltering(true)
+        .setCompressionType(config.compression() ? CompressionType.LZ4_COMPRESSION : CompressionType.NO_COMPRESSION));
+    ColumnFamilyOptions smallOptions = track(new ColumnFamilyOptions()
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache)));
+    List<ColumnFamilyDescriptor> descriptors = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, smallOptions),
+        new ColumnFamilyDescriptor(bytes("data"), dataOptions),
+        new ColumnFamilyDescriptor(bytes("merkle"), smallOptions),
+        new ColumnFamilyDescriptor(bytes("hints"), smallOptions),
+        new ColumnFamilyDescriptor(bytes("meta"), smallOptions));
+    DBOptions dbOptions = track(new DBOptions()
+        .setCreateIfMissing(true)
+        .setCreateMissingColumnFamilies(true)
+        .setMaxBackgroundJobs(2)
+        .setBytesPerSync(1 << 20));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try {
+      db = RocksDB.open(dbOptions, config.directory().toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      closeResources();
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("LOCK") || message.contains("lock")) {
+        throw new StorageException("cannot open the data directory " + config.directory()
+            + ": it is already open, by this process or another (" + message + ")", e);
+      }
+      throw new StorageException("cannot open RocksDB at " + config.directory() + ": " + message, e);
+    }
+    // Close order: handles, then the database, then the options they were made with.
+    resources.add(0, db);
+    for (ColumnFamilyHandle h : handles) {
+      resources.add(0, h);
+    }
+    data = handles.get(1);
+    meta = handles.get(4);
+    writeOptions = track(new WriteOptions().setSync(false));
+    syncWriteOptions = track(new WriteOptions().setSync(true));
+    storeIds = new StoreIds(db, meta, syncWriteOptions);
+    hintColumn = new HintColumn(db, handles.get(3), writeOptions, storeIds, this::stripe);
+    leafCheckpoint = new LeafCheckpoint(db, data, handles.get(2), meta, syncWriteOptions, storeIds, leaves);
+    leafCheckpoint.loadOrRebuild(config.directory());
+    groupCommit = config.durability() == Durability.SYNC
+        ? new GroupCommit(db, "rocksdb-commit-" + config.directory().getFileName())
+        : null;
+  }
+
+  /**
+   * Opens (creating if needed) the database in {@code config}'s directory.
+   *
+   * @throws StorageException if the directory cannot be created or opened, or is already open
+   */
+  public static RocksDbStorageEngine open(RocksDbConfig config) {
+    Objects.requireNonNull(config, "config");
+    try {
+      Files.createDirectories(config.directory());
+    } catch (IOException e) {
+      throw new StorageException("cannot create the data directory " + config.directory() + ": " + e, e);
+    }
+    try {
+      RocksDbStorageEngine engine = new RocksDbStorageEngine(config);
+      log.info("opened {} with stores {}", config, engine.storeIds.names());
+      return engine;
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot open RocksDB at " + config.directory() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Returns the settings this engine was opened with. */
+  public RocksDbConfig config() {
+    return config;
+  }
+
+  // ---- lifecycle guard: no native handle is touched after close ----
+
+  private void enter() {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw new StorageException("RocksDB storage engine at " + config.directory() + " is closed");
+    }
+  }
+
+  private void exit() {
+    lifecycle.readLock().unlock();
+  }
+
+  private ReentrantLock stripe(byte[] key) {
+    int h = Arrays.hashCode(key);
+    return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+  }
+
+  private CompletableFuture<Void> durable() {
+    return groupCommit == null ? CompletableFuture.completedFuture(null) : groupCommit.sync();
+  }
+
+  private static <T> CompletableFuture<T> failed(Throwable t) {
+    return CompletableFuture.failedFuture(t instanceof RocksDBException
+        ? new StorageException("RocksDB failed: " + t.getMessage(), t) : t);
+  }
+
+  // ---- data ----
+
+  @Override
+  public Optional<VersionSet> get(StorageKey key) {
+    Objects.requireNonNull(key, "key");
+    enter();
+    try {
+      Optional<Integer> storeId = storeIds.find(key.store());
+      if (storeId.isEmpty()) {
+        return Optional.empty();
+      }
+      byte[] stored = db.get(data, KeyLayout.dataKey(storeId.get(), key));
+      return stored == null ? Optional.empty() : Optional.of(decode(key, stored));
+    } catch (RocksDBException e) {
+      throw new StorageException("read of " + key + " failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  private static VersionSet decode(StorageKey key, byte[] stored) {
+    try {
+      return VersionSetCodec.decode(stored);
+    } catch (DecodeException e) {
+      throw new CorruptValueException(key, e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change) {
+    VersionSet after;
+    try {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(change, "change");
+      enter();
+      try {
+        byte[] dataKey = KeyLayout.dataKey(storeIds.idFor(key.store()), key);
+        ReentrantLock lock = stripe(dataKey);
+        lock.lock();
+        try {
+          byte[] stored = db.get(data, dataKey);
+          VersionSet before = VersionSet.EMPTY;
+          boolean corrupt = false;
+          if (stored != null) {
+            try {
+              before = VersionSetCodec.decode(stored);
+            } catch (DecodeException e) {
+              corrupt = true;
+              log.error("replacing the corrupt stored value of {}: {}", key, e.getMessage());
+            }
+          }
+          after = Objects.requireNonNull(change.apply(before), "change returned null");
+          if (after.equals(before) && !corrupt) {
+            return CompletableFuture.completedFuture(before); // idempotent: nothing to write
+          }
+          write(key, dataKey, stored, after);
+        } finally {
+          lock.unlock();
+        }
+      } finally {
+        exit();
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      return failed(e);
+    }
+    VersionSet result = after;
+    return durable().thenApply(v -> result);
+  }
+
+  /**
+   * Writes the new set and applies the change of the key's digest to its leaf. Called with the
+   * key's stripe held, so the leaf changes in the same order as the data.
+   */
+  private void write(StorageKey key, byte[] dataKey, byte[] stored, VersionSet after) throws RocksDBException {
+    byte[] encoded = after.isEmpty() ? null : VersionSetCodec.encode(after);
+    if (encoded == null) {
+      db.delete(data, writeOptions, dataKey);
+    } else {
+      db.put(data, writeOptions, dataKey, encoded);
+    }
+    long change = (encoded == null ? 0 : SegmentDigest.of(key, encoded))
+        ^ (stored == null ? 0 : SegmentDigest.of(key, stored));
+    leaves.xor(KeyLayout.storeIdOf(dataKey, 0), key.partition(), key.segment(), change);
+  }
+
+  @Override
+  public void scan(ScanRange range, ScanVisitor visitor) {
+    Objects.requireNonNull(range, "range");
+    Objects.requireNonNull(visitor, "visitor");
+    enter();
+    try {
+      Optional<Integer> storeId = storeIds.find(range.store());
+      if (storeId.isEmpty()) {
+        return;
+      }
+      int id = storeId.get();
+      byte[] lower = KeyLayout.segmentStart(id, range.partition(), range.fromSegment());
+      byte[] upper = KeyLayout.segmentStart(id, range.partition(), range.toSegment());
+      byte[] resumeAfter = range.after().map(k -> KeyLayout.dataKey(id, k)).orElse(null);
+      try (Slice upperSlice = new Slice(upper);
+           ReadOptions options = new ReadOptions().setIterateUpperBound(upperSlice);
+           RocksIterator it = db.newIterator(data, options)) {
+        it.seek(resumeAfter != null && Arrays.compareUnsigned(resumeAfter, lower) > 0 ? resumeAfter : lower);
+        for (; it.isValid(); it.next()) {
+          byte[] k = it.key();
+          if (resumeAfter != null && Arrays.equals(k, resumeAfter)) {
+            continue;
+          }
+          StorageKey key = KeyLayout.decodeDataKey(range.store(), k, 0);
+          VersionSet versions;
+          try {
+            versions = VersionSetCodec.decode(it.value());
+          } catch (DecodeException e) {
+            log.error("scan of {} skips a corrupt value: {}", key, e.getMessage());
+            continue;
+          }
+          if (!visitor.visit(key, versions)) {
+            return;
+          }
+        }
+        it.status();
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("scan of " + range + " failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public long[] merkleLeaves(String store, int partition) {
+    StorageKey.validateStore(store);
+    enter();
+    try {
+      return storeIds.find(store)
+          .map(id -> leaves.get(id, partition))
+          .orElseGet(() -> new long[KeySpace.SEGMENTS_PER_PARTITION]);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Recomputes the Merkle leaves of one partition from a scan of its data, replaces the
+   * incrementally maintained ones with them, and returns them. Writes wait meanwhile. For
+   * operators and tests: the incremental leaves should already be equal.
+   */
+  public long[] rebuildMerkleLeaves(String store, int partition) {
+    StorageKey.validateStore(store);
+    enter();
+    try {
+      Optional<Integer> storeId = storeIds.find(store);
+      if (storeId.isEmpty()) {
+        return new long[KeySpace.SEGMENTS_PER_PARTITION];
+      }
+      lockAllStripes();
+      try {
+        long[] rebuilt = new long[KeySpace.SEGMENTS_PER_PARTITION];
+        byte[] prefix = KeyLayout.partitionPrefix(storeId.get(), partition);
+        try (RocksIterator it = db.newIterator(data)) {
+          for (it.seek(prefix); it.isValid() && KeyLayout.startsWith(it.key(), prefix); it.next()) {
+            StorageKey key = KeyLayout.decodeDataKey(store, it.key(), 0);
+            rebuilt[key.segment()] ^= SegmentDigest.of(key, it.value());
+          }
+          it.status();
+        }
+        leaves.set(storeId.get(), partition, rebuilt);
+        return rebuilt.clone();
+      } finally {
+        unlockAllStripes();
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("rebuild of the Merkle leaves of " + store + "/p" + partition + " failed", e);
+    } finally {
+      exit();
+    }
+  }
+
+  private void lockAllStripes() {
+    for (ReentrantLock l : stripes) {
+      l.lock();
+    }
+  }
+
+  private void unlockAllStripes() {
+    for (ReentrantLock l : stripes) {
+      l.unlock();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> dropPartition(String store, int partition) {
+    try {
+      StorageKey.validateStore(store);
+      enter();
+      try {
+        Optional<Integer> storeId = storeIds.find(store);
+        if (storeId.isEmpty()) {
+          return CompletableFuture.completedFuture(null);
+        }
+        byte[] begin = KeyLayout.partitionPrefix(storeId.get(), partition);
+        byte[] end = KeyLayout.next(begin);
+        // Every stripe, so no update of the partition slips between the delete and the reset
+        // of its leaves and leaves them out of step. Dropping is rare; the pause is short.
+        lockAllStripes();
+        try {
+          db.deleteRange(data, writeOptions, begin, end);
+          leaves.clear(storeId.get(), partition);
+        } finally {
+          unlockAllStripes();
+        }
+      } finally {
+        exit();
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      return failed(e);
+    }
+    return durable();
+  }
+
+  @Override
+  public Set<String> stores() {
+    enter();
+    try {
+      Set<String> out = new TreeSet<>();
+      try (RocksIterator it = db.newIterator(data)) {
+        for (var e : storeIds.names().entrySet()) {
+          byte[] prefix = KeyLayout.storePrefix(e.getValue());
+          it.seek(prefix);
+          if (it.isValid() && KeyLayout.startsWith(it.key(), prefix)) {
+            out.add(e.getKey());
+          }
+        }
+      }
+      return Collections.unmodifiableSet(out);
+    } finally {
+      exit();
+    }
+  }
+
+  // ---- hints ----
+
+  @Override
+  public CompletableFuture<Void> putHint(NodeId target, StorageKey key, VersionSet versions) {
+    try {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(versions, "versions");
+      enter();
+      try {
+        hintColumn.put(target, key, versions);
+      } finally {
+        exit();
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      return failed(e);
+    }
+    return durable();
+  }
+
+  @Override
+  public List<Hint> hints(NodeId target, int limit) {
+    Objects.requireNonNull(target, "target");
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit : " + limit + " (expected: >= 0)");
+    }
+    enter();
+    try {
+      return hintColumn.list(target, limit);
+    } catch (RocksDBException e) {
+      throw new StorageException("listing hints for " + target + " failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public Set<NodeId> hintTargets() {
+    enter();
+    try {
+      return hintColumn.targets();
+    } catch (RocksDBException e) {
+      throw new StorageException("listing hint targets failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered) {
+    boolean removed;
+    try {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(delivered, "delivered");
+      enter();
+      try {
+        removed = hintColumn.remove(target, key, delivered);
+      } finally {
+        exit();
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      return failed(e);
+    }
+    return removed ? durable().thenApply(v -> true) : CompletableFuture.completedFuture(false);
+  }
+
+  // ---- metadata ----
+
+  @Override
+  public Optional<byte[]> getMetadata(String name) {
+    Objects.requireNonNull(name, "name");
+    enter();
+    try {
+      return Optional.ofNullable(db.get(meta, bytes(StoreIds.USER_PREFIX + name)));
+    } catch (RocksDBException e) {
+      throw new StorageException("read of metadata " + name + " failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> putMetadata(String name, byte[] value) {
+    try {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      enter();
+      try {
+        db.put(meta, syncWriteOptions, bytes(StoreIds.USER_PREFIX + name), value);
+      } finally {
+        exit();
+      }
+      return CompletableFuture.completedFuture(null);
+    } catch (RocksDBException | RuntimeException e) {
+      return failed(e);
+    }
+  }
+
+  /** Returns how many WAL fsyncs group commit has made (0 with {@link Durability#ASYNC}). */
+  public long walSyncCount() {
+    return groupCommit == null ? 0 : groupCommit.syncCount();
+  }
+
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (groupCommit != null) {
+        groupCommit.close();
+      }
+      try {
+        leafCheckpoint.save(); // fsync'd, so also makes every earlier write durable, whatever the setting
+      } catch (RocksDBException e) {
+        log.warn("saving the Merkle leaves at {} failed, the next open rebuilds them: {}",
+            config.directory(), e.getMessage());
+      }
+      closeResources();
+      log.info("closed RocksDB storage engine at {}", config.directory());
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private void closeResources() {
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", r, e);
+      }
+    }
+    resources.clear();
+  }
+
+  @Override
+  public String toString() {
+    return "RocksDbStorageEngine{" + config.directory() + (closed ? ", closed" : "") + "}";
+  }
+}

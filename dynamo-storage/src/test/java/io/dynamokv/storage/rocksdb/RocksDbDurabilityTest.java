@@ -1,0 +1,225 @@
+package io.dynamokv.storage.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.antientropy.SegmentDigest;
+import io.dynamokv.ring.KeySpace;
+import io.dynamokv.spi.CorruptValueException;
+import io.dynamokv.spi.ScanRange;
+import io.dynamokv.spi.StorageException;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.version.ActorId;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.version.VersionSetCodec;
+import io.dynamokv.version.VersionVector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
+
+/** What only a durable engine must do: reopen, survive corruption, refuse a second open, group commit. */
+class RocksDbDurabilityTest {
+
+  private static final KeySpace KEY_SPACE = new KeySpace(8);
+  private static final ActorId ACTOR = ActorId.of(NodeId.of("n1"), 1);
+
+  @TempDir Path dir;
+
+  private RocksDbStorageEngine open() {
+    return RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dir).blockCacheBytes(8 << 20).build());
+  }
+
+  private static StorageKey key(String k) {
+    return StorageKey.of("carts", KEY_SPACE, k.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static VersionSet put(RocksDbStorageEngine engine, StorageKey key, String value) {
+    return engine.update(key, v -> v.put(v.context(), ACTOR, value.getBytes(StandardCharsets.UTF_8), 7)).join();
+  }
+
+  @Test
+  void everythingSurvivesAReopenAndTheLeavesStillMatchTheData() {
+    List<VersionSet> written = new ArrayList<>();
+    try (RocksDbStorageEngine engine = open()) {
+      for (int i = 0; i < 1000; i++) {
+        written.add(put(engine, key("k" + i), "v" + i));
+      }
+      engine.putHint(NodeId.of("peer"), key("k1"), written.get(1)).join();
+      engine.putMetadata("incarnation", new byte[] {4, 2}).join();
+    }
+    try (RocksDbStorageEngine engine = open()) {
+      for (int i = 0; i < 1000; i++) {
+        assertThat(engine.get(key("k" + i))).contains(written.get(i));
+      }
+      assertThat(engine.hints(NodeId.of("peer"), 10)).hasSize(1);
+      assertThat(engine.getMetadata("incarnation")).hasValueSatisfying(v -> assertThat(v).containsExactly(4, 2));
+      assertThat(engine.stores()).containsExactly("carts");
+      for (int p = 0; p < KEY_SPACE.partitions(); p++) {
+        long[] rebuilt = new long[KeySpace.SEGMENTS_PER_PARTITION];
+        engine.scan(ScanRange.partition("carts", p), (k, v) -> {
+          rebuilt[k.segment()] ^= SegmentDigest.of(k, VersionSetCodec.encode(v));
+          return true;
+        });
+        assertThat(engine.merkleLeaves("carts", p)).as("saved and loaded leaves").isEqualTo(rebuilt);
+        assertThat(engine.rebuildMerkleLeaves("carts", p)).as("leaves rebuilt on demand").isEqualTo(rebuilt);
+      }
+    }
+  }
+
+  @Test
+  void incrementalLeavesEqualLeavesRebuiltFromAScanUnderChurn() {
+    try (RocksDbStorageEngine engine = open()) {
+      for (int i = 0; i < 3000; i++) {
+        StorageKey k = key("k" + (i % 700));
+        if (i % 5 == 4) {
+          engine.update(k, v -> VersionSet.EMPTY).join();
+        } else {
+          put(engine, k, "v" + i);
+        }
+      }
+      engine.dropPartition("carts", 2).join();
+      for (int p = 0; p < KEY_SPACE.partitions(); p++) {
+        long[] incremental = engine.merkleLeaves("carts", p);
+        assertThat(engine.rebuildMerkleLeaves("carts", p)).as("partition %d", p).isEqualTo(incremental);
+      }
+      assertThat(engine.merkleLeaves("carts", 2)).containsOnly(0L);
+    }
+  }
+
+  @Test
+  void aCorruptValueIsNamedSkippedByScansAndReplacedByTheNextWrite() throws Exception {
+    StorageKey bad = key("bad");
+    StorageKey good = key("good");
+    try (RocksDbStorageEngine engine = open()) {
+      put(engine, bad, "x");
+      put(engine, good, "y");
+    }
+    corruptValueOf(bad);
+    try (RocksDbStorageEngine engine = open()) {
+      assertThatThrownBy(() -> engine.get(bad))
+          .isInstanceOf(CorruptValueException.class)
+          .hasMessageContaining("carts/p" + bad.partition())
+          .satisfies(e -> assertThat(((CorruptValueException) e).key()).isEqualTo(bad));
+      assertThat(engine.get(good)).isPresent();
+      List<StorageKey> scanned = new ArrayList<>();
+      for (int p = 0; p < KEY_SPACE.partitions(); p++) {
+        engine.scan(ScanRange.partition("carts", p), (k, v) -> scanned.add(k));
+      }
+      assertThat(scanned).containsExactly(good);
+      // Read repair or anti-entropy writes a good set over it.
+      VersionSet repaired = VersionSet.EMPTY.put(VersionVector.EMPTY, ACTOR, new byte[] {1}, 1);
+      engine.update(bad, v -> v.merge(repaired)).join();
+      assertThat(engine.get(bad)).contains(repaired);
+    }
+  }
+
+  /** Overwrites the stored bytes of {@code key} with garbage, behind the engine's back. */
+  private void corruptValueOf(StorageKey key) throws Exception {
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+    for (String cf : RocksDbStorageEngine.COLUMN_FAMILIES) {
+      descriptors.add(new ColumnFamilyDescriptor(cf.getBytes(StandardCharsets.UTF_8)));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DBOptions options = new DBOptions();
+         RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles)) {
+      ColumnFamilyHandle data = handles.get(1);
+      boolean found = false;
+      try (RocksIterator it = db.newIterator(data)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          if (KeyLayout.decodeDataKey("carts", it.key(), 0).equals(key)) {
+            db.put(data, it.key(), new byte[] {1, 5, (byte) 0xFF});
+            found = true;
+          }
+        }
+      }
+      assertThat(found).as("the key to corrupt is stored").isTrue();
+      handles.forEach(ColumnFamilyHandle::close);
+    }
+  }
+
+  @Test
+  void aSecondOpenOfAnOpenDirectoryFailsClearlyAndCloseReleasesIt() {
+    RocksDbStorageEngine first = open();
+    assertThatThrownBy(this::open)
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("already open");
+    put(first, key("k"), "v");
+    first.close();
+    first.close();
+    try (RocksDbStorageEngine again = open()) {
+      assertThat(again.get(key("k"))).isPresent();
+    }
+  }
+
+  /** With SYNC, 64 concurrent writers share fsyncs: far fewer fsyncs than writes. */
+  @Test
+  void concurrentSyncWritesShareFsyncs() throws Exception {
+    int writers = 64;
+    int writesEach = 20;
+    try (RocksDbStorageEngine engine = open()) {
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < writers; t++) {
+          int thread = t;
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < writesEach; i++) {
+              put(engine, key("t" + thread + "-" + i), "v");
+            }
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get(2, TimeUnit.MINUTES);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      long writes = (long) writers * writesEach;
+      assertThat(engine.walSyncCount()).isPositive().isLessThanOrEqualTo(writes / 2);
+    }
+  }
+
+  @Test
+  void closingWithWritesInFlightCompletesOrFailsEachOfThemClearly() throws Exception {
+    RocksDbStorageEngine engine = open();
+    List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String v = "v" + i;
+      writes.add(engine.update(key("k" + i), s -> s.put(s.context(), ACTOR, v.getBytes(StandardCharsets.UTF_8), 1)));
+    }
+    engine.close();
+    for (CompletableFuture<VersionSet> w : writes) {
+      assertThat(w).succeedsWithin(java.time.Duration.ofSeconds(30));
+    }
+    assertThatThrownBy(() -> engine.update(key("late"), s -> s).join()).hasCauseInstanceOf(StorageException.class);
+  }
+
+  @Test
+  void settingsAreValidatedAndSetOnce() {
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).bloomBitsPerKey(33))
+        .hasMessage("bloomBitsPerKey : 33 (expected: 0..32)");
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).blockCacheBytes(10))
+        .hasMessage("blockCacheBytes : 10 (expected: >= 1048576)");
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).durability(Durability.ASYNC).durability(Durability.SYNC))
+        .hasMessage("durability was already set to ASYNC");
+    RocksDbConfig defaults = RocksDbConfig.newBuilder(dir).build();
+    assertThat(defaults.durability()).isEqualTo(Durability.SYNC);
+    assertThat(defaults.bloomBitsPerKey()).isEqualTo(10);
+  }
+}
