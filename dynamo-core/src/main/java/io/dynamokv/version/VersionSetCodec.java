@@ -52,6 +52,12 @@ public final class VersionSetCodec {
   /** Encodes {@code set} in format 1. */
   public static byte[] encode(VersionSet set) {
     ByteWriter out = new ByteWriter(64 + sizeHint(set));
+    writeTo(out, set);
+    return out.toByteArray();
+  }
+
+  /** Appends {@code set} in format 1; the encoding delimits itself, so it can be embedded. */
+  public static void writeTo(ByteWriter out, VersionSet set) {
     out.writeByte(FORMAT_1);
     List<ActorId> actors = writeVector(out, set.context());
     out.writeVarInt(set.siblings().size());
@@ -65,7 +71,6 @@ public final class VersionSetCodec {
         out.writeBytes(s.valueView());
       }
     }
-    return out.toByteArray();
   }
 
   private static int sizeHint(VersionSet set) {
@@ -91,9 +96,21 @@ public final class VersionSetCodec {
    */
   public static VersionSet decode(byte[] bytes) {
     ByteReader in = new ByteReader(bytes);
+    VersionSet set = readFrom(in);
+    in.expectEnd("version set");
+    return set;
+  }
+
+  /**
+   * Reads one version set that {@link #writeTo} wrote, leaving the reader after it.
+   *
+   * @throws DecodeException if the bytes are not a well-formed format-1 version set
+   */
+  public static VersionSet readFrom(ByteReader in) {
+    int start = in.position();
     int format = in.readUnsignedByte("version set format");
     if (format != FORMAT_1) {
-      throw new DecodeException("version set format : " + format + " (expected: " + FORMAT_1 + ")", 0);
+      throw new DecodeException("version set format : " + format + " (expected: " + FORMAT_1 + ")", start);
     }
     List<ActorId> actors = new ArrayList<>();
     VersionVector context = readVector(in, actors);
@@ -122,7 +139,6 @@ public final class VersionSetCodec {
           ? Sibling.tombstone(dot, timestamp)
           : Sibling.value(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp));
     }
-    in.expectEnd("version set");
     return VersionSet.of(context, siblings);
   }
 
@@ -148,6 +164,16 @@ public final class VersionSetCodec {
     VersionVector v = readVector(in, new ArrayList<>());
     in.expectEnd("context");
     return v;
+  }
+
+  /** Appends a version vector without a format byte, for embedding in a message. */
+  public static void writeVectorTo(ByteWriter out, VersionVector vector) {
+    writeVector(out, vector);
+  }
+
+  /** Reads what {@link #writeVectorTo} wrote. */
+  public static VersionVector readVectorFrom(ByteReader in) {
+    return readVector(in, new ArrayList<>());
   }
 
   private static List<ActorId> writeVector(ByteWriter out, VersionVector vector) {

@@ -128,7 +128,22 @@ public final class ByteReader {
   /** Reads a varint length and that many bytes of well-formed UTF-8. */
   public String readString(String what, int maxBytes) {
     int start = pos;
-    byte[] b = readLengthPrefixed(what, maxBytes);
+    int n = readVarInt(what + " length", 0, maxBytes);
+    need(n, what);
+    // Names are nearly always ASCII, which needs no decoder: one pass to check, one to copy.
+    boolean ascii = true;
+    for (int i = pos; i < pos + n; i++) {
+      if (buf[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      String s = new String(buf, pos, n, StandardCharsets.ISO_8859_1);
+      pos += n;
+      return s;
+    }
+    byte[] b = readBytes(n, what);
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

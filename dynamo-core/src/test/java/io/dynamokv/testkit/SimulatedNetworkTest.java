@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.RequestTimeoutException;
 import io.dynamokv.spi.Transport;
-import io.dynamokv.spi.TransportContract.Ping;
-import io.dynamokv.spi.TransportContract.Pong;
+import io.dynamokv.wire.Ping;
+import io.dynamokv.wire.Pong;
 import io.dynamokv.wire.Message;
 import java.time.Duration;
 import java.util.Set;
@@ -40,13 +40,13 @@ class SimulatedNetworkTest {
     Transport t = sim.network().transport(Endpoint.of(name, 1));
     t.start(m -> {
       handled.incrementAndGet();
-      return CompletableFuture.completedFuture(new Pong(((Ping) m).n(), name));
+      return CompletableFuture.completedFuture(new Pong(((Ping) m).nonce()));
     });
     return t;
   }
 
   private boolean reaches(Transport from, Transport to) {
-    CompletableFuture<Message> f = from.request(to.localEndpoint(), new Ping(1, ""), TIMEOUT);
+    CompletableFuture<Message> f = from.request(to.localEndpoint(), new Ping(1), TIMEOUT);
     try {
       sim.await(f, Duration.ofSeconds(10));
       return true;
@@ -84,7 +84,7 @@ class SimulatedNetworkTest {
   @Test
   void aPartitionThatStartsInFlightLosesTheMessage() {
     sim.network().setLatency(Duration.ofMillis(50), Duration.ofMillis(50));
-    CompletableFuture<Message> f = a.request(b.localEndpoint(), new Ping(1, ""), TIMEOUT);
+    CompletableFuture<Message> f = a.request(b.localEndpoint(), new Ping(1), TIMEOUT);
     sim.runFor(Duration.ofMillis(10));
     sim.network().isolate(b.localEndpoint());
     assertThatThrownBy(() -> sim.await(f, Duration.ofSeconds(5))).hasCauseInstanceOf(RequestTimeoutException.class);
@@ -101,8 +101,8 @@ class SimulatedNetworkTest {
   @Test
   void duplicatedRequestsReachTheHandlerTwiceButCompleteOnce() {
     sim.network().setDuplicateRate(1.0);
-    CompletableFuture<Message> f = a.request(b.localEndpoint(), new Ping(5, ""), TIMEOUT);
-    assertThat(sim.await(f, Duration.ofSeconds(5))).isEqualTo(new Pong(5, "b"));
+    CompletableFuture<Message> f = a.request(b.localEndpoint(), new Ping(5), TIMEOUT);
+    assertThat(sim.await(f, Duration.ofSeconds(5))).isEqualTo(new Pong(5));
     sim.runUntilIdle(10_000);
     assertThat(handled).hasValue(2);
   }
@@ -112,7 +112,7 @@ class SimulatedNetworkTest {
     sim.network().setLatency(Duration.ofMillis(20), Duration.ofMillis(30));
     for (int i = 0; i < 50; i++) {
       long start = sim.clock().nanoTime();
-      sim.await(a.request(b.localEndpoint(), new Ping(i, ""), TIMEOUT), Duration.ofSeconds(5));
+      sim.await(a.request(b.localEndpoint(), new Ping(i), TIMEOUT), Duration.ofSeconds(5));
       assertThat(Duration.ofNanos(sim.clock().nanoTime() - start)).isBetween(Duration.ofMillis(40), Duration.ofMillis(60));
     }
   }

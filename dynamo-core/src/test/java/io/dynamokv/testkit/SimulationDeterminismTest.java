@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.Transport;
-import io.dynamokv.spi.TransportContract.Ping;
-import io.dynamokv.spi.TransportContract.Pong;
+import io.dynamokv.wire.Ping;
+import io.dynamokv.wire.Pong;
 import io.dynamokv.wire.Message;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ class SimulationDeterminismTest {
         // Reply after a random think time, on the simulated scheduler.
         CompletableFuture<Message> reply = new CompletableFuture<>();
         sim.scheduler().schedule(Duration.ofMillis(thinking.nextInt(10)),
-            () -> reply.complete(new Pong(((Ping) m).n(), name)));
+            () -> reply.complete(new Pong(((Ping) m).nonce())));
         return reply;
       });
       nodes.add(t);
@@ -50,7 +50,7 @@ class SimulationDeterminismTest {
       Transport from = nodes.get(workload.nextInt(nodes.size()));
       Transport to = nodes.get(workload.nextInt(nodes.size()));
       int n = round;
-      from.request(to.localEndpoint(), new Ping(n, ""), Duration.ofMillis(100))
+      from.request(to.localEndpoint(), new Ping(n), Duration.ofMillis(100))
           .whenComplete((reply, failure) -> outcomes.add(n + ":" + (failure == null ? reply : failure.getClass().getSimpleName())));
       sim.runFor(Duration.ofMillis(workload.nextInt(1, 15)));
     }

@@ -1,0 +1,36 @@
+package io.dynamokv.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ByteReaderTest {
+
+  /** Regression: the ASCII fast path read past the end when a length claimed more than remained. */
+  @Test
+  void aStringLongerThanWhatRemainsIsADecodeException() {
+    byte[] bytes = {4, 'a', 'b', 'c'}; // claims 4 bytes, 3 follow
+    assertThatThrownBy(() -> new ByteReader(bytes).readString("name", 100))
+        .isInstanceOf(DecodeException.class).hasMessageContaining("need 4 bytes, 3 remain");
+  }
+
+  @Test
+  void asciiAndOtherUtf8AndMalformedUtf8() {
+    ByteWriter w = new ByteWriter(16).writeString("plain").writeString("grüße");
+    ByteReader r = new ByteReader(w.toByteArray());
+    assertThat(r.readString("a", 100)).isEqualTo("plain");
+    assertThat(r.readString("b", 100)).isEqualTo("grüße");
+    byte[] bad = {2, (byte) 0xC3, (byte) 0x28};
+    assertThatThrownBy(() -> new ByteReader(bad).readString("c", 100))
+        .isInstanceOf(DecodeException.class).hasMessageContaining("not valid UTF-8");
+    assertThat("grüße".getBytes(StandardCharsets.UTF_8)).hasSize(7);
+  }
+
+  @Test
+  void overlongVarintsAreRejected() {
+    assertThatThrownBy(() -> new ByteReader(new byte[] {(byte) 0x80, 0}).readVarLong("n"))
+        .isInstanceOf(DecodeException.class).hasMessageContaining("shortest form");
+  }
+}
