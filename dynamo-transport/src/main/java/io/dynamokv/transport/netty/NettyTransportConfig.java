@@ -1,0 +1,222 @@
+package io.dynamokv.transport.netty;
+
+import io.dynamokv.spi.Endpoint;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * The settings of a {@link NettyTransport}. Immutable; built with {@link #newBuilder(Endpoint)},
+ * whose setters may each be called once.
+ */
+public final class NettyTransportConfig {
+
+  /** Default largest frame: 16 MiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+
+  private final Endpoint bind;
+  private final int maxFrameBytes;
+  private final Duration connectTimeout;
+  private final Duration reconnectBackoffMin;
+  private final Duration reconnectBackoffMax;
+  private final int ioThreads;
+  private final int handlerThreads;
+  private final Optional<Executor> handlerExecutor;
+  private final int writeBufferLowBytes;
+  private final int writeBufferHighBytes;
+  private final Optional<TlsConfig> tls;
+
+  private NettyTransportConfig(Builder b) {
+    bind = b.bind;
+    maxFrameBytes = b.maxFrameBytes == null ? DEFAULT_MAX_FRAME_BYTES : b.maxFrameBytes;
+    connectTimeout = b.connectTimeout == null ? Duration.ofSeconds(2) : b.connectTimeout;
+    reconnectBackoffMin = b.reconnectBackoffMin == null ? Duration.ofMillis(50) : b.reconnectBackoffMin;
+    reconnectBackoffMax = b.reconnectBackoffMax == null ? Duration.ofSeconds(5) : b.reconnectBackoffMax;
+    ioThreads = b.ioThreads == null ? Math.max(1, Runtime.getRuntime().availableProcessors()) : b.ioThreads;
+    handlerThreads = b.handlerThreads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : b.handlerThreads;
+    handlerExecutor = Optional.ofNullable(b.handlerExecutor);
+    writeBufferLowBytes = b.writeBufferLowBytes == null ? 256 << 10 : b.writeBufferLowBytes;
+    writeBufferHighBytes = b.writeBufferHighBytes == null ? 1 << 20 : b.writeBufferHighBytes;
+    tls = Optional.ofNullable(b.tls);
+    if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
+      throw new IllegalArgumentException("reconnectBackoffMax : " + reconnectBackoffMax
+          + " (expected: >= reconnectBackoffMin = " + reconnectBackoffMin + ")");
+    }
+    if (writeBufferHighBytes < writeBufferLowBytes) {
+      throw new IllegalArgumentException("writeBufferHighBytes : " + writeBufferHighBytes
+          + " (expected: >= writeBufferLowBytes = " + writeBufferLowBytes + ")");
+    }
+  }
+
+  /** Starts a configuration for a transport listening at {@code bind} (port 0: any free port). */
+  public static Builder newBuilder(Endpoint bind) {
+    return new Builder(bind);
+  }
+
+  /** Returns where the server listens. */
+  public Endpoint bind() {
+    return bind;
+  }
+
+  /** Returns the largest frame accepted or sent; a larger one closes its connection. */
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** Returns how long a connection attempt may take. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Returns the wait after a first failed connection attempt before the next. */
+  public Duration reconnectBackoffMin() {
+    return reconnectBackoffMin;
+  }
+
+  /** Returns the longest wait between connection attempts (the wait doubles up to it). */
+  public Duration reconnectBackoffMax() {
+    return reconnectBackoffMax;
+  }
+
+  /** Returns the number of I/O threads. */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  /** Returns the size of the pool the transport creates for request handlers, if it creates one. */
+  public int handlerThreads() {
+    return handlerThreads;
+  }
+
+  /** Returns the executor for request handlers, if the caller supplied one (it is not shut down by close). */
+  public Optional<Executor> handlerExecutor() {
+    return handlerExecutor;
+  }
+
+  /** Returns the outbound buffer size below which a connection is writable again. */
+  public int writeBufferLowBytes() {
+    return writeBufferLowBytes;
+  }
+
+  /** Returns the outbound buffer size above which a connection stops taking new requests. */
+  public int writeBufferHighBytes() {
+    return writeBufferHighBytes;
+  }
+
+  /** Returns the mutual TLS settings, if TLS is on. */
+  public Optional<TlsConfig> tls() {
+    return tls;
+  }
+
+  @Override
+  public String toString() {
+    return "NettyTransportConfig{bind=" + bind + ", maxFrameBytes=" + maxFrameBytes + ", connectTimeout="
+        + connectTimeout + ", reconnectBackoff=" + reconnectBackoffMin + ".." + reconnectBackoffMax
+        + ", ioThreads=" + ioThreads + ", handlers=" + handlerExecutor.map(e -> "supplied").orElse(handlerThreads + " threads")
+        + ", writeBuffer=" + writeBufferLowBytes + ".." + writeBufferHighBytes + ", tls=" + tls.isPresent() + "}";
+  }
+
+  /** Collects settings; each may be set once. Not thread-safe. */
+  public static final class Builder {
+    private final Endpoint bind;
+    private Integer maxFrameBytes;
+    private Duration connectTimeout;
+    private Duration reconnectBackoffMin;
+    private Duration reconnectBackoffMax;
+    private Integer ioThreads;
+    private Integer handlerThreads;
+    private Executor handlerExecutor;
+    private Integer writeBufferLowBytes;
+    private Integer writeBufferHighBytes;
+    private TlsConfig tls;
+
+    private Builder(Endpoint bind) {
+      this.bind = Objects.requireNonNull(bind, "bind");
+    }
+
+    private static void requireUnset(Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set to " + current);
+      }
+    }
+
+    private static int positive(String name, int v, int min) {
+      if (v < min) {
+        throw new IllegalArgumentException(name + " : " + v + " (expected: >= " + min + ")");
+      }
+      return v;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " : " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+
+    /** Sets the largest frame; default 16 MiB, at least 1 KiB. */
+    public Builder maxFrameBytes(int bytes) {
+      requireUnset(maxFrameBytes, "maxFrameBytes");
+      maxFrameBytes = positive("maxFrameBytes", bytes, 1024);
+      return this;
+    }
+
+    /** Sets the connect timeout; default 2 s. */
+    public Builder connectTimeout(Duration timeout) {
+      requireUnset(connectTimeout, "connectTimeout");
+      connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /** Sets the reconnect backoff range; default 50 ms to 5 s. */
+    public Builder reconnectBackoff(Duration min, Duration max) {
+      requireUnset(reconnectBackoffMin, "reconnectBackoff");
+      reconnectBackoffMin = positive("reconnectBackoffMin", min);
+      reconnectBackoffMax = positive("reconnectBackoffMax", max);
+      return this;
+    }
+
+    /** Sets the number of I/O threads; default the number of cores. */
+    public Builder ioThreads(int threads) {
+      requireUnset(ioThreads, "ioThreads");
+      ioThreads = positive("ioThreads", threads, 1);
+      return this;
+    }
+
+    /** Sets the size of the handler pool the transport creates; default max(2, cores). */
+    public Builder handlerThreads(int threads) {
+      requireUnset(handlerThreads, "handlerThreads");
+      handlerThreads = positive("handlerThreads", threads, 1);
+      return this;
+    }
+
+    /** Runs request handlers on {@code executor} instead of a pool of the transport's own. */
+    public Builder handlerExecutor(Executor executor) {
+      requireUnset(handlerExecutor, "handlerExecutor");
+      handlerExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Sets the outbound buffer watermarks; default 256 KiB and 1 MiB. */
+    public Builder writeBufferWatermarks(int lowBytes, int highBytes) {
+      requireUnset(writeBufferLowBytes, "writeBufferWatermarks");
+      writeBufferLowBytes = positive("writeBufferLowBytes", lowBytes, 1);
+      writeBufferHighBytes = positive("writeBufferHighBytes", highBytes, 1);
+      return this;
+    }
+
+    /** Turns on mutual TLS. */
+    public Builder tls(TlsConfig config) {
+      requireUnset(tls, "tls");
+      tls = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Returns the configuration. */
+    public NettyTransportConfig build() {
+      return new NettyTransportConfig(this);
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package io.dynamokv.transport.netty;
+
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.spi.PeerUnreachableException;
+import io.dynamokv.spi.RemoteFailureException;
+import io.dynamokv.spi.RequestTimeoutException;
+import io.dynamokv.spi.TransportClosedException;
+import io.dynamokv.wire.Failure;
+import io.dynamokv.wire.Frame;
+import io.dynamokv.wire.Message;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one connection this node keeps to one peer, shared by every request to it: requests carry
+ * ids, responses are matched to them, and each request has a deadline on the connection's event
+ * loop.
+ *
+ * <p>Connecting is lazy. A failed attempt sets a backoff (doubling from the configured minimum
+ * to the maximum); requests made meanwhile wait for the next attempt, within their own
+ * deadlines, rather than each starting one. When the connection closes, the requests written on
+ * it fail with {@link PeerUnreachableException}; the next request reconnects.
+ *
+ * <p>Thread-safe. Futures complete on the connection's event loop, or on the transport's
+ * deadline timer thread when they time out.
+ */
+final class PeerConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+
+  private static final class Pending {
+    final CompletableFuture<Message> reply;
+    final String what;
+    volatile Channel channel;
+    volatile Timeout deadline;
+
+    Pending(CompletableFuture<Message> reply, String what) {
+      this.reply = reply;
+      this.what = what;
+    }
+  }
+
+  private final Endpoint peer;
+  private final Bootstrap bootstrap;
+  private final EventLoop loop;
+  private final Timer deadlines;
+  private final Duration backoffMin;
+  private final Duration backoffMax;
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+
+  // guarded by this
+  private Channel channel;
+  private CompletableFuture<Channel> connecting;
+  private Duration backoff = Duration.ZERO;
+  private long nextAttemptNanos;
+  private boolean closed;
+
+  PeerConnection(Endpoint peer, Bootstrap bootstrap, EventLoop loop, Timer deadlines, Duration backoffMin,
+      Duration backoffMax) {
+    this.peer = peer;
+    this.bootstrap = bootstrap;
+    this.loop = loop;
+    this.deadlines = deadlines;
+    this.backoffMin = backoffMin;
+    this.backoffMax = backoffMax;
+  }
+
+  CompletableFuture<Message> request(Message message, Duration timeout) {
+    CompletableFuture<Message> reply = new CompletableFuture<>();
+    long id = ids.incrementAndGet();
+    Pending p = new Pending(reply, message.type().toString());
+    pending.put(id, p);
+    // A wheel timer: adding and cancelling a deadline is O(1), which a request's hot path needs.
+    p.deadline = deadlines.newTimeout(t -> timeOut(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    Channel ready;
+    CompletableFuture<Channel> later;
+    synchronized (this) {
+      if (closed) {
+        fail(id, new TransportClosedException(peer));
+        return reply;
+      }
+      ready = channel != null && channel.isActive() ? channel : null;
+      later = ready == null ? connection() : null;
+    }
+    if (ready != null) {
+      write(ready, id, message);
+    } else {
+      later.whenComplete((ch, failure) -> {
+        if (failure != null) {
+          fail(id, new PeerUnreachableException(peer, failure.getMessage(), failure));
+        } else {
+          write(ch, id, message);
+        }
+      });
+    }
+    return reply;
+  }
+
+  /** Returns the attempt under way, or starts one (after the backoff, if one is due). Holds this. */
+  private CompletableFuture<Channel> connection() {
+    if (connecting != null) {
+      return connecting;
+    }
+    CompletableFuture<Channel> attempt = new CompletableFuture<>();
+    connecting = attempt;
+    long delay = Math.max(0, nextAttemptNanos - System.nanoTime());
+    loop.schedule(() -> connect(attempt), delay, TimeUnit.NANOSECONDS);
+    return attempt;
+  }
+
+  private void connect(CompletableFuture<Channel> attempt) {
+    synchronized (this) {
+      if (closed) {
+        connecting = null;
+        attempt.completeExceptionally(new TransportClosedException(peer));
+        return;
+      }
+    }
+    ChannelFuture cf = bootstrap.connect(peer.host(), peer.port());
+    cf.addListener(done -> {
+      if (done.isSuccess()) {
+        Channel ch = cf.channel();
+        ch.attr(NettyTransport.PEER_CONNECTION).set(this);
+        boolean stale;
+        synchronized (this) {
+          connecting = null;
+          stale = closed;
+          if (!stale) {
+            channel = ch;
+            backoff = Duration.ZERO;
+            nextAttemptNanos = 0;
+          }
+        }
+        if (stale) {
+          ch.close();
+          attempt.completeExceptionally(new TransportClosedException(peer));
+          return;
+        }
+        ch.closeFuture().addListener(f -> onClosed(ch));
+        log.debug("connected to {}", peer);
+        attempt.complete(ch);
+      } else {
+        Duration wait;
+        synchronized (this) {
+          connecting = null;
+          backoff = backoff.isZero() ? backoffMin : min(backoff.multipliedBy(2), backoffMax);
+          nextAttemptNanos = System.nanoTime() + backoff.toNanos();
+          wait = backoff;
+        }
+        log.debug("connecting to {} failed ({}); next attempt in {} ms", peer, done.cause().toString(), wait.toMillis());
+        attempt.completeExceptionally(new PeerUnreachableException(peer,
+            "connection failed: " + done.cause().getMessage() + " (next attempt in " + wait.toMillis() + " ms)", done.cause()));
+      }
+    });
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private void write(Channel ch, long id, Message message) {
+    Pending p = pending.get(id);
+    if (p == null) {
+      return; // timed out while connecting
+    }
+    if (!ch.isWritable()) {
+      fail(id, new PeerUnreachableException(peer, "outbound buffer full: "
+          + ch.unsafe().outboundBuffer().totalPendingWriteBytes() + " bytes not yet sent; the peer is not keeping up", null));
+      return;
+    }
+    p.channel = ch;
+    ch.writeAndFlush(Frame.request(id, message)).addListener(done -> {
+      if (!done.isSuccess()) {
+        Throwable cause = done.cause();
+        fail(id, cause instanceof io.netty.handler.codec.EncoderException && cause.getMessage() != null
+                && cause.getMessage().contains("maxFrameBytes")
+            ? new IllegalArgumentException(cause.getMessage(), cause)
+            : new PeerUnreachableException(peer, "write failed: " + cause, cause));
+      }
+    });
+  }
+
+  /** A response arrived on this connection. Runs on the event loop. */
+  void onResponse(Frame frame) {
+    Pending p = pending.remove(frame.requestId());
+    if (p == null) {
+      log.debug("late or unknown response {} from {} ignored", frame.requestId(), peer);
+      return;
+    }
+    cancelDeadline(p);
+    if (frame.message() instanceof Failure f) {
+      p.reply.completeExceptionally(new RemoteFailureException(peer, f.message()));
+    } else {
+      p.reply.complete(frame.message());
+    }
+  }
+
+  private void timeOut(long id, Duration timeout) {
+    Pending p = pending.remove(id);
+    if (p != null) {
+      p.reply.completeExceptionally(new RequestTimeoutException(peer, timeout, p.what));
+    }
+  }
+
+  private void fail(long id, Throwable failure) {
+    Pending p = pending.remove(id);
+    if (p != null) {
+      cancelDeadline(p);
+      p.reply.completeExceptionally(failure);
+    }
+  }
+
+  private static void cancelDeadline(Pending p) {
+    Timeout d = p.deadline;
+    if (d != null) {
+      d.cancel();
+    }
+  }
+
+  private void onClosed(Channel ch) {
+    synchronized (this) {
+      if (channel == ch) {
+        channel = null;
+      }
+    }
+    List<Long> lost = new ArrayList<>();
+    pending.forEach((id, p) -> {
+      if (p.channel == ch) {
+        lost.add(id);
+      }
+    });
+    for (long id : lost) {
+      fail(id, new PeerUnreachableException(peer, "connection closed before the reply", null));
+    }
+    if (!lost.isEmpty()) {
+      log.info("connection to {} closed with {} requests in flight", peer, lost.size());
+    }
+  }
+
+  /** Closes the connection and fails every pending request. */
+  void close() {
+    Channel ch;
+    synchronized (this) {
+      closed = true;
+      ch = channel;
+      channel = null;
+    }
+    List<Long> ids = new ArrayList<>(pending.keySet());
+    for (long id : ids) {
+      fail(id, new TransportClosedException(peer));
+    }
+    if (ch != null) {
+      ch.close();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.dynamokv.transport.netty;
+
+import io.dynamokv.spi.RequestHandler;
+import io.dynamokv.wire.Failure;
+import io.dynamokv.wire.Frame;
+import io.dynamokv.wire.Message;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the requests arriving on one accepted connection. Requests are handed to the request
+ * executor (never run on the event loop) one socket read at a time: the requests decoded from
+ * one read go as one task, and the replies that task produces at once go back to the event loop
+ * as one write and one flush. With many requests in flight this costs two thread hand-offs per
+ * read instead of two per request. Replies that complete later are written one by one.
+ *
+ * <p>While the connection's outbound buffer is over its high watermark the handler stops reading
+ * from it, so a client that does not read its replies slows itself down, not the node.
+ *
+ * <p>One instance per connection; its batch is touched only by the event loop.
+ */
+final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
+
+  private final RequestHandler handler;
+  private final Executor executor;
+  private List<Frame> batch = new ArrayList<>();
+
+  ServerHandler(RequestHandler handler, Executor executor) {
+    this.handler = handler;
+    this.executor = executor;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+    if (frame.response()) {
+      log.warn("closing the connection from {}: it sent a response frame to the server side", ctx.channel().remoteAddress());
+      ctx.channel().close();
+      return;
+    }
+    batch.add(frame);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!batch.isEmpty()) {
+      List<Frame> requests = batch;
+      batch = new ArrayList<>();
+      Channel ch = ctx.channel();
+      try {
+        executor.execute(() -> serve(ch, requests));
+      } catch (RejectedExecutionException e) {
+        for (Frame f : requests) {
+          ch.write(Frame.response(f.requestId(), new Failure("the node is shutting down")));
+        }
+        ch.flush();
+      }
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  /** Runs on the request executor. */
+  private void serve(Channel ch, List<Frame> requests) {
+    List<Frame> ready = new ArrayList<>(requests.size());
+    for (Frame request : requests) {
+      CompletableFuture<Message> reply;
+      try {
+        reply = handler.handle(request.message());
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e);
+      }
+      if (reply.isDone()) {
+        ready.add(Frame.response(request.requestId(), replyOf(reply)));
+      } else {
+        CompletableFuture<Message> later = reply;
+        later.whenComplete((m, t) -> ch.writeAndFlush(Frame.response(request.requestId(), replyOf(later))));
+      }
+    }
+    if (!ready.isEmpty()) {
+      ch.eventLoop().execute(() -> {
+        for (Frame f : ready) {
+          ch.write(f, ch.voidPromise());
+        }
+        ch.flush();
+      });
+    }
+  }
+
+  private static Message replyOf(CompletableFuture<Message> done) {
+    try {
+      Message m = done.join();
+      return m == null ? new Failure("the handler replied with null") : m;
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return new Failure(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    NettyTransport.closeOnError(ctx.channel(), cause, "from");
+  }
+}

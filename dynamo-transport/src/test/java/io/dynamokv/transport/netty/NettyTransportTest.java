@@ -1,0 +1,194 @@
+package io.dynamokv.transport.netty;
+
+import static io.dynamokv.transport.netty.NettyTransportContractTest.awaitFuture;
+import static io.dynamokv.transport.netty.NettyTransportContractTest.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.spi.PeerUnreachableException;
+import io.dynamokv.spi.RequestHandler;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.wire.Ack;
+import io.dynamokv.wire.Frame;
+import io.dynamokv.wire.FrameCodec;
+import io.dynamokv.wire.Message;
+import io.dynamokv.wire.Ping;
+import io.dynamokv.wire.Pong;
+import io.dynamokv.wire.ReplicaPut;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad frames close only their connection; a slow peer gets backpressure; close leaves nothing behind. */
+class NettyTransportTest {
+
+  static {
+    NettyLeakTracker.install();
+  }
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private static final int MAX_FRAME = 64 * 1024;
+
+  private final AtomicInteger served = new AtomicInteger();
+  private NettyTransport server;
+  private NettyTransport client;
+
+  private final RequestHandler echo = m -> {
+    served.incrementAndGet();
+    return CompletableFuture.completedFuture(m instanceof Ping p ? new Pong(p.nonce()) : new Ack());
+  };
+
+  @BeforeEach
+  void start() {
+    server = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .maxFrameBytes(MAX_FRAME).ioThreads(1).build());
+    server.start(echo);
+    client = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .maxFrameBytes(MAX_FRAME).ioThreads(1).build());
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  private void normalTrafficWorks(int requests) {
+    List<CompletableFuture<Message>> replies = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      replies.add(client.request(server.localEndpoint(), new Ping(i), TIMEOUT));
+    }
+    for (int i = 0; i < requests; i++) {
+      assertThat(awaitFuture(replies.get(i))).isEqualTo(new Pong(i));
+    }
+  }
+
+  /** Sends {@code bytes} on a raw socket and returns whether the server closed it. */
+  private boolean serverClosesAfter(byte[] bytes) throws Exception {
+    try (Socket raw = new Socket("127.0.0.1", server.localEndpoint().port())) {
+      raw.setSoTimeout(10_000);
+      raw.getOutputStream().write(bytes);
+      raw.getOutputStream().flush();
+      normalTrafficWorks(50); // other connections keep being served meanwhile
+      InputStream in = raw.getInputStream();
+      try {
+        return in.read() == -1;
+      } catch (java.net.SocketException e) {
+        // Closed with our unread bytes still in its buffer, the server's TCP sends a reset.
+        return e.getMessage() != null && e.getMessage().contains("reset");
+      }
+    }
+  }
+
+  @Test
+  void garbageClosesOnlyItsConnection() throws Exception {
+    normalTrafficWorks(10);
+    byte[] garbage = new byte[4096];
+    new Random(1).nextBytes(garbage);
+    garbage[0] = 0; // a plausible length prefix, then nonsense
+    garbage[1] = 0;
+    garbage[2] = 0;
+    garbage[3] = 100;
+    assertThat(serverClosesAfter(garbage)).isTrue();
+    normalTrafficWorks(100);
+  }
+
+  @Test
+  void aFrameOverTheLimitClosesOnlyItsConnection() throws Exception {
+    DataOutputStreamBytes out = new DataOutputStreamBytes();
+    out.data.writeInt(MAX_FRAME + 1);
+    out.data.write(new byte[100]);
+    assertThat(serverClosesAfter(out.bytes())).isTrue();
+    normalTrafficWorks(100);
+  }
+
+  @Test
+  void anUnknownMessageTypeClosesOnlyItsConnection() throws Exception {
+    byte[] frame = FrameCodec.encode(Frame.request(1, new Ping(1)));
+    frame[2] = (byte) 222; // no such type
+    DataOutputStreamBytes out = new DataOutputStreamBytes();
+    out.data.writeInt(frame.length);
+    out.data.write(frame);
+    assertThat(serverClosesAfter(out.bytes())).isTrue();
+    normalTrafficWorks(100);
+  }
+
+  @Test
+  void aRequestOverTheLimitFailsAloneWithTheSizes() {
+    ReplicaPut huge = new ReplicaPut("s", new byte[] {1},
+        VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
+            new byte[MAX_FRAME * 2], 1), Optional.empty());
+    CompletableFuture<Message> f = client.request(server.localEndpoint(), huge, TIMEOUT);
+    assertThatThrownBy(() -> awaitFuture(f)).isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expected: <= maxFrameBytes = " + MAX_FRAME);
+    normalTrafficWorks(100);
+  }
+
+  /** A peer that accepts but never reads: requests fail clearly instead of queueing without bound. */
+  @Test
+  void aPeerThatDoesNotReadGetsBackpressureNotUnboundedMemory() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Endpoint peer = Endpoint.of("127.0.0.1", silent.getLocalPort());
+      ReplicaPut big = new ReplicaPut("s", new byte[] {1},
+          VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
+              new byte[60_000], 1), Optional.empty());
+      List<CompletableFuture<Message>> sent = new ArrayList<>();
+      int refused = 0;
+      for (int i = 0; i < 2000 && refused == 0; i++) {
+        CompletableFuture<Message> f = client.request(peer, big, Duration.ofSeconds(30));
+        sent.add(f);
+        if (i % 50 == 49) {
+          // let the event loop write what it can, then look for refusals
+          awaitTrue(() -> true, Duration.ofMillis(1));
+          refused = (int) sent.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        }
+      }
+      awaitTrue(() -> sent.stream().anyMatch(CompletableFuture::isCompletedExceptionally), Duration.ofSeconds(10));
+      Throwable cause = sent.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst()
+          .map(f -> f.handle((m, t) -> t).join()).orElseThrow();
+      assertThat(cause).isInstanceOf(PeerUnreachableException.class).hasMessageContaining("outbound buffer full");
+      assertThat(sent.size()).as("requests accepted before backpressure").isLessThan(2000);
+    }
+  }
+
+  @Test
+  void closeStopsEveryThreadItStarted() {
+    normalTrafficWorks(10);
+    String clientThreads = client.threadNamePrefix();
+    String serverThreads = server.threadNamePrefix();
+    client.close();
+    server.close();
+    awaitTrue(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && (t.getName().startsWith(clientThreads + "-") || t.getName().startsWith(serverThreads + "-"))),
+        Duration.ofSeconds(10));
+  }
+
+  @AfterAll
+  static void noBufferLeaked() {
+    assertThat(NettyLeakTracker.collectLeaks()).isEmpty();
+  }
+
+  private static final class DataOutputStreamBytes {
+    final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    final DataOutputStream data = new DataOutputStream(bytes);
+
+    byte[] bytes() {
+      return bytes.toByteArray();
+    }
+  }
+}
