@@ -13,11 +13,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -62,6 +65,7 @@ public final class NettyTransport implements Transport {
   private final Bootstrap client;
   private final HashedWheelTimer deadlines;
   private final ConcurrentHashMap<Endpoint, PeerConnection> peers = new ConcurrentHashMap<>();
+  private final ChannelGroup accepted = new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
   private final String name;
   private ExecutorService ownedExecutor;
   private volatile Channel server;
@@ -134,6 +138,7 @@ public final class NettyTransport implements Transport {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            accepted.add(ch);
             ChannelPipeline p = ch.pipeline();
             serverTls.ifPresent(t -> p.addLast("tls", t.newHandler(ch.alloc())));
             addFraming(p);
@@ -207,6 +212,9 @@ public final class NettyTransport implements Transport {
     if (s != null) {
       s.close().syncUninterruptibly();
     }
+    // Close the connections clients opened to us while the event loops still run, so each
+    // client sees the close at once instead of writing into a dead connection.
+    accepted.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }

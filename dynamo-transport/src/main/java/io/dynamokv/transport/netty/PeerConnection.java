@@ -62,6 +62,7 @@ final class PeerConnection {
   private final Duration backoffMax;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  private volatile long lastResponseNanos = System.nanoTime();
 
   // guarded by this
   private Channel channel;
@@ -174,6 +175,12 @@ final class PeerConnection {
   }
 
   private void write(Channel ch, long id, Message message) {
+    if (!ch.eventLoop().inEventLoop()) {
+      // Check writability where the bytes are counted: a frame queued from another thread is
+      // only counted once encoded, so a burst from outside the loop would slip past the check.
+      ch.eventLoop().execute(() -> write(ch, id, message));
+      return;
+    }
     Pending p = pending.get(id);
     if (p == null) {
       return; // timed out while connecting
@@ -197,6 +204,7 @@ final class PeerConnection {
 
   /** A response arrived on this connection. Runs on the event loop. */
   void onResponse(Frame frame) {
+    lastResponseNanos = System.nanoTime();
     Pending p = pending.remove(frame.requestId());
     if (p == null) {
       log.debug("late or unknown response {} from {} ignored", frame.requestId(), peer);
@@ -212,8 +220,16 @@ final class PeerConnection {
 
   private void timeOut(long id, Duration timeout) {
     Pending p = pending.remove(id);
-    if (p != null) {
-      p.reply.completeExceptionally(new RequestTimeoutException(peer, timeout, p.what));
+    if (p == null) {
+      return;
+    }
+    p.reply.completeExceptionally(new RequestTimeoutException(peer, timeout, p.what));
+    // Nothing at all came back for longer than a whole deadline: the connection may be half
+    // open (the peer's machine died without a reset). Drop it; the next request reconnects.
+    Channel ch = p.channel;
+    if (ch != null && System.nanoTime() - lastResponseNanos > timeout.toNanos()) {
+      log.info("no reply from {} for over {} ms; closing the connection", peer, timeout.toMillis());
+      ch.close();
     }
   }
 
