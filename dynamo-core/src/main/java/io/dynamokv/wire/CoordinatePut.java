@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * A client's write forwarded to a node of the key's preference list, which coordinates it:
  * {@code value} empty means a delete. Answered with a {@link CoordinatePutReply} once
- * {@code w} replicas have it, or a {@link Failure}.
+ * {@code w} of the key's {@code n} replicas have it, or a {@link Failure}.
  */
 public record CoordinatePut(String store, byte[] key, VersionVector context, Optional<byte[]> value,
-    int w, int timeoutMillis) implements Message {
+    int n, int w, int timeoutMillis) implements Message {
 
   /** Validates and copies the parts. */
   public CoordinatePut {
@@ -20,8 +20,11 @@ public record CoordinatePut(String store, byte[] key, VersionVector context, Opt
     key = Objects.requireNonNull(key, "key").clone();
     Objects.requireNonNull(context, "context");
     value = Objects.requireNonNull(value, "value").map(byte[]::clone);
-    if (w < 1) {
-      throw new IllegalArgumentException("w : " + w + " (expected: >= 1)");
+    if (n < 1 || n > 255) {
+      throw new IllegalArgumentException("n : " + n + " (expected: 1..255)");
+    }
+    if (w < 1 || w > n) {
+      throw new IllegalArgumentException("w : " + w + " (expected: 1..n = " + n + ")");
     }
     if (timeoutMillis < 1) {
       throw new IllegalArgumentException("timeoutMillis : " + timeoutMillis + " (expected: >= 1)");
@@ -46,21 +49,21 @@ public record CoordinatePut(String store, byte[] key, VersionVector context, Opt
   @Override
   public boolean equals(Object o) {
     return o instanceof CoordinatePut c && store.equals(c.store) && Arrays.equals(key, c.key)
-        && context.equals(c.context) && w == c.w && timeoutMillis == c.timeoutMillis
+        && context.equals(c.context) && n == c.n && w == c.w && timeoutMillis == c.timeoutMillis
         && value.isPresent() == c.value.isPresent()
         && (value.isEmpty() || Arrays.equals(value.get(), c.value.get()));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(store, Arrays.hashCode(key), context, w, timeoutMillis,
+    return Objects.hash(store, Arrays.hashCode(key), context, n, w, timeoutMillis,
         value.map(Arrays::hashCode).orElse(0));
   }
 
   @Override
   public String toString() {
     return "CoordinatePut[" + store + "/" + WireBytes.show(key) + ", context=" + context
-        + value.map(v -> ", value=" + WireBytes.show(v)).orElse(", delete") + ", w=" + w
+        + value.map(v -> ", value=" + WireBytes.show(v)).orElse(", delete") + ", n=" + n + ", w=" + w
         + ", timeout=" + timeoutMillis + "ms]";
   }
 }

@@ -74,7 +74,7 @@ public final class FrameCodec {
         Optional<byte[]> value = c.value();
         out.writeByte(value.isPresent() ? 1 : 0);
         value.ifPresent(out::writeLengthPrefixed);
-        out.writeVarInt(c.w()).writeVarInt(c.timeoutMillis());
+        out.writeVarInt(c.n()).writeVarInt(c.w()).writeVarInt(c.timeoutMillis());
       }
       case COORDINATE_PUT_REPLY -> VersionSetCodec.writeTo(out, ((CoordinatePutReply) m).versions());
       case MERGE_BATCH -> writeEntries(out, ((MergeBatch) m).entries());
@@ -156,7 +156,7 @@ public final class FrameCodec {
         var context = VersionSetCodec.readVectorFrom(in);
         Optional<byte[]> value = readFlag(in, "has value")
             ? Optional.of(in.readLengthPrefixed("value", Integer.MAX_VALUE)) : Optional.empty();
-        yield new CoordinatePut(store, key, context, value,
+        yield new CoordinatePut(store, key, context, value, in.readVarInt("n", 1, 255),
             in.readVarInt("w", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
       }
       case COORDINATE_PUT_REPLY -> new CoordinatePutReply(VersionSetCodec.readFrom(in));

@@ -84,7 +84,7 @@ class FrameCodecTest {
         Combinators.combine(stores(), keys(), versionSets(), nodes().optional()).as(ReplicaPut::new),
         Combinators.combine(stores(), keys(), versionSets(), keys().optional(),
             Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
-            .as((s, k, v, value, w, t) -> new CoordinatePut(s, k, v.context(), value, w, t)),
+            .as((s, k, v, value, n, t) -> new CoordinatePut(s, k, v.context(), value, n, 1 + t % n, t)),
         versionSets().map(CoordinatePutReply::new),
         entries().list().ofMaxSize(5).map(MergeBatch::new),
         Combinators.combine(stores(), Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 128),

@@ -1,0 +1,257 @@
+package io.dynamokv;
+
+import io.dynamokv.coordinator.Coordinator;
+import io.dynamokv.version.Sibling;
+import io.dynamokv.version.VersionSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * A named, typed key-value store replicated across the cluster. Obtain one with
+ * {@link DynamoNode#store}. Keys are strings (stored as UTF-8); values go through the store's
+ * {@link Codec}.
+ *
+ * <pre>{@code
+ * Store<Cart> carts = node.store("carts", Codec.json(Cart.class), Cart::union);
+ * GetResult<Cart> read = carts.get("alice");
+ * Cart cart = read.value().orElse(Cart.empty()).add("milk");
+ * carts.put("alice", read.context(), cart);   // replaces exactly what the read saw
+ * }</pre>
+ *
+ * <p>Every operation has an asynchronous form that returns a future and never throws (bad
+ * arguments fail the future at once), and a blocking form that waits for it and throws its
+ * failure. Futures complete, and the codec and resolver run, on the node's scheduler threads,
+ * never on I/O threads. Thread-safe.
+ */
+public final class Store<V> {
+
+  private final String name;
+  private final Codec<V> codec;
+  private final Optional<ConflictResolver<V>> resolver;
+  private final Replication replication;
+  private final Coordinator coordinator;
+  private final Executor callbacks;
+  private final Duration timeout;
+  private final int maxKeyBytes;
+  private final int maxValueBytes;
+
+  Store(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver, Replication replication,
+      Coordinator coordinator, Executor callbacks, Duration timeout, int maxKeyBytes, int maxValueBytes) {
+    this.name = name;
+    this.codec = codec;
+    this.resolver = resolver;
+    this.replication = replication;
+    this.coordinator = coordinator;
+    this.callbacks = callbacks;
+    this.timeout = timeout;
+    this.maxKeyBytes = maxKeyBytes;
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  /** Returns the store's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the store's N, R and W. */
+  public Replication replication() {
+    return replication;
+  }
+
+  // ---- reads
+
+  /** Reads {@code key} with the store's R and deadline. */
+  public CompletableFuture<GetResult<V>> getAsync(String key) {
+    return getAsync(key, ReadOptions.defaults());
+  }
+
+  /** Reads {@code key}. */
+  public CompletableFuture<GetResult<V>> getAsync(String key, ReadOptions options) {
+    byte[] k;
+    int r;
+    try {
+      k = keyBytes(key);
+      Objects.requireNonNull(options, "options");
+      r = options.r().orElse(replication.r());
+      if (r > replication.n()) {
+        throw new IllegalArgumentException("r : " + r + " (expected: <= n = " + replication.n() + ")");
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return coordinator.get(name, k, replication.n(), r, options.timeout().orElse(timeout))
+        .thenApplyAsync(this::toResult, callbacks);
+  }
+
+  /** Reads {@code key}, waiting for the result. */
+  public GetResult<V> get(String key) {
+    return join(getAsync(key));
+  }
+
+  /** Reads {@code key}, waiting for the result. */
+  public GetResult<V> get(String key, ReadOptions options) {
+    return join(getAsync(key, options));
+  }
+
+  private GetResult<V> toResult(VersionSet versions) {
+    List<Sibling> live = versions.values();
+    List<V> values = new ArrayList<>(live.size());
+    for (Sibling s : live) {
+      values.add(decode(s));
+    }
+    Context context = Context.of(versions.context());
+    if (values.size() > 1 && resolver.isPresent()) {
+      List<VersionedValue<V>> timed = new ArrayList<>(values.size());
+      for (int i = 0; i < values.size(); i++) {
+        timed.add(new VersionedValue<>(values.get(i), live.get(i).timestampMillis()));
+      }
+      return new GetResult<>(List.of(resolver.get().resolveVersions(timed)), context);
+    }
+    return new GetResult<>(values, context);
+  }
+
+  private V decode(Sibling s) {
+    try {
+      return codec.decode(s.value());
+    } catch (CodecException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CodecException("store " + name + ": cannot decode a value of " + s.valueLength() + " bytes: " + e, e);
+    }
+  }
+
+  // ---- writes
+
+  /** Writes {@code value}, replacing the versions {@code context} covers; returns the new context. */
+  public CompletableFuture<Context> putAsync(String key, Context context, V value) {
+    return putAsync(key, context, value, WriteOptions.defaults());
+  }
+
+  /** Writes {@code value}, replacing the versions {@code context} covers; returns the new context. */
+  public CompletableFuture<Context> putAsync(String key, Context context, V value, WriteOptions options) {
+    byte[] k;
+    byte[] v;
+    try {
+      k = keyBytes(key);
+      Objects.requireNonNull(context, "context");
+      Objects.requireNonNull(value, "value");
+      v = codec.encode(value);
+      if (v.length > maxValueBytes) {
+        throw new IllegalArgumentException("value length : " + v.length + " bytes (expected: <= maxValueBytes = "
+            + maxValueBytes + ")");
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return write(k, context, Optional.of(v), options);
+  }
+
+  /** Writes {@code value}, waiting for W acknowledgements; returns the new context. */
+  public Context put(String key, Context context, V value) {
+    return join(putAsync(key, context, value));
+  }
+
+  /** Writes {@code value}, waiting for W acknowledgements; returns the new context. */
+  public Context put(String key, Context context, V value, WriteOptions options) {
+    return join(putAsync(key, context, value, options));
+  }
+
+  /**
+   * Deletes the versions {@code context} covers, with a tombstone. A write the context did not
+   * cover survives as a sibling: a delete never erases a write it did not see.
+   */
+  public CompletableFuture<Context> deleteAsync(String key, Context context) {
+    return deleteAsync(key, context, WriteOptions.defaults());
+  }
+
+  /** Deletes the versions {@code context} covers. */
+  public CompletableFuture<Context> deleteAsync(String key, Context context, WriteOptions options) {
+    byte[] k;
+    try {
+      k = keyBytes(key);
+      Objects.requireNonNull(context, "context");
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return write(k, context, Optional.empty(), options);
+  }
+
+  /** Deletes the versions {@code context} covers, waiting for W acknowledgements. */
+  public Context delete(String key, Context context) {
+    return join(deleteAsync(key, context));
+  }
+
+  private CompletableFuture<Context> write(byte[] key, Context context, Optional<byte[]> value, WriteOptions options) {
+    int w;
+    try {
+      Objects.requireNonNull(options, "options");
+      w = options.w().orElse(replication.w());
+      if (w > replication.n()) {
+        throw new IllegalArgumentException("w : " + w + " (expected: <= n = " + replication.n() + ")");
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return coordinator.put(name, key, context.versionVector(), value, replication.n(), w, options.timeout().orElse(timeout))
+        .thenApplyAsync(versions -> Context.of(versions.context()), callbacks);
+  }
+
+  /**
+   * Read, modify, write: reads {@code key} (siblings merged by the store's resolver), applies
+   * {@code change} to the value (empty if absent), and writes the result with the read's context.
+   * Returns the value written.
+   *
+   * @throws IllegalStateException (in the future) if the read finds siblings and the store has no
+   *     resolver to merge them
+   */
+  public CompletableFuture<V> updateAsync(String key, Function<Optional<V>, V> change) {
+    Objects.requireNonNull(change, "change");
+    return getAsync(key).thenComposeAsync(read -> {
+      if (read.hasSiblings()) {
+        throw new IllegalStateException("store " + name + ": key has " + read.values().size()
+            + " siblings and the store has no ConflictResolver to merge them; read them with get()");
+      }
+      V next = Objects.requireNonNull(change.apply(read.value()), "change returned null");
+      return putAsync(key, read.context(), next).thenApply(ctx -> next);
+    }, callbacks);
+  }
+
+  /** Read, modify, write, waiting for it; see {@link #updateAsync}. */
+  public V update(String key, Function<Optional<V>, V> change) {
+    return join(updateAsync(key, change));
+  }
+
+  private byte[] keyBytes(String key) {
+    Objects.requireNonNull(key, "key");
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    if (k.length == 0 || k.length > maxKeyBytes) {
+      throw new IllegalArgumentException("key length : " + k.length + " bytes (expected: 1..maxKeyBytes = "
+          + maxKeyBytes + ")");
+    }
+    return k;
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Store{" + name + ", " + replication + (resolver.isPresent() ? ", with resolver" : "") + "}";
+  }
+}

@@ -1,0 +1,322 @@
+package io.dynamokv.coordinator;
+
+import io.dynamokv.InsufficientReplicasException;
+import io.dynamokv.NodeId;
+import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.spi.Clock;
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.spi.PeerUnreachableException;
+import io.dynamokv.spi.RemoteFailureException;
+import io.dynamokv.spi.Scheduler;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Transport;
+import io.dynamokv.spi.TransportException;
+import io.dynamokv.version.ActorId;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.version.VersionVector;
+import io.dynamokv.wire.Ack;
+import io.dynamokv.wire.CoordinatePut;
+import io.dynamokv.wire.CoordinatePutReply;
+import io.dynamokv.wire.Message;
+import io.dynamokv.wire.ReplicaGet;
+import io.dynamokv.wire.ReplicaGetReply;
+import io.dynamokv.wire.ReplicaPut;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The quorum protocol of one node (the paper's sections 4.5 and 4.6).
+ *
+ * <h2>Put</h2>
+ * A node in the key's preference list coordinates: it applies the write to its own version set
+ * under a new dot of its actor id, then sends the resulting set to the other N-1 replicas and
+ * succeeds once W (itself included) have stored it. A replica this node believes down, or one
+ * that fails during the write, is replaced by the next healthy fallback on the ring, which stores
+ * the set as a hint naming the intended owner; hinted writes count toward W. A node outside the
+ * preference list forwards the put to one inside it.
+ *
+ * <h2>Get</h2>
+ * Any node coordinates: it asks the first N healthy nodes of the preference list (itself locally
+ * when it is one) and answers with the merge of the first R replies. It keeps listening until
+ * every replica answered or the deadline passed, then sends the merged set to each primary whose
+ * reply lacked something (read repair), so late replies repair too.
+ *
+ * <p>Thread-safe. Futures complete on I/O or storage threads; the public API moves user
+ * callbacks elsewhere.
+ */
+public final class Coordinator {
+
+  private final NodeId self;
+  private final ActorId actor;
+  private final StaticMembership membership;
+  private final StorageEngine storage;
+  private final Transport transport;
+  private final PeerHealth health;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final NodeMetrics metrics;
+
+  Coordinator(NodeId self, ActorId actor, StaticMembership membership, StorageEngine storage, Transport transport,
+      PeerHealth health, Scheduler scheduler, Clock clock, NodeMetrics metrics) {
+    this.self = self;
+    this.actor = actor;
+    this.membership = membership;
+    this.storage = storage;
+    this.transport = transport;
+    this.health = health;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  StorageKey storageKey(String store, byte[] key) {
+    return StorageKey.of(store, membership.ring().keySpace(), key);
+  }
+
+  private Endpoint endpoint(NodeId node) {
+    return membership.endpointOf(node).orElseThrow(() -> new IllegalStateException(node + " is not a member"));
+  }
+
+  private static String describe(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  // ---------------------------------------------------------------- get
+
+  /** Reads {@code key}: the merge of R of its N replicas. */
+  public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
+    metrics.gets.increment();
+    StorageKey sk = storageKey(store, key);
+    PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
+    CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    Quorum<VersionSet> quorum = new Quorum<>("get " + sk, r, result, metrics);
+    Map<NodeId, VersionSet> replies = new ConcurrentHashMap<>();
+    List<NodeId> targets = readTargets(pl);
+    targets.forEach(quorum::sent);
+    quorum.whenSettled(() -> repair(store, key, sk, pl, replies));
+    for (NodeId target : targets) {
+      if (target.equals(self)) {
+        try {
+          VersionSet local = storage.get(sk).orElse(VersionSet.EMPTY);
+          replies.put(self, local);
+          quorum.succeeded(self, () -> merged(replies));
+        } catch (RuntimeException e) {
+          quorum.failed(self, "local read failed: " + e.getMessage());
+        }
+        continue;
+      }
+      transport.request(endpoint(target), new ReplicaGet(store, key), timeout).whenComplete((reply, failure) -> {
+        if (failure == null && reply instanceof ReplicaGetReply g) {
+          health.markUp(target);
+          replies.put(target, g.versions());
+          quorum.succeeded(target, () -> merged(replies));
+        } else {
+          noteFailure(target, failure, reply);
+          quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+        }
+      });
+    }
+    scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis()));
+    return result;
+  }
+
+  /** The N nodes to read: healthy primaries, and for each primary believed down the next healthy fallback. */
+  private List<NodeId> readTargets(PreferenceList pl) {
+    Deque<NodeId> spares = healthyFallbacks(pl);
+    List<NodeId> targets = new ArrayList<>(pl.primaries().size());
+    for (NodeId p : pl.primaries()) {
+      NodeId spare = health.isUp(p) ? null : spares.poll();
+      targets.add(spare != null ? spare : p);
+    }
+    return targets;
+  }
+
+  private Deque<NodeId> healthyFallbacks(PreferenceList pl) {
+    Deque<NodeId> spares = new ArrayDeque<>();
+    for (NodeId f : pl.fallbacks()) {
+      if (health.isUp(f)) {
+        spares.add(f);
+      }
+    }
+    return spares;
+  }
+
+  private static VersionSet merged(Map<NodeId, VersionSet> replies) {
+    VersionSet all = VersionSet.EMPTY;
+    for (VersionSet v : replies.values()) {
+      all = all.merge(v);
+    }
+    return all;
+  }
+
+  /** Sends the merge of every reply to each primary whose reply lacked part of it. */
+  private void repair(String store, byte[] key, StorageKey sk, PreferenceList pl, Map<NodeId, VersionSet> replies) {
+    VersionSet all = merged(replies);
+    replies.forEach((node, held) -> {
+      if (!pl.primaries().contains(node) || held.merge(all).equals(held)) {
+        return; // a fallback holds hints, not data; or nothing is missing
+      }
+      metrics.readRepairs.increment();
+      if (node.equals(self)) {
+        storage.update(sk, v -> v.merge(all));
+      } else {
+        transport.request(endpoint(node), new ReplicaPut(store, key, all, Optional.empty()), Duration.ofSeconds(10))
+            .whenComplete((r, f) -> noteFailure(node, f, r));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- put
+
+  /**
+   * Writes {@code value} (or, if empty, a delete) with the client's context {@code seen}: here if
+   * this node is in the key's preference list, otherwise through one that is.
+   */
+  public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
+      int n, int w, Duration timeout) {
+    metrics.puts.increment();
+    StorageKey sk = storageKey(store, key);
+    PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
+    if (pl.primaries().contains(self)) {
+      return coordinate(store, key, sk, pl, seen, value, w, timeout);
+    }
+    List<NodeId> candidates = new ArrayList<>(pl.primaries());
+    candidates.sort((a, b) -> Boolean.compare(!health.isUp(a), !health.isUp(b))); // healthy first, stable
+    CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    forward(new CoordinatePut(store, key, seen, value, n, w, (int) Math.max(1, timeout.toMillis())),
+        candidates, 0, new LinkedHashMap<>(), timeout, result);
+    return result;
+  }
+
+  /** A put another node forwarded to this one. */
+  CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
+    StorageKey sk = storageKey(c.store(), c.key());
+    PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
+    return coordinate(c.store(), c.key(), sk, pl, c.context(), c.value(), c.w(), Duration.ofMillis(c.timeoutMillis()));
+  }
+
+  private void forward(CoordinatePut put, List<NodeId> candidates, int next, Map<NodeId, String> failures,
+      Duration timeout, CompletableFuture<VersionSet> result) {
+    String op = "put " + storageKey(put.store(), put.key());
+    if (next >= candidates.size()) {
+      metrics.quorumFailures.increment();
+      result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
+      return;
+    }
+    NodeId coordinator = candidates.get(next);
+    metrics.putsForwarded.increment();
+    // The coordinator has the whole timeout for its quorum; give it a little more to answer.
+    Duration deadline = timeout.plusMillis(Math.max(100, timeout.toMillis() / 4));
+    transport.request(endpoint(coordinator), put, deadline).whenComplete((reply, failure) -> {
+      if (failure == null && reply instanceof CoordinatePutReply r) {
+        health.markUp(coordinator);
+        result.complete(r.versions());
+        return;
+      }
+      Throwable cause = failure == null ? null : unwrap(failure);
+      failures.put(coordinator, cause == null ? "unexpected reply " + reply : describe(cause));
+      if (cause instanceof PeerUnreachableException) {
+        // Never delivered, so nothing was written: another primary may coordinate.
+        health.markDown(coordinator, describe(cause));
+        forward(put, candidates, next + 1, failures, timeout, result);
+        return;
+      }
+      if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+        health.markDown(coordinator, describe(cause));
+      }
+      // The write may have happened there: retrying elsewhere would write it twice.
+      metrics.quorumFailures.increment();
+      result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
+    });
+  }
+
+  private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
+      VersionVector seen, Optional<byte[]> value, int w, Duration timeout) {
+    metrics.putsCoordinated.increment();
+    long now = clock.currentTimeMillis();
+    return storage.update(sk, current -> value.isPresent()
+            ? current.put(seen, actor, value.get(), now)
+            : current.delete(seen, actor, now))
+        .thenCompose(local -> replicate(store, key, sk, pl, local, w, timeout));
+  }
+
+  /** Sends the coordinator's new set to the other replicas; done once W (itself included) hold it. */
+  private CompletableFuture<VersionSet> replicate(String store, byte[] key, StorageKey sk, PreferenceList pl,
+      VersionSet versions, int w, Duration timeout) {
+    CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    Quorum<VersionSet> quorum = new Quorum<>("put " + sk, w, result, metrics);
+    quorum.sent(self);
+    Deque<NodeId> spares = healthyFallbacks(pl);
+    for (NodeId p : pl.primaries()) {
+      if (p.equals(self)) {
+        continue;
+      }
+      NodeId spare = health.isUp(p) ? null : poll(spares);
+      if (spare != null) {
+        send(quorum, store, key, versions, spare, Optional.of(p), spares, timeout);
+      } else {
+        send(quorum, store, key, versions, p, Optional.empty(), spares, timeout);
+      }
+    }
+    quorum.succeeded(self, () -> versions);
+    scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis()));
+    return result;
+  }
+
+  private static NodeId poll(Deque<NodeId> spares) {
+    synchronized (spares) {
+      return spares.poll();
+    }
+  }
+
+  private void send(Quorum<VersionSet> quorum, String store, byte[] key, VersionSet versions, NodeId target,
+      Optional<NodeId> hintFor, Deque<NodeId> spares, Duration timeout) {
+    quorum.sent(target);
+    if (hintFor.isPresent()) {
+      metrics.hintedWrites.increment();
+    }
+    transport.request(endpoint(target), new ReplicaPut(store, key, versions, hintFor), timeout)
+        .whenComplete((reply, failure) -> {
+          if (failure == null && reply instanceof Ack) {
+            health.markUp(target);
+            quorum.succeeded(target, () -> versions);
+            return;
+          }
+          noteFailure(target, failure, reply);
+          // Sloppy quorum: the next healthy node on the ring takes the write, as a hint for the
+          // node it stands in for. Even after W is reached, so the key keeps N copies.
+          NodeId spare = poll(spares);
+          if (spare != null) {
+            send(quorum, store, key, versions, spare, Optional.of(hintFor.orElse(target)), spares, timeout);
+          }
+          quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+        });
+  }
+
+  private void noteFailure(NodeId node, Throwable failure, Message reply) {
+    if (failure == null && (reply == null || reply instanceof Ack || reply instanceof ReplicaGetReply)) {
+      return;
+    }
+    metrics.replicaRequestFailures.increment();
+    Throwable cause = failure == null ? null : unwrap(failure);
+    if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+      health.markDown(node, describe(cause));
+    }
+  }
+}

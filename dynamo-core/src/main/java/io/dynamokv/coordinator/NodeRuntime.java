@@ -1,0 +1,65 @@
+package io.dynamokv.coordinator;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.spi.Clock;
+import io.dynamokv.spi.Scheduler;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.Transport;
+import io.dynamokv.version.ActorId;
+import java.time.Duration;
+
+/**
+ * The running parts of one node, wired together: the coordinator, the replica service the
+ * transport serves, the failure detector and hinted handoff. Internal: {@code DynamoNode} builds
+ * it; applications use {@code DynamoNode} and {@code Store}.
+ */
+public final class NodeRuntime {
+
+  /** What the runtime needs; {@code DynamoNode.Builder} validated it. */
+  public record Settings(NodeId self, ActorId actor, StaticMembership membership, StorageEngine storage,
+      Transport transport, Scheduler scheduler, Clock clock, Duration requestTimeout, Duration probeInterval,
+      Duration hintInterval, int hintBatchSize) {}
+
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final PeerHealth health;
+  private final Coordinator coordinator;
+  private final HintedHandoff handoff;
+
+  private NodeRuntime(Settings s) {
+    health = new PeerHealth(s.self(), s.membership(), s.transport(), s.scheduler(), s.probeInterval(), metrics);
+    coordinator = new Coordinator(s.self(), s.actor(), s.membership(), s.storage(), s.transport(), health,
+        s.scheduler(), s.clock(), metrics);
+    handoff = new HintedHandoff(s.self(), s.membership(), s.storage(), s.transport(), health, s.scheduler(), metrics,
+        s.hintInterval(), s.hintBatchSize(), s.requestTimeout());
+    s.transport().start(new ReplicaService(s.self(), s.membership().ring().keySpace(), s.storage(), coordinator, metrics));
+    health.start();
+    handoff.start();
+  }
+
+  /** Starts serving: the transport gets the replica service, the background tasks begin. */
+  public static NodeRuntime start(Settings settings) {
+    return new NodeRuntime(settings);
+  }
+
+  /** Returns the coordinator. */
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  /** Returns the counters. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** Returns this node's view of its peers' health. */
+  public PeerHealth health() {
+    return health;
+  }
+
+  /** Stops the background tasks (the transport and storage are closed by their owner). */
+  public void stop() {
+    handoff.stop();
+    health.stop();
+  }
+}

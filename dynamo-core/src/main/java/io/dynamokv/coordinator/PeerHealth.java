@@ -1,0 +1,107 @@
+package io.dynamokv.coordinator;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.spi.Cancellable;
+import io.dynamokv.spi.Scheduler;
+import io.dynamokv.spi.Transport;
+import io.dynamokv.wire.Ping;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's own view of which peers are reachable: a peer that fails a request (no reply by
+ * the deadline, unreachable) is down for this node, skipped by later requests, and probed with
+ * a {@link Ping} every probe interval until it answers, when it is up again and the listeners
+ * (hinted handoff) are told. Purely local; other nodes may disagree.
+ *
+ * <p>Thread-safe: updated from I/O threads, read from any.
+ */
+public final class PeerHealth {
+
+  private static final Logger log = LoggerFactory.getLogger(PeerHealth.class);
+
+  private final NodeId self;
+  private final StaticMembership membership;
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final Duration probeInterval;
+  private final NodeMetrics metrics;
+  private final Set<NodeId> down = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<NodeId>> upListeners = new CopyOnWriteArrayList<>();
+  private volatile Cancellable probes;
+  private volatile boolean stopped;
+
+  PeerHealth(NodeId self, StaticMembership membership, Transport transport, Scheduler scheduler,
+      Duration probeInterval, NodeMetrics metrics) {
+    this.self = self;
+    this.membership = membership;
+    this.transport = transport;
+    this.scheduler = scheduler;
+    this.probeInterval = probeInterval;
+    this.metrics = metrics;
+  }
+
+  /** Returns whether {@code node} is believed reachable (this node always is). */
+  public boolean isUp(NodeId node) {
+    return node.equals(self) || !down.contains(node);
+  }
+
+  /** Returns the peers currently believed down. */
+  public Set<NodeId> downPeers() {
+    return Set.copyOf(down);
+  }
+
+  void markDown(NodeId node, String reason) {
+    if (!node.equals(self) && down.add(node)) {
+      metrics.peersMarkedDown.increment();
+      log.info("{}: marking {} down: {}", self, node, reason);
+    }
+  }
+
+  void markUp(NodeId node) {
+    if (down.remove(node)) {
+      metrics.peersMarkedUp.increment();
+      log.info("{}: {} answers again; marking it up", self, node);
+      upListeners.forEach(l -> l.accept(node));
+    }
+  }
+
+  void onUp(Consumer<NodeId> listener) {
+    upListeners.add(listener);
+  }
+
+  void start() {
+    scheduleProbes();
+  }
+
+  private void scheduleProbes() {
+    if (!stopped) {
+      probes = scheduler.schedule(probeInterval, () -> {
+        probeDownPeers();
+        scheduleProbes();
+      });
+    }
+  }
+
+  private void probeDownPeers() {
+    for (NodeId node : down) {
+      membership.endpointOf(node).ifPresent(endpoint ->
+          transport.request(endpoint, new Ping(0), probeInterval).thenRun(() -> markUp(node)));
+    }
+  }
+
+  void stop() {
+    stopped = true;
+    Cancellable p = probes;
+    if (p != null) {
+      p.cancel();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.dynamokv.coordinator;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.ring.KeySpace;
+import io.dynamokv.spi.RequestHandler;
+import io.dynamokv.spi.ScanRange;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.wire.Ack;
+import io.dynamokv.wire.CoordinatePut;
+import io.dynamokv.wire.CoordinatePutReply;
+import io.dynamokv.wire.KeyedVersions;
+import io.dynamokv.wire.MergeBatch;
+import io.dynamokv.wire.MerkleLeavesReply;
+import io.dynamokv.wire.MerkleLeavesRequest;
+import io.dynamokv.wire.Message;
+import io.dynamokv.wire.PartitionChunk;
+import io.dynamokv.wire.PartitionScan;
+import io.dynamokv.wire.Ping;
+import io.dynamokv.wire.Pong;
+import io.dynamokv.wire.ReplicaGet;
+import io.dynamokv.wire.ReplicaGetReply;
+import io.dynamokv.wire.ReplicaPut;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves what other nodes ask of this one: replica reads and writes (a write with a hint is kept
+ * as a hint for its owner), forwarded puts to coordinate, merge batches (delivered hints,
+ * repairs), partition pages and Merkle leaves, and pings. Replica writes merge, so a repeated or
+ * older write changes nothing. Runs on the transport's request executor.
+ */
+final class ReplicaService implements RequestHandler {
+
+  private final NodeId self;
+  private final KeySpace keySpace;
+  private final StorageEngine storage;
+  private final Coordinator coordinator;
+  private final NodeMetrics metrics;
+
+  ReplicaService(NodeId self, KeySpace keySpace, StorageEngine storage, Coordinator coordinator, NodeMetrics metrics) {
+    this.self = self;
+    this.keySpace = keySpace;
+    this.storage = storage;
+    this.coordinator = coordinator;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public CompletableFuture<Message> handle(Message request) {
+    return switch (request.type()) {
+      case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
+      case REPLICA_GET -> {
+        ReplicaGet g = (ReplicaGet) request;
+        VersionSet held = storage.get(StorageKey.of(g.store(), keySpace, g.key())).orElse(VersionSet.EMPTY);
+        yield CompletableFuture.completedFuture(new ReplicaGetReply(held));
+      }
+      case REPLICA_PUT -> replicaPut((ReplicaPut) request);
+      case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)
+          .thenApply(CoordinatePutReply::new);
+      case MERGE_BATCH -> {
+        List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
+        for (KeyedVersions e : ((MergeBatch) request).entries()) {
+          writes.add(storage.update(StorageKey.of(e.store(), keySpace, e.key()), v -> v.merge(e.versions())));
+        }
+        yield CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> new Ack());
+      }
+      case PARTITION_SCAN -> CompletableFuture.completedFuture(scan((PartitionScan) request));
+      case MERKLE_LEAVES_REQUEST -> {
+        MerkleLeavesRequest m = (MerkleLeavesRequest) request;
+        yield CompletableFuture.completedFuture(new MerkleLeavesReply(storage.merkleLeaves(m.store(), m.partition())));
+      }
+      default -> CompletableFuture.failedFuture(
+          new IllegalArgumentException("request type " + request.type() + " is not served by this node"));
+    };
+  }
+
+  private CompletableFuture<Message> replicaPut(ReplicaPut p) {
+    StorageKey key = StorageKey.of(p.store(), keySpace, p.key());
+    Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
+    if (owner.isPresent()) {
+      metrics.hintsStored.increment();
+      return storage.putHint(owner.get(), key, p.versions()).thenApply(v -> new Ack());
+    }
+    return storage.update(key, v -> v.merge(p.versions())).thenApply(v -> new Ack());
+  }
+
+  private Message scan(PartitionScan s) {
+    ScanRange range = new ScanRange(s.store(), s.partition(), s.fromSegment(), s.toSegment(),
+        s.afterKey().map(k -> StorageKey.of(s.store(), s.partition(), s.afterSegment(), k)));
+    List<KeyedVersions> page = new ArrayList<>();
+    boolean[] more = {false};
+    storage.scan(range, (k, v) -> {
+      if (page.size() == s.limit()) {
+        more[0] = true;
+        return false;
+      }
+      page.add(new KeyedVersions(k.store(), k.key(), v));
+      return true;
+    });
+    return new PartitionChunk(page, !more[0]);
+  }
+}

@@ -1,0 +1,61 @@
+package io.dynamokv.membership;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.ring.Member;
+import io.dynamokv.ring.Ring;
+import io.dynamokv.ring.RingPlanner;
+import io.dynamokv.spi.Endpoint;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A cluster whose members are listed up front, the same list on every node: each node computes
+ * the same ring from it with {@link RingPlanner}, so they agree without talking. Gossip-based
+ * membership, with joins and leaves, replaces this (see the membership issue); until then a
+ * change of membership means restarting the nodes with a new list.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class StaticMembership {
+
+  private final SortedMap<NodeId, Endpoint> endpoints;
+  private final Ring ring;
+
+  /**
+   * Creates the view of a cluster of {@code members} with Q = {@code partitions}.
+   *
+   * @param spacing how far apart the planner keeps a node's partitions (use N)
+   */
+  public StaticMembership(Map<NodeId, Endpoint> members, int partitions, int spacing) {
+    Objects.requireNonNull(members, "members");
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("members : {} (expected: at least one)");
+    }
+    this.endpoints = new TreeMap<>(members);
+    this.ring = RingPlanner.withSpacing(spacing).initial(partitions,
+        endpoints.keySet().stream().map(Member::of).toList());
+  }
+
+  /** Returns the ring. */
+  public Ring ring() {
+    return ring;
+  }
+
+  /** Returns every member and where it listens. */
+  public SortedMap<NodeId, Endpoint> members() {
+    return java.util.Collections.unmodifiableSortedMap(endpoints);
+  }
+
+  /** Returns where {@code node} listens, if it is a member. */
+  public Optional<Endpoint> endpointOf(NodeId node) {
+    return Optional.ofNullable(endpoints.get(node));
+  }
+
+  /** Returns the number of members. */
+  public int size() {
+    return endpoints.size();
+  }
+}

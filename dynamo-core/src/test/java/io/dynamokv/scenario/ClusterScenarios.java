@@ -1,0 +1,292 @@
+package io.dynamokv.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamokv.Codec;
+import io.dynamokv.ConflictResolver;
+import io.dynamokv.Context;
+import io.dynamokv.GetResult;
+import io.dynamokv.InsufficientReplicasException;
+import io.dynamokv.NodeId;
+import io.dynamokv.ReadOptions;
+import io.dynamokv.Replication;
+import io.dynamokv.Store;
+import io.dynamokv.WriteOptions;
+import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.version.VersionSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The data path's scenarios, written once and run over every transport: the simulated network
+ * (virtual time, seeded) and Netty with RocksDB on loopback. Five nodes, N=3, R=2, W=2.
+ */
+public abstract class ClusterScenarios {
+
+  protected static final String STORE = "carts";
+  protected ClusterHarness cluster;
+
+  protected abstract ClusterHarness newCluster() throws Exception;
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    cluster = newCluster();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    cluster.close();
+  }
+
+  // ---- helpers
+
+  protected Store<String> store(NodeId via) {
+    return cluster.node(via).store(STORE, Codec.utf8());
+  }
+
+  protected Store<String> cartStore(NodeId via) {
+    ConflictResolver<String> mergeCarts = ClusterScenarios::union;
+    return cluster.node(via).store(STORE, Codec.utf8(), mergeCarts);
+  }
+
+  /** The cart's merge: the union of the items, sorted. */
+  protected static String union(List<String> carts) {
+    return carts.stream().flatMap(c -> Arrays.stream(c.split(","))).filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(TreeSet::new)).stream().collect(Collectors.joining(","));
+  }
+
+  protected GetResult<String> get(Store<String> s, String key) {
+    return cluster.await(s.getAsync(key));
+  }
+
+  protected Context put(Store<String> s, String key, Context ctx, String value) {
+    return cluster.await(s.putAsync(key, ctx, value));
+  }
+
+  protected Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) {
+    try {
+      cluster.await(f);
+    } catch (CompletionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  protected VersionSet held(NodeId node, String key) {
+    return cluster.storage(node).get(StorageKey.of(STORE, cluster.keySpace(),
+        key.getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
+  }
+
+  protected static List<String> valuesOf(VersionSet v) {
+    List<String> out = new ArrayList<>();
+    v.values().forEach(s -> out.add(new String(s.value(), StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  // ---- scenarios
+
+  @Test
+  void aWriteIsReadBackFromAnyNodeAndReadModifyWriteMakesNoSiblings() {
+    List<NodeId> nodes = cluster.nodes();
+    assertThat(get(store(nodes.get(0)), "alice").isAbsent()).isTrue();
+    Context ctx = put(store(nodes.get(0)), "alice", Context.EMPTY, "milk");
+    for (NodeId n : nodes) {
+      assertThat(get(store(n), "alice").values()).containsExactly("milk");
+    }
+    for (int i = 0; i < 10; i++) {
+      GetResult<String> read = get(store(nodes.get(i % nodes.size())), "alice");
+      put(store(nodes.get((i + 2) % nodes.size())), "alice", read.context(), read.value().orElseThrow() + ",x" + i);
+    }
+    GetResult<String> last = get(store(nodes.get(3)), "alice");
+    assertThat(last.values()).hasSize(1);
+    assertThat(last.value().orElseThrow()).endsWith(",x9");
+    assertThat(ctx).isNotEqualTo(Context.EMPTY);
+  }
+
+  /** Invariant 2: two writers with the same context both survive, also through one coordinator. */
+  @Test
+  void concurrentWritesWithTheSameContextBecomeSiblings() {
+    PreferenceList pl = cluster.preferenceList("bob");
+    NodeId coordinator = pl.primaries().get(0);
+    Context ctx = put(store(coordinator), "bob", Context.EMPTY, "milk");
+    put(store(coordinator), "bob", ctx, "milk,eggs");
+    put(store(coordinator), "bob", ctx, "milk,bread");
+    GetResult<String> read = get(store(pl.primaries().get(1)), "bob");
+    assertThat(read.values()).containsExactlyInAnyOrder("milk,eggs", "milk,bread");
+    // Invariant 3: a put with that read's context replaces exactly those siblings.
+    put(store(pl.primaries().get(2)), "bob", read.context(), "bread,eggs,milk");
+    assertThat(get(store(coordinator), "bob").values()).containsExactly("bread,eggs,milk");
+  }
+
+  @Test
+  void aResolverMergesSiblingsAndTheNextWriteSupersedesThem() {
+    List<NodeId> nodes = cluster.nodes();
+    put(store(nodes.get(0)), "carol", Context.EMPTY, "milk");
+    put(store(nodes.get(1)), "carol", Context.EMPTY, "eggs"); // blind: concurrent with the first
+    GetResult<String> merged = get(cartStore(nodes.get(2)), "carol");
+    assertThat(merged.values()).containsExactly("eggs,milk");
+    put(cartStore(nodes.get(3)), "carol", merged.context(), merged.value().orElseThrow());
+    assertThat(get(store(nodes.get(4)), "carol").values()).containsExactly("eggs,milk");
+  }
+
+  /** Sloppy quorum: with one, then two primaries down, W=2 still succeeds through hinted fallbacks. */
+  @Test
+  void writesSucceedWithReplicasDownAndFallbacksHoldHints() {
+    PreferenceList pl = cluster.preferenceList("dave");
+    NodeId coordinator = pl.primaries().get(0);
+    cluster.kill(pl.primaries().get(2));
+    Context ctx = put(store(coordinator), "dave", Context.EMPTY, "one");
+    cluster.kill(pl.primaries().get(1));
+    put(store(coordinator), "dave", ctx, "two");
+    assertThat(get(store(coordinator), "dave").values()).containsExactly("two");
+    long hintsHeld = pl.fallbacks().stream()
+        .mapToLong(f -> cluster.storage(f).hints(pl.primaries().get(1), 100).size()
+            + cluster.storage(f).hints(pl.primaries().get(2), 100).size())
+        .sum();
+    assertThat(hintsHeld).as("hints held by the fallbacks %s", pl.fallbacks()).isPositive();
+  }
+
+  @Test
+  void withTooFewNodesAliveAWriteFailsNamingRequiredAckedAndEachFailure() {
+    PreferenceList pl = cluster.preferenceList("erin");
+    NodeId coordinator = pl.primaries().get(0);
+    cluster.kill(pl.primaries().get(1));
+    cluster.kill(pl.primaries().get(2));
+    cluster.kill(pl.fallbacks().get(0));
+    // Two nodes left: W=2 succeeds (with a hint), W=3 cannot.
+    put(store(coordinator), "erin", Context.EMPTY, "ok");
+    Throwable failure = failureOf(store(coordinator).putAsync("erin", Context.EMPTY, "too much",
+        WriteOptions.defaults().withW(3)));
+    assertThat(failure).isInstanceOf(InsufficientReplicasException.class);
+    InsufficientReplicasException e = (InsufficientReplicasException) failure;
+    assertThat(e.required()).isEqualTo(3);
+    assertThat(e.succeeded()).isEqualTo(2);
+    assertThat(e.failures()).isNotEmpty();
+    assertThat(e.getMessage()).contains("2 of 3 required replicas succeeded");
+  }
+
+  /** Invariant 5: the hint reaches its owner once it is back, and is then deleted. */
+  @Test
+  void hintsAreDeliveredWhenTheOwnerComesBack() {
+    PreferenceList pl = cluster.preferenceList("frank");
+    NodeId owner = pl.primaries().get(1);
+    cluster.kill(owner);
+    put(store(pl.primaries().get(0)), "frank", Context.EMPTY, "hinted");
+    cluster.restart(owner);
+    cluster.awaitCondition(() -> valuesOf(held(owner, "frank")).contains("hinted"), Duration.ofSeconds(30));
+    cluster.awaitCondition(() -> pl.fallbacks().stream().allMatch(f -> cluster.storage(f).hints(owner, 10).isEmpty()),
+        Duration.ofSeconds(30));
+    long delivered = pl.fallbacks().stream().mapToLong(f -> cluster.node(f).metrics().get("hints.delivered")).sum();
+    assertThat(delivered).isPositive();
+  }
+
+  /** Invariant 5: a hint survives the restart of the fallback that holds it. */
+  @Test
+  void hintsSurviveTheFallbacksRestart() {
+    PreferenceList pl = cluster.preferenceList("grace");
+    NodeId owner = pl.primaries().get(2);
+    cluster.kill(owner);
+    put(store(pl.primaries().get(0)), "grace", Context.EMPTY, "kept");
+    // W was met by two primaries; the fallback takes its hinted copy in the background.
+    cluster.awaitCondition(() -> pl.fallbacks().stream().anyMatch(f -> !cluster.storage(f).hints(owner, 10).isEmpty()),
+        Duration.ofSeconds(30));
+    NodeId holder = pl.fallbacks().stream().filter(f -> !cluster.storage(f).hints(owner, 10).isEmpty())
+        .findFirst().orElseThrow(() -> new AssertionError("no fallback holds a hint for " + owner));
+    cluster.kill(holder);
+    cluster.restart(holder);
+    assertThat(cluster.storage(holder).hints(owner, 10)).hasSize(1);
+    cluster.restart(owner);
+    cluster.awaitCondition(() -> valuesOf(held(owner, "grace")).contains("kept"), Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aReadRepairsAStaleReplica() {
+    PreferenceList pl = cluster.preferenceList("heidi");
+    NodeId stale = pl.primaries().get(2);
+    // Cut the stale replica and the fallbacks off, so no hint is written: only repair can fix it.
+    Set<NodeId> others = new java.util.HashSet<>(cluster.nodes());
+    others.remove(stale);
+    pl.fallbacks().forEach(others::remove);
+    Set<NodeId> cutOff = new java.util.HashSet<>(pl.fallbacks());
+    cutOff.add(stale);
+    cluster.partition(others, cutOff);
+    put(store(pl.primaries().get(0)), "heidi", Context.EMPTY, "fresh");
+    // Stay partitioned until the coordinator has tried the replica and both fallbacks (each a
+    // request timeout), so that no hint is ever written.
+    cluster.pass(Duration.ofSeconds(7));
+    cluster.heal();
+    cluster.pass(Duration.ofSeconds(3)); // probes see everyone up again
+    assertThat(valuesOf(held(stale, "heidi"))).isEmpty();
+    assertThat(get(store(pl.primaries().get(0)), "heidi").values()).containsExactly("fresh");
+    cluster.awaitCondition(() -> valuesOf(held(stale, "heidi")).contains("fresh"), Duration.ofSeconds(30));
+    assertThat(cluster.node(pl.primaries().get(0)).metrics().get("read.repairs")).isPositive();
+  }
+
+  /** Invariant 7 (first half): a delete hides the key; a write it did not see survives it. */
+  @Test
+  void deletesHideTheKeyButNotWritesTheyDidNotSee() {
+    List<NodeId> nodes = cluster.nodes();
+    Context ctx = put(store(nodes.get(0)), "ivan", Context.EMPTY, "milk");
+    cluster.await(store(nodes.get(1)).deleteAsync("ivan", ctx));
+    GetResult<String> gone = get(store(nodes.get(2)), "ivan");
+    assertThat(gone.isAbsent()).isTrue();
+    put(store(nodes.get(3)), "ivan", gone.context(), "back");
+    assertThat(get(store(nodes.get(4)), "ivan").values()).containsExactly("back");
+
+    Context seen = get(store(nodes.get(0)), "judy").context();
+    put(store(nodes.get(0)), "judy", seen, "a");
+    Context before = put(store(nodes.get(0)), "judy", Context.EMPTY, "concurrent");
+    cluster.await(store(nodes.get(1)).deleteAsync("judy", Context.EMPTY)); // saw nothing
+    assertThat(get(store(nodes.get(2)), "judy").values()).contains("a", "concurrent");
+    assertThat(before).isNotNull();
+  }
+
+  /** A slow replica never holds up a request that already has its R or W. */
+  @Test
+  void aSlowReplicaDoesNotBlockAQuorumThatIsAlreadyMet() {
+    PreferenceList pl = cluster.preferenceList("kim");
+    NodeId slow = pl.primaries().get(2);
+    NodeId coordinator = pl.primaries().get(0);
+    put(store(coordinator), "kim", Context.EMPTY, "v1");
+    cluster.slow(slow, Duration.ofSeconds(20));
+    put(store(coordinator), "kim", get(store(coordinator), "kim").context(), "v2");
+    assertThat(get(store(coordinator), "kim").values()).containsExactly("v2");
+    Throwable f = failureOf(store(coordinator).getAsync("kim",
+        ReadOptions.defaults().withR(3).withTimeout(Duration.ofMillis(500))));
+    assertThat(f).isInstanceOf(InsufficientReplicasException.class)
+        .hasMessageContaining("2 of 3 required replicas succeeded").hasMessageContaining("within 500 ms");
+  }
+
+  /** Invariant 10: bad arguments fail at once, naming the value and the limit. */
+  @Test
+  void badArgumentsFailAtOnceWithTheValueAndTheLimit() {
+    Store<String> s = store(cluster.nodes().get(0));
+    assertThatThrownBy(() -> s.get(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+    assertThatThrownBy(() -> s.get("")).hasMessage("key length : 0 bytes (expected: 1..maxKeyBytes = 1024)");
+    assertThatThrownBy(() -> s.get("k".repeat(1025))).hasMessageContaining("1025 bytes (expected: 1..maxKeyBytes = 1024)");
+    assertThatThrownBy(() -> s.put("k", Context.EMPTY, "v".repeat(70_000)))
+        .hasMessage("value length : 70000 bytes (expected: <= maxValueBytes = 65536)");
+    assertThatThrownBy(() -> s.put("k", null, "v")).isInstanceOf(NullPointerException.class).hasMessage("context");
+    assertThatThrownBy(() -> s.get("k", ReadOptions.defaults().withR(4))).hasMessage("r : 4 (expected: <= n = 3)");
+    assertThatThrownBy(() -> s.put("k", Context.EMPTY, "v", WriteOptions.defaults().withW(4)))
+        .hasMessage("w : 4 (expected: <= n = 3)");
+    assertThatThrownBy(() -> cluster.node(cluster.nodes().get(0)).store("x", Codec.utf8(), Replication.of(6, 1, 1)))
+        .hasMessage("n : 6 (expected: <= cluster size = 5)");
+    assertThatThrownBy(() -> Replication.of(3, 4, 2)).hasMessage("r : 4 (expected: 1..n = 3)");
+    assertThatThrownBy(() -> Context.fromBytes(new byte[] {7})).isInstanceOf(io.dynamokv.wire.DecodeException.class);
+    // and the node keeps serving
+    assertThat(get(s, "still-fine").isAbsent()).isTrue();
+  }
+}

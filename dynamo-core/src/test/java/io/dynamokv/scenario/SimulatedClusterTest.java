@@ -1,0 +1,157 @@
+package io.dynamokv.scenario;
+
+import io.dynamokv.DynamoNode;
+import io.dynamokv.NodeId;
+import io.dynamokv.Replication;
+import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.ring.KeySpace;
+import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.testkit.FaultyTransport;
+import io.dynamokv.testkit.Simulation;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/** The scenarios over the simulated network, in virtual time. */
+class SimulatedClusterTest extends ClusterScenarios {
+
+  static final long SEED = Long.getLong("sim.seed", 20261122L);
+
+  @Override
+  protected ClusterHarness newCluster() {
+    return new SimCluster(SEED);
+  }
+
+  /** Five simulated nodes on in-memory storage. */
+  static final class SimCluster implements ClusterHarness {
+    private static final int Q = 64;
+    private final Simulation sim;
+    private final Map<NodeId, Endpoint> members = new TreeMap<>();
+    private final Map<NodeId, StorageEngine> disks = new LinkedHashMap<>();
+    private final Map<NodeId, DynamoNode> running = new TreeMap<>();
+    private final Map<NodeId, FaultyTransport> transports = new TreeMap<>();
+    private final StaticMembership membership;
+
+    SimCluster(long seed) {
+      sim = new Simulation(seed);
+      for (int i = 0; i < 5; i++) {
+        NodeId id = NodeId.of("n" + i);
+        members.put(id, Endpoint.of("n" + i, 7000));
+        disks.put(id, new KeepOpenStorage(new MemoryStorageEngine()));
+      }
+      membership = new StaticMembership(members, Q, 3);
+      members.keySet().forEach(this::restart);
+    }
+
+    @Override
+    public List<NodeId> nodes() {
+      return new ArrayList<>(members.keySet());
+    }
+
+    @Override
+    public DynamoNode node(NodeId id) {
+      DynamoNode n = running.get(id);
+      if (n == null) {
+        throw new IllegalStateException(id + " is not running");
+      }
+      return n;
+    }
+
+    @Override
+    public StorageEngine storage(NodeId id) {
+      return disks.get(id);
+    }
+
+    @Override
+    public KeySpace keySpace() {
+      return membership.ring().keySpace();
+    }
+
+    @Override
+    public PreferenceList preferenceList(String key) {
+      return membership.ring().preferenceList(key.getBytes(StandardCharsets.UTF_8), 3);
+    }
+
+    @Override
+    public void kill(NodeId id) {
+      DynamoNode n = running.remove(id);
+      transports.remove(id);
+      if (n != null) {
+        n.close();
+      }
+    }
+
+    @Override
+    public void restart(NodeId id) {
+      FaultyTransport t = new FaultyTransport(sim.network().transport(members.get(id)), sim.scheduler());
+      DynamoNode.Builder b = DynamoNode.newBuilder(id)
+          .storage(disks.get(id))
+          .transport(t)
+          .partitions(Q)
+          .replication(Replication.of(3, 2, 2))
+          .requestTimeout(Duration.ofSeconds(2))
+          .probeInterval(Duration.ofSeconds(1))
+          .hintDeliveryInterval(Duration.ofSeconds(1))
+          .maxValueBytes(65536)
+          .clock(sim.clock())
+          .scheduler(sim.scheduler())
+          .random(sim.newRandom());
+      members.forEach(b::member);
+      DynamoNode node = b.build();
+      node.start();
+      running.put(id, node);
+      transports.put(id, t);
+    }
+
+    private Set<Endpoint> endpoints(Set<NodeId> ids) {
+      return ids.stream().map(members::get).collect(Collectors.toSet());
+    }
+
+    @Override
+    public void partition(Set<NodeId> a, Set<NodeId> b) {
+      sim.network().partition(endpoints(a), endpoints(b));
+    }
+
+    @Override
+    public void slow(NodeId id, Duration delay) {
+      transports.get(id).delayReplies(delay);
+    }
+
+    @Override
+    public void heal() {
+      sim.network().heal();
+      transports.values().forEach(FaultyTransport::heal);
+    }
+
+    @Override
+    public <T> T await(CompletableFuture<T> future) {
+      return sim.await(future, Duration.ofMinutes(2));
+    }
+
+    @Override
+    public void pass(Duration duration) {
+      sim.runFor(duration);
+    }
+
+    @Override
+    public void awaitCondition(BooleanSupplier condition, Duration limit) {
+      sim.runUntil(condition, limit);
+    }
+
+    @Override
+    public void close() {
+      new ArrayList<>(running.keySet()).forEach(this::kill);
+    }
+  }
+}
