@@ -107,41 +107,60 @@ public final class Coordinator {
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
     Quorum<VersionSet> quorum = new Quorum<>("get " + sk, r, result, metrics);
     Map<NodeId, VersionSet> replies = new ConcurrentHashMap<>();
-    List<NodeId> targets = readTargets(pl);
+    Deque<NodeId> spares = healthyFallbacks(pl);
+    List<NodeId> targets = readTargets(pl, spares);
     targets.forEach(quorum::sent);
     quorum.whenSettled(() -> repair(store, key, sk, pl, replies));
+    Duration attempt = attemptTimeout(timeout);
     for (NodeId target : targets) {
-      if (target.equals(self)) {
-        try {
-          VersionSet local = storage.get(sk).orElse(VersionSet.EMPTY);
-          replies.put(self, local);
-          quorum.succeeded(self, () -> merged(replies));
-        } catch (RuntimeException e) {
-          quorum.failed(self, "local read failed: " + e.getMessage());
-        }
-        continue;
-      }
-      transport.request(endpoint(target), new ReplicaGet(store, key), timeout).whenComplete((reply, failure) -> {
-        if (failure == null && reply instanceof ReplicaGetReply g) {
-          health.markUp(target);
-          replies.put(target, g.versions());
-          quorum.succeeded(target, () -> merged(replies));
-        } else {
-          noteFailure(target, failure, reply);
-          quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
-        }
-      });
+      read(quorum, replies, store, key, sk, target, spares, attempt);
     }
     scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis()));
     return result;
   }
 
+  /**
+   * How long one replica may take: half the operation's deadline, so that a fallback asked in
+   * place of a replica that timed out still has time to answer before the deadline.
+   */
+  private static Duration attemptTimeout(Duration deadline) {
+    return Duration.ofNanos(Math.max(1_000_000, deadline.toNanos() / 2));
+  }
+
+  private void read(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, String store, byte[] key,
+      StorageKey sk, NodeId target, Deque<NodeId> spares, Duration timeout) {
+    if (target.equals(self)) {
+      try {
+        replies.put(self, storage.get(sk).orElse(VersionSet.EMPTY));
+        quorum.succeeded(self, () -> merged(replies));
+      } catch (RuntimeException e) {
+        quorum.failed(self, "local read failed: " + e.getMessage());
+      }
+      return;
+    }
+    transport.request(endpoint(target), new ReplicaGet(store, key), timeout).whenComplete((reply, failure) -> {
+      if (failure == null && reply instanceof ReplicaGetReply g) {
+        health.markUp(target);
+        replies.put(target, g.versions());
+        quorum.succeeded(target, () -> merged(replies));
+        return;
+      }
+      noteFailure(target, failure, reply);
+      // Sloppy quorum for reads too: the next healthy node on the ring answers in its place.
+      NodeId spare = poll(spares);
+      if (spare != null) {
+        quorum.sent(spare);
+        read(quorum, replies, store, key, sk, spare, spares, timeout);
+      }
+      quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+    });
+  }
+
   /** The N nodes to read: healthy primaries, and for each primary believed down the next healthy fallback. */
-  private List<NodeId> readTargets(PreferenceList pl) {
-    Deque<NodeId> spares = healthyFallbacks(pl);
+  private List<NodeId> readTargets(PreferenceList pl, Deque<NodeId> spares) {
     List<NodeId> targets = new ArrayList<>(pl.primaries().size());
     for (NodeId p : pl.primaries()) {
-      NodeId spare = health.isUp(p) ? null : spares.poll();
+      NodeId spare = health.isUp(p) ? null : poll(spares);
       targets.add(spare != null ? spare : p);
     }
     return targets;
@@ -263,15 +282,16 @@ public final class Coordinator {
     Quorum<VersionSet> quorum = new Quorum<>("put " + sk, w, result, metrics);
     quorum.sent(self);
     Deque<NodeId> spares = healthyFallbacks(pl);
+    Duration attempt = attemptTimeout(timeout);
     for (NodeId p : pl.primaries()) {
       if (p.equals(self)) {
         continue;
       }
       NodeId spare = health.isUp(p) ? null : poll(spares);
       if (spare != null) {
-        send(quorum, store, key, versions, spare, Optional.of(p), spares, timeout);
+        send(quorum, store, key, versions, spare, Optional.of(p), spares, attempt);
       } else {
-        send(quorum, store, key, versions, p, Optional.empty(), spares, timeout);
+        send(quorum, store, key, versions, p, Optional.empty(), spares, attempt);
       }
     }
     quorum.succeeded(self, () -> versions);

@@ -1,0 +1,171 @@
+package io.dynamokv.examples;
+
+import io.dynamokv.DynamoNode;
+import io.dynamokv.NodeId;
+import io.dynamokv.Replication;
+import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.ring.KeySpace;
+import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.spi.ExecutorScheduler;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.storage.rocksdb.Durability;
+import io.dynamokv.storage.rocksdb.RocksDbConfig;
+import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
+import io.dynamokv.testkit.FaultyTransport;
+import io.dynamokv.transport.netty.NettyTransport;
+import io.dynamokv.transport.netty.NettyTransportConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster of real nodes in this JVM, for the demo and tests: each node with its own RocksDB
+ * directory (SYNC) and a Netty transport on a loopback port, wrapped in a {@link FaultyTransport}
+ * so that a partition or a slow node can be switched on. Q = 64, N=3, R=2, W=2.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private static final int Q = 64;
+
+  private final Path root;
+  private final Map<NodeId, Endpoint> members = new TreeMap<>();
+  private final Map<NodeId, DynamoNode> running = new TreeMap<>();
+  private final Map<NodeId, StorageEngine> storages = new HashMap<>();
+  private final Map<NodeId, FaultyTransport> transports = new HashMap<>();
+  private final StaticMembership membership;
+  private final ExecutorScheduler scheduler = new ExecutorScheduler("loopback-cluster", 4, Duration.ofSeconds(5));
+  private final Duration requestTimeout;
+
+  /** Starts {@code size} nodes with data under {@code root}. */
+  public LocalCluster(Path root, int size, Duration requestTimeout) {
+    this.root = root;
+    this.requestTimeout = requestTimeout;
+    for (int i = 0; i < size; i++) {
+      members.put(NodeId.of("node-" + (char) ('a' + i)), Endpoint.of("127.0.0.1", freePort()));
+    }
+    membership = new StaticMembership(members, Q, 3);
+    members.keySet().forEach(this::restart);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback port", e);
+    }
+  }
+
+  /** Returns the node ids, sorted. */
+  public List<NodeId> nodes() {
+    return new ArrayList<>(members.keySet());
+  }
+
+  /** Returns the running node {@code id}. */
+  public synchronized DynamoNode node(NodeId id) {
+    DynamoNode n = running.get(id);
+    if (n == null) {
+      throw new IllegalStateException(id + " is not running");
+    }
+    return n;
+  }
+
+  /** Returns the storage of the running node {@code id}. */
+  public synchronized StorageEngine storage(NodeId id) {
+    node(id);
+    return storages.get(id);
+  }
+
+  /** Returns the key space (Q = 64). */
+  public KeySpace keySpace() {
+    return membership.ring().keySpace();
+  }
+
+  /** Returns the preference list of {@code key}, N = 3. */
+  public PreferenceList preferenceList(String key) {
+    return membership.ring().preferenceList(key.getBytes(StandardCharsets.UTF_8), 3);
+  }
+
+  /** Returns where {@code id} listens. */
+  public Endpoint endpoint(NodeId id) {
+    return members.get(id);
+  }
+
+  /** Stops {@code id} (closing its storage and sockets); its data directory stays. */
+  public synchronized void kill(NodeId id) {
+    DynamoNode n = running.remove(id);
+    transports.remove(id);
+    storages.remove(id);
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  /** Starts {@code id} on its data directory and port. */
+  public synchronized void restart(NodeId id) {
+    RocksDbStorageEngine storage = RocksDbStorageEngine.open(
+        RocksDbConfig.newBuilder(root.resolve(id.value())).durability(Durability.SYNC).blockCacheBytes(8 << 20).build());
+    NettyTransport netty = NettyTransport.create(NettyTransportConfig.newBuilder(members.get(id))
+        .ioThreads(1).handlerThreads(2).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+    FaultyTransport transport = new FaultyTransport(netty, scheduler);
+    DynamoNode.Builder b = DynamoNode.newBuilder(id)
+        .storage(storage)
+        .transport(transport)
+        .partitions(Q)
+        .replication(Replication.of(3, 2, 2))
+        .requestTimeout(requestTimeout)
+        .probeInterval(Duration.ofMillis(200))
+        .hintDeliveryInterval(Duration.ofMillis(200))
+        .maxValueBytes(65536)
+        .scheduler(scheduler);
+    members.forEach(b::member);
+    DynamoNode node = b.build();
+    node.start();
+    running.put(id, node);
+    storages.put(id, storage);
+    transports.put(id, transport);
+  }
+
+  /** Drops every request between {@code a} and {@code b}, both ways. */
+  public synchronized void partition(Set<NodeId> a, Set<NodeId> b) {
+    block(a, b);
+    block(b, a);
+  }
+
+  private void block(Set<NodeId> from, Set<NodeId> to) {
+    Set<Endpoint> targets = to.stream().map(members::get).collect(Collectors.toSet());
+    for (NodeId n : from) {
+      FaultyTransport t = transports.get(n);
+      if (t != null) {
+        t.block(targets);
+      }
+    }
+  }
+
+  /** Delays every reply of {@code id}. */
+  public synchronized void slow(NodeId id, Duration delay) {
+    transports.get(id).delayReplies(delay);
+  }
+
+  /** Ends partitions and slowness. */
+  public synchronized void heal() {
+    transports.values().forEach(FaultyTransport::heal);
+  }
+
+  /** Stops every node. */
+  @Override
+  public synchronized void close() {
+    new ArrayList<>(running.keySet()).forEach(this::kill);
+    scheduler.close();
+  }
+}

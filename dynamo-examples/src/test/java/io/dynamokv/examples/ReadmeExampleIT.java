@@ -1,0 +1,87 @@
+package io.dynamokv.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamokv.Codec;
+import io.dynamokv.DynamoNode;
+import io.dynamokv.GetResult;
+import io.dynamokv.NodeId;
+import io.dynamokv.Store;
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.storage.rocksdb.RocksDbConfig;
+import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
+import io.dynamokv.transport.netty.NettyTransport;
+import io.dynamokv.transport.netty.NettyTransportConfig;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's embedding example, run on three loopback nodes so it stays true. */
+class ReadmeExampleIT {
+
+  /** The README's cart. */
+  record Cart(TreeSet<String> items) {
+    static final Cart EMPTY = new Cart(new TreeSet<>());
+
+    Cart add(String item) {
+      TreeSet<String> more = new TreeSet<>(items);
+      more.add(item);
+      return new Cart(more);
+    }
+
+    static Cart union(List<Cart> carts) {
+      TreeSet<String> all = new TreeSet<>();
+      carts.forEach(c -> all.addAll(c.items()));
+      return new Cart(all);
+    }
+  }
+
+  @TempDir Path dir;
+
+  private static DynamoNode node(String name, Path dataDir, Map<String, Endpoint> cluster) {
+    Endpoint me = cluster.get(name);
+    // --- as in README.md (with loopback addresses and a temporary directory) ---
+    DynamoNode.Builder builder = DynamoNode.newBuilder(NodeId.of(name))
+        .storage(RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dataDir).build()))
+        .transport(NettyTransport.create(NettyTransportConfig.newBuilder(me).build()));
+    cluster.forEach((id, endpoint) -> builder.member(NodeId.of(id), endpoint));
+    DynamoNode node = builder.build();
+    node.start();
+    return node;
+  }
+
+  @Test
+  void theReadmeExampleWorks() throws Exception {
+    Map<String, Endpoint> cluster = new TreeMap<>();
+    for (String name : List.of("a", "b", "c")) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        cluster.put(name, Endpoint.of("127.0.0.1", s.getLocalPort()));
+      }
+    }
+    List<DynamoNode> nodes = new ArrayList<>();
+    try {
+      for (String name : cluster.keySet()) {
+        nodes.add(node(name, dir.resolve(name), cluster));
+      }
+      DynamoNode node = nodes.get(0);
+      // --- as in README.md ---
+      Store<Cart> carts = node.store("carts", Codec.json(Cart.class), Cart::union);
+      carts.update("alice", cart -> cart.orElse(Cart.EMPTY).add("milk"));    // read, modify, write
+      GetResult<Cart> read = carts.get("alice");                             // siblings merged by Cart::union
+      carts.put("alice", read.context(), read.value().orElseThrow().add("eggs"));
+      // --- end ---
+      Optional<Cart> fromAnotherNode = nodes.get(2).store("carts", Codec.json(Cart.class), Cart::union)
+          .get("alice").value();
+      assertThat(fromAnotherNode.orElseThrow().items()).containsExactly("eggs", "milk");
+    } finally {
+      nodes.forEach(DynamoNode::close);
+    }
+  }
+}
