@@ -72,30 +72,19 @@ final class Quorum<T> {
 
   /** The deadline passed: whoever has not answered has failed. */
   void expire(long timeoutMillis) {
-    InsufficientReplicasException failure = null;
-    Runnable settled;
     synchronized (this) {
       for (NodeId n : pending) {
         failures.put(n, "no reply within " + timeoutMillis + " ms");
       }
       pending.clear();
-      if (!decided) {
-        decided = true;
-        failure = new InsufficientReplicasException(operation, required, succeeded, failures);
-      }
-      settled = whenSettled;
-      whenSettled = () -> { };
     }
-    if (failure != null) {
-      metrics.quorumFailures.increment();
-      result.completeExceptionally(failure);
-    }
-    settled.run();
+    settleIfDone();
   }
 
+  /** Once nothing is pending: fails the quorum if it was not met, then runs the settled action once. */
   private void settleIfDone() {
     InsufficientReplicasException failure = null;
-    Runnable settled = null;
+    Runnable settled;
     synchronized (this) {
       if (!pending.isEmpty()) {
         return;
