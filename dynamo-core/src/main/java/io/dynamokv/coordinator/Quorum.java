@@ -102,8 +102,4 @@ final class Quorum<T> {
     }
     settled.run();
   }
-
-  synchronized boolean isSettled() {
-    return pending.isEmpty();
-  }
 }
