@@ -1,5 +1,6 @@
 package io.dynamokv;
 
+import io.dynamokv.antientropy.AntiEntropy;
 import io.dynamokv.coordinator.NodeRuntime;
 import io.dynamokv.membership.StaticMembership;
 import io.dynamokv.ring.KeySpace;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,9 @@ public final class DynamoNode implements AutoCloseable {
   private final Duration hintInterval;
   private final int maxKeyBytes;
   private final int maxValueBytes;
+  private final boolean hintedHandoff;
+  private final Duration antiEntropyInterval;
+  private final Map<String, Integer> storeReplicas = new java.util.concurrent.ConcurrentHashMap<>();
   private final Clock clock;
   private final Scheduler scheduler;
   private final ExecutorScheduler ownedScheduler;
@@ -81,6 +86,8 @@ public final class DynamoNode implements AutoCloseable {
     hintInterval = b.hintInterval;
     maxKeyBytes = b.maxKeyBytes;
     maxValueBytes = b.maxValueBytes;
+    hintedHandoff = b.hintedHandoff;
+    antiEntropyInterval = b.antiEntropyInterval;
     clock = b.clock;
     if (b.scheduler != null) {
       scheduler = b.scheduler;
@@ -125,7 +132,8 @@ public final class DynamoNode implements AutoCloseable {
         });
     actor = ActorId.of(id, incarnation);
     runtime = NodeRuntime.start(new NodeRuntime.Settings(id, actor, membership, storage, transport, scheduler, clock,
-        requestTimeout, probeInterval, hintInterval, 100));
+        requestTimeout, probeInterval, hintInterval, 100, hintedHandoff, antiEntropyInterval,
+        store -> storeReplicas.getOrDefault(store, replication.n())));
     state = State.RUNNING;
     log.info("node {} running at {}: actor {}, {} members, Q={}, default {}, request timeout {}, max key {} B, "
             + "max value {} B", id, transport.localEndpoint(), actor, membership.size(),
@@ -163,6 +171,11 @@ public final class DynamoNode implements AutoCloseable {
     if (state != State.RUNNING) {
       throw new NodeNotRunningException("node " + id + " is " + state + " (expected: RUNNING); start() it first");
     }
+    Integer known = storeReplicas.putIfAbsent(name, replication.n());
+    if (known != null && known != replication.n()) {
+      throw new IllegalArgumentException("store " + name + " n : " + replication.n() + " (expected: " + known
+          + ", as it was opened before)");
+    }
     return new Store<>(name, codec, resolver, replication, runtime.coordinator(), scheduler::execute, requestTimeout,
         maxKeyBytes, maxValueBytes);
   }
@@ -185,9 +198,29 @@ public final class DynamoNode implements AutoCloseable {
     return actor;
   }
 
-  /** Returns the node's counters: reads, writes, hints stored and delivered, read repairs, peers marked down. */
+  /**
+   * Returns the node's counters: reads, writes, hints stored and delivered, read repairs, peers
+   * marked down, anti-entropy exchanges and keys repaired.
+   */
   public synchronized Map<String, Long> metrics() {
-    return runtime == null ? Map.of() : runtime.metrics().snapshot();
+    if (runtime == null) {
+      return Map.of();
+    }
+    Map<String, Long> all = new java.util.TreeMap<>(runtime.metrics().snapshot());
+    all.putAll(runtime.antiEntropy().metrics());
+    return all;
+  }
+
+  /**
+   * Runs an anti-entropy pass now: compares every partition this node replicates with the other
+   * replicas' Merkle trees and repairs the differences, both ways. For operators and tests; passes
+   * also run every anti-entropy interval.
+   */
+  public synchronized CompletableFuture<AntiEntropy.Report> repairAsync() {
+    if (state != State.RUNNING) {
+      return CompletableFuture.failedFuture(new NodeNotRunningException("node " + id + " is " + state));
+    }
+    return runtime.antiEntropy().repairNow();
   }
 
   /** Returns the peers this node currently believes down. */
@@ -232,6 +265,8 @@ public final class DynamoNode implements AutoCloseable {
     private Duration hintInterval = Duration.ofSeconds(1);
     private int maxKeyBytes = 1024;
     private int maxValueBytes = 1 << 20;
+    private boolean hintedHandoff = true;
+    private Duration antiEntropyInterval = Duration.ofSeconds(30);
     private Clock clock = SystemClock.INSTANCE;
     private Scheduler scheduler;
     private RandomGenerator random;
@@ -324,6 +359,24 @@ public final class DynamoNode implements AutoCloseable {
         throw new IllegalArgumentException("maxValueBytes : " + bytes + " (expected: 1.." + (8 << 20) + ")");
       }
       this.maxValueBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether a write may use fallback nodes with hints when replicas are down (sloppy quorum,
+     * the default). With false, the quorum is strict: only the key's N replicas count, and a
+     * replica that misses a write is repaired by read repair and anti-entropy alone.
+     */
+    public Builder hintedHandoff(boolean enabled) {
+      once("hintedHandoff");
+      this.hintedHandoff = enabled;
+      return this;
+    }
+
+    /** How often an anti-entropy pass runs; default 30 s. */
+    public Builder antiEntropyInterval(Duration interval) {
+      once("antiEntropyInterval");
+      this.antiEntropyInterval = positive("antiEntropyInterval", interval);
       return this;
     }
 

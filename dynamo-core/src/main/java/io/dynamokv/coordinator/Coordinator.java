@@ -6,7 +6,6 @@ import io.dynamokv.membership.StaticMembership;
 import io.dynamokv.ring.PreferenceList;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Endpoint;
-import io.dynamokv.spi.PeerUnreachableException;
 import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
@@ -66,9 +65,10 @@ public final class Coordinator {
   private final Scheduler scheduler;
   private final Clock clock;
   private final NodeMetrics metrics;
+  private final boolean sloppy;
 
   Coordinator(NodeId self, ActorId actor, StaticMembership membership, StorageEngine storage, Transport transport,
-      PeerHealth health, Scheduler scheduler, Clock clock, NodeMetrics metrics) {
+      PeerHealth health, Scheduler scheduler, Clock clock, NodeMetrics metrics, boolean sloppy) {
     this.self = self;
     this.actor = actor;
     this.membership = membership;
@@ -78,6 +78,7 @@ public final class Coordinator {
     this.scheduler = scheduler;
     this.clock = clock;
     this.metrics = metrics;
+    this.sloppy = sloppy;
   }
 
   StorageKey storageKey(String store, byte[] key) {
@@ -166,8 +167,12 @@ public final class Coordinator {
     return targets;
   }
 
+  /** The fallbacks that may stand in for primaries: none with a strict quorum. */
   private Deque<NodeId> healthyFallbacks(PreferenceList pl) {
     Deque<NodeId> spares = new ArrayDeque<>();
+    if (!sloppy) {
+      return spares;
+    }
     for (NodeId f : pl.fallbacks()) {
       if (health.isUp(f)) {
         spares.add(f);
@@ -218,8 +223,12 @@ public final class Coordinator {
     List<NodeId> candidates = new ArrayList<>(pl.primaries());
     candidates.sort((a, b) -> Boolean.compare(!health.isUp(a), !health.isUp(b))); // healthy first, stable
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
-    forward(new CoordinatePut(store, key, seen, value, n, w, (int) Math.max(1, timeout.toMillis())),
-        candidates, 0, new LinkedHashMap<>(), timeout, result);
+    // Each coordinator tried gets half the deadline, and three quarters of that for its quorum,
+    // so a second one can still be tried if the first does not answer.
+    Duration attempt = attemptTimeout(timeout);
+    int remoteQuorumMillis = (int) Math.max(1, attempt.toMillis() * 3 / 4);
+    forward(new CoordinatePut(store, key, seen, value, n, w, remoteQuorumMillis),
+        candidates, 0, new LinkedHashMap<>(), attempt, result);
     return result;
   }
 
@@ -240,9 +249,7 @@ public final class Coordinator {
     }
     NodeId coordinator = candidates.get(next);
     metrics.putsForwarded.increment();
-    // The coordinator has the whole timeout for its quorum; give it a little more to answer.
-    Duration deadline = timeout.plusMillis(Math.max(100, timeout.toMillis() / 4));
-    transport.request(endpoint(coordinator), put, deadline).whenComplete((reply, failure) -> {
+    transport.request(endpoint(coordinator), put, timeout).whenComplete((reply, failure) -> {
       if (failure == null && reply instanceof CoordinatePutReply r) {
         health.markUp(coordinator);
         result.complete(r.versions());
@@ -250,16 +257,15 @@ public final class Coordinator {
       }
       Throwable cause = failure == null ? null : unwrap(failure);
       failures.put(coordinator, cause == null ? "unexpected reply " + reply : describe(cause));
-      if (cause instanceof PeerUnreachableException) {
-        // Never delivered, so nothing was written: another primary may coordinate.
+      if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+        // Unreachable (nothing was written) or silent (it may have been): either way another
+        // primary coordinates, so a partitioned coordinator cannot make the write fail. In the
+        // silent case the value may end up written twice, as two identical siblings.
         health.markDown(coordinator, describe(cause));
         forward(put, candidates, next + 1, failures, timeout, result);
         return;
       }
-      if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
-        health.markDown(coordinator, describe(cause));
-      }
-      // The write may have happened there: retrying elsewhere would write it twice.
+      // The coordinator answered that its quorum failed: another would fail alike.
       metrics.quorumFailures.increment();
       result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
     });

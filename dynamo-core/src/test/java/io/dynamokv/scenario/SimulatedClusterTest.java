@@ -43,7 +43,14 @@ class SimulatedClusterTest extends ClusterScenarios {
     private final Map<NodeId, FaultyTransport> transports = new TreeMap<>();
     private final StaticMembership membership;
 
+    private final boolean hintedHandoff;
+
     SimCluster(long seed) {
+      this(seed, true);
+    }
+
+    SimCluster(long seed, boolean hintedHandoff) {
+      this.hintedHandoff = hintedHandoff;
       sim = new Simulation(seed);
       for (int i = 0; i < 5; i++) {
         NodeId id = NodeId.of("n" + i);
@@ -104,6 +111,7 @@ class SimulatedClusterTest extends ClusterScenarios {
           .probeInterval(Duration.ofSeconds(1))
           .hintDeliveryInterval(Duration.ofSeconds(1))
           .maxValueBytes(65536)
+          .hintedHandoff(hintedHandoff)
           .clock(sim.clock())
           .scheduler(sim.scheduler())
           .random(sim.newRandom());
@@ -152,6 +160,14 @@ class SimulatedClusterTest extends ClusterScenarios {
     @Override
     public void close() {
       new ArrayList<>(running.keySet()).forEach(this::kill);
+    }
+
+    Simulation simulation() {
+      return sim;
+    }
+
+    StaticMembership membership() {
+      return membership;
     }
   }
 }

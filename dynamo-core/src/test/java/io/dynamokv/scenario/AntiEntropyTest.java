@@ -1,0 +1,128 @@
+package io.dynamokv.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamokv.Codec;
+import io.dynamokv.Context;
+import io.dynamokv.NodeId;
+import io.dynamokv.Store;
+import io.dynamokv.antientropy.AntiEntropy;
+import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.ring.Ring;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.version.ActorId;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.version.VersionVector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Invariant 6: after faults heal, replicas converge through Merkle anti-entropy alone. */
+class AntiEntropyTest {
+
+  private static final String STORE = "items";
+
+  private static boolean converged(SimulatedClusterTest.SimCluster cluster) {
+    Ring ring = cluster.membership().ring();
+    for (int p = 0; p < ring.partitionCount(); p++) {
+      long[] first = null;
+      for (NodeId replica : ring.preferenceList(p, 3).primaries()) {
+        long[] leaves = cluster.storage(replica).merkleLeaves(STORE, p);
+        if (first == null) {
+          first = leaves;
+        } else if (!java.util.Arrays.equals(first, leaves)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static List<AntiEntropy.Report> passOnEveryNode(SimulatedClusterTest.SimCluster cluster) {
+    List<AntiEntropy.Report> reports = new ArrayList<>();
+    for (NodeId n : cluster.nodes()) {
+      reports.add(cluster.await(cluster.node(n).repairAsync()));
+    }
+    return reports;
+  }
+
+  @Test
+  void replicasThatMissedWritesConvergeWithinOnePassWithoutHints() {
+    try (SimulatedClusterTest.SimCluster cluster = new SimulatedClusterTest.SimCluster(7, false)) {
+      NodeId cut = cluster.nodes().get(2);
+      Set<NodeId> rest = new java.util.HashSet<>(cluster.nodes());
+      rest.remove(cut);
+      cluster.partition(rest, Set.of(cut));
+      Store<String> store = cluster.node(cluster.nodes().get(0)).store(STORE, Codec.utf8());
+      for (int i = 0; i < 300; i++) {
+        cluster.await(store.putAsync("key-" + i, Context.EMPTY, "v" + i));
+      }
+      cluster.heal();
+      cluster.pass(java.time.Duration.ofSeconds(3)); // probes see the cut node again
+      assertThat(converged(cluster)).as("replicas differ before anti-entropy").isFalse();
+      int passes = 0;
+      while (!converged(cluster)) {
+        passOnEveryNode(cluster);
+        passes++;
+        assertThat(passes).as("passes needed to converge").isLessThanOrEqualTo(2);
+      }
+      assertThat(passes).isEqualTo(1);
+      for (int i = 0; i < 300; i++) {
+        String key = "key-" + i;
+        PreferenceList pl = cluster.preferenceList(key);
+        for (NodeId replica : pl.primaries()) {
+          VersionSet held = cluster.storage(replica).get(StorageKey.of(STORE, cluster.keySpace(),
+              key.getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
+          assertThat(held.values()).as("%s on %s", key, replica).hasSize(1);
+        }
+      }
+    }
+  }
+
+  /** 100,000 keys, 10 of them differing: the keys exchanged are a small multiple of 10. */
+  @Test
+  void repairTrafficIsProportionalToTheDifferenceNotToTheData() {
+    try (SimulatedClusterTest.SimCluster cluster = new SimulatedClusterTest.SimCluster(8, false)) {
+      ActorId writer = ActorId.of(NodeId.of("loader"), 1);
+      Ring ring = cluster.membership().ring();
+      int keys = 100_000;
+      List<StorageKey> changed = new ArrayList<>();
+      for (int i = 0; i < keys; i++) {
+        byte[] k = ("user:" + i).getBytes(StandardCharsets.UTF_8);
+        StorageKey key = StorageKey.of(STORE, cluster.keySpace(), k);
+        VersionSet v = VersionSet.EMPTY.put(VersionVector.EMPTY, writer, ("v" + i).getBytes(StandardCharsets.UTF_8), 1);
+        for (NodeId replica : ring.preferenceList(key.partition(), 3).primaries()) {
+          cluster.storage(replica).update(key, cur -> cur.merge(v)).join();
+        }
+        if (i % (keys / 10) == 0) {
+          changed.add(key);
+        }
+      }
+      // Ten keys get a newer version on one replica only.
+      for (StorageKey key : changed) {
+        NodeId one = ring.preferenceList(key.partition(), 3).primaries().get(1);
+        cluster.storage(one).update(key, cur -> cur.put(cur.context(), writer, "newer".getBytes(StandardCharsets.UTF_8), 2)).join();
+      }
+      assertThat(converged(cluster)).isFalse();
+      long transferred = 0;
+      long repaired = 0;
+      for (AntiEntropy.Report r : passOnEveryNode(cluster)) {
+        transferred += r.keysTransferred();
+        repaired += r.keysReceived() + r.keysSent();
+      }
+      assertThat(converged(cluster)).isTrue();
+      System.out.printf("anti-entropy over %d keys with %d differing: %d keys transferred, %d repaired%n",
+          keys, changed.size(), transferred, repaired);
+      assertThat(repaired).isGreaterThanOrEqualTo(changed.size() * 2L); // each to the two replicas without it
+      assertThat(transferred).as("keys exchanged").isLessThanOrEqualTo(changed.size() * 30L);
+      for (StorageKey key : changed) {
+        for (NodeId replica : ring.preferenceList(key.partition(), 3).primaries()) {
+          assertThat(new String(cluster.storage(replica).get(key).orElseThrow().values().get(0).value(),
+              StandardCharsets.UTF_8)).isEqualTo("newer");
+        }
+      }
+    }
+  }
+}
