@@ -11,6 +11,7 @@ import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.version.VersionSet;
+import io.dynamokv.version.VersionSetCodec;
 import io.dynamokv.wire.Ack;
 import io.dynamokv.wire.KeyedVersions;
 import io.dynamokv.wire.MergeBatch;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * id sorts after this node's (the other side of the pair starts the others). Passes run every
  * interval on the scheduler, one exchange at a time, and at most {@code maxKeysPerPage} keys per
  * request, which bounds the cost; {@link #repairNow()} runs a pass at once, for operators and
- * tests. Logs and counters say what each pass did.
+ * tests. Each pass ends by collecting tombstones every replica holds ({@code TombstoneCollector}).
+ * Logs and counters say what each pass did.
  *
  * <p>Thread-safe; at most one pass runs at a time.
  */
@@ -55,7 +57,7 @@ public final class AntiEntropy {
 
   /** What one pass did. */
   public record Report(int exchanges, int partitionsInSync, int segmentsDiffering, long keysReceived,
-      long keysSent, long keysTransferred) {}
+      long keysSent, long keysTransferred, long tombstonesCollected) {}
 
   private final NodeId self;
   private final StaticMembership membership;
@@ -74,6 +76,8 @@ public final class AntiEntropy {
   private final LongAdder segmentsDiffering = new LongAdder();
   private final LongAdder keysReceived = new LongAdder();
   private final LongAdder keysSent = new LongAdder();
+  private final LongAdder bytesTransferred = new LongAdder();
+  private final TombstoneCollector tombstones;
   private volatile Cancellable next;
   private volatile boolean stopped;
 
@@ -97,6 +101,8 @@ public final class AntiEntropy {
     this.interval = interval;
     this.timeout = timeout;
     this.maxKeysPerPage = maxKeysPerPage;
+    this.tombstones = new TombstoneCollector(self, membership, storage, transport, isUp, replicasOf, timeout,
+        maxKeysPerPage);
   }
 
   /** Starts the periodic passes. */
@@ -122,7 +128,7 @@ public final class AntiEntropy {
   /** Runs a pass now (or joins none if one is running: the future then completes with an empty report). */
   public CompletableFuture<Report> repairNow() {
     if (!running.compareAndSet(false, true)) {
-      return CompletableFuture.completedFuture(new Report(0, 0, 0, 0, 0, 0));
+      return CompletableFuture.completedFuture(new Report(0, 0, 0, 0, 0, 0, 0));
     }
     List<Exchange> work = new ArrayList<>();
     for (String store : storage.stores()) {
@@ -147,13 +153,20 @@ public final class AntiEntropy {
         return null;
       }));
     }
+    // With the replicas in sync, deleted keys that every replica holds can be collected.
+    chain = chain.thenCompose(v -> tombstones.collect()).thenAccept(n -> {
+      synchronized (state) {
+        state.collected += n;
+      }
+    });
     return chain.handle((v, t) -> {
       running.set(false);
       Report report = state.report();
-      if (report.segmentsDiffering() > 0) {
+      if (report.segmentsDiffering() > 0 || report.tombstonesCollected() > 0) {
         log.info("{}: anti-entropy pass: {} exchanges, {} partitions in sync, {} segments differed, "
-                + "{} keys received, {} sent", self, report.exchanges(), report.partitionsInSync(),
-            report.segmentsDiffering(), report.keysReceived(), report.keysSent());
+                + "{} keys received, {} sent, {} tombstones collected", self, report.exchanges(),
+            report.partitionsInSync(), report.segmentsDiffering(), report.keysReceived(), report.keysSent(),
+            report.tombstonesCollected());
       }
       return report;
     });
@@ -169,9 +182,10 @@ public final class AntiEntropy {
     long received;
     long sent;
     long transferred;
+    long collected;
 
     synchronized Report report() {
-      return new Report(exchanges, inSync, segments, received, sent, transferred);
+      return new Report(exchanges, inSync, segments, received, sent, transferred, collected);
     }
   }
 
@@ -214,6 +228,7 @@ public final class AntiEntropy {
       Map<ByteBuffer, VersionSet> theirs = new HashMap<>();
       List<CompletableFuture<VersionSet>> merges = new ArrayList<>();
       for (KeyedVersions kv : chunk.entries()) {
+        bytesTransferred.add(kv.key().length + VersionSetCodec.encode(kv.versions()).length);
         theirs.put(ByteBuffer.wrap(kv.key()), kv.versions());
         StorageKey key = StorageKey.of(e.store(), e.partition(), segment, kv.key());
         VersionSet before = storage.get(key).orElse(VersionSet.EMPTY);
@@ -243,6 +258,7 @@ public final class AntiEntropy {
         VersionSet held = theirs.getOrDefault(ByteBuffer.wrap(raw), VersionSet.EMPTY);
         if (!held.merge(mine).equals(held)) {
           push.add(new KeyedVersions(e.store(), raw, mine));
+          bytesTransferred.add(raw.length + VersionSetCodec.encode(mine).length);
         }
         return true;
       });
@@ -266,13 +282,19 @@ public final class AntiEntropy {
     });
   }
 
-  /** Returns the counters: exchanges, segments found differing, keys received and sent. */
+  /**
+   * Returns the counters: exchanges, segments found differing, keys received and sent, bytes of
+   * keys and version sets moved, tombstones collected, and the longest time since a partition
+   * and peer were last found in sync.
+   */
   public Map<String, Long> metrics() {
     Map<String, Long> m = new java.util.TreeMap<>();
     m.put("antientropy.exchanges", exchanges.sum());
     m.put("antientropy.segments.differing", segmentsDiffering.sum());
     m.put("antientropy.keys.received", keysReceived.sum());
     m.put("antientropy.keys.sent", keysSent.sum());
+    m.put("antientropy.bytes.transferred", bytesTransferred.sum());
+    m.put("tombstones.collected", tombstones.collected.sum());
     long now = clock.currentTimeMillis();
     m.put("antientropy.longest.since.in.sync.ms",
         lastInSync.values().stream().mapToLong(t -> now - t).max().orElse(0));

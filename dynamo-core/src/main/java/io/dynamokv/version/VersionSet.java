@@ -199,6 +199,28 @@ public final class VersionSet {
   }
 
   /**
+   * Returns whether every sibling is a tombstone (and there is at least one): a deleted key whose
+   * tombstones {@link #collectTombstones()} could collect.
+   */
+  public boolean hasOnlyTombstones() {
+    return !siblings.isEmpty() && isDeleted();
+  }
+
+  /**
+   * Returns the set without its tombstones, keeping the whole context: a "grave" when every
+   * sibling was a tombstone. A grave reads as absent, and merging it into any replica drops
+   * exactly what the delete covered, so a stale replica, a late hint or a delayed message cannot
+   * bring the key back; a write the delete did not see still survives. Call it only once every
+   * replica holds this set; it is then safe at any time.
+   */
+  public VersionSet collectTombstones() {
+    if (!hasOnlyTombstones()) {
+      return this;
+    }
+    return new VersionSet(context, List.of());
+  }
+
+  /**
    * Returns how this replica's knowledge of the key relates to {@code other}'s. {@code BEFORE}
    * means merging gives {@code other}'s set: it has seen everything this one has.
    */

@@ -162,6 +162,10 @@ class SimulatedClusterTest extends ClusterScenarios {
       new ArrayList<>(running.keySet()).forEach(this::kill);
     }
 
+    boolean isDown(NodeId id) {
+      return !running.containsKey(id);
+    }
+
     Simulation simulation() {
       return sim;
     }

@@ -190,4 +190,23 @@ class VersionSetTest {
     VersionSet after = stored.put(seen, a, "x".getBytes(StandardCharsets.UTF_8), 1);
     assertThat(after.context().counter(a)).isEqualTo(Math.max(local, client) + 1L);
   }
+
+  /** Invariant 7: a collected delete (a grave) keeps every version the delete covered out. */
+  @Property
+  void aGraveKeepsWhatTheDeleteCoveredOutAndLetsConcurrentWritesIn(@ForAll("histories") List<Step> history) {
+    ReplicaModel m = run(history);
+    m.syncAll();
+    VersionSet before = m.replicas.get(0);
+    VersionSet deleted = before.delete(before.context(), m.actors.get(0), 500);
+    VersionSet grave = deleted.collectTombstones();
+    assertThat(grave.siblings()).isEmpty();
+    assertThat(grave.context()).isEqualTo(deleted.context());
+    assertThat(deleted.merge(grave)).isEqualTo(grave);
+    for (VersionSet older : m.replicas) {
+      assertThat(grave.merge(older).values()).as("older state merged into the grave").isEmpty();
+    }
+    ActorId newcomer = ActorId.of(NodeId.of("newcomer"), 99); // a write the delete cannot have seen
+    VersionSet concurrent = VersionSet.EMPTY.put(VersionVector.EMPTY, newcomer, new byte[] {7}, 501);
+    assertThat(grave.merge(concurrent).values()).hasSize(1);
+  }
 }
