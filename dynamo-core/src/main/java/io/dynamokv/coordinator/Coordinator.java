@@ -111,8 +111,8 @@ public final class Coordinator {
     Deque<NodeId> spares = healthyFallbacks(pl);
     List<NodeId> targets = readTargets(pl, spares);
     targets.forEach(quorum::sent);
-    quorum.whenSettled(() -> repair(store, key, sk, pl, replies));
     Duration attempt = attemptTimeout(timeout);
+    quorum.whenSettled(() -> repair(store, key, sk, pl, replies, attempt));
     for (NodeId target : targets) {
       read(quorum, replies, store, key, sk, target, spares, attempt);
     }
@@ -139,6 +139,7 @@ public final class Coordinator {
       }
       return;
     }
+    long sent = health.now();
     transport.request(endpoint(target), new ReplicaGet(store, key), timeout).whenComplete((reply, failure) -> {
       if (failure == null && reply instanceof ReplicaGetReply g) {
         health.markUp(target);
@@ -146,7 +147,7 @@ public final class Coordinator {
         quorum.succeeded(target, () -> merged(replies));
         return;
       }
-      noteFailure(target, failure, reply);
+      noteFailure(target, failure, reply, sent);
       // Sloppy quorum for reads too: the next healthy node on the ring answers in its place.
       NodeId spare = poll(spares);
       if (spare != null) {
@@ -190,7 +191,8 @@ public final class Coordinator {
   }
 
   /** Sends the merge of every reply to each primary whose reply lacked part of it. */
-  private void repair(String store, byte[] key, StorageKey sk, PreferenceList pl, Map<NodeId, VersionSet> replies) {
+  private void repair(String store, byte[] key, StorageKey sk, PreferenceList pl, Map<NodeId, VersionSet> replies,
+      Duration timeout) {
     VersionSet all = merged(replies);
     replies.forEach((node, held) -> {
       if (!pl.primaries().contains(node) || held.merge(all).equals(held)) {
@@ -200,8 +202,9 @@ public final class Coordinator {
       if (node.equals(self)) {
         storage.update(sk, v -> v.merge(all));
       } else {
-        transport.request(endpoint(node), new ReplicaPut(store, key, all, Optional.empty()), Duration.ofSeconds(10))
-            .whenComplete((r, f) -> noteFailure(node, f, r));
+        long sent = health.now();
+        transport.request(endpoint(node), new ReplicaPut(store, key, all, Optional.empty()), timeout)
+            .whenComplete((r, f) -> noteFailure(node, f, r, sent));
       }
     });
   }
@@ -249,6 +252,7 @@ public final class Coordinator {
     }
     NodeId coordinator = candidates.get(next);
     metrics.putsForwarded.increment();
+    long sent = health.now();
     transport.request(endpoint(coordinator), put, timeout).whenComplete((reply, failure) -> {
       if (failure == null && reply instanceof CoordinatePutReply r) {
         health.markUp(coordinator);
@@ -261,7 +265,7 @@ public final class Coordinator {
         // Unreachable (nothing was written) or silent (it may have been): either way another
         // primary coordinates, so a partitioned coordinator cannot make the write fail. In the
         // silent case the value may end up written twice, as two identical siblings.
-        health.markDown(coordinator, describe(cause));
+        health.markDown(coordinator, describe(cause), sent);
         forward(put, candidates, next + 1, failures, timeout, result);
         return;
       }
@@ -317,6 +321,7 @@ public final class Coordinator {
     if (hintFor.isPresent()) {
       metrics.hintedWrites.increment();
     }
+    long sent = health.now();
     transport.request(endpoint(target), new ReplicaPut(store, key, versions, hintFor), timeout)
         .whenComplete((reply, failure) -> {
           if (failure == null && reply instanceof Ack) {
@@ -324,7 +329,7 @@ public final class Coordinator {
             quorum.succeeded(target, () -> versions);
             return;
           }
-          noteFailure(target, failure, reply);
+          noteFailure(target, failure, reply, sent);
           // Sloppy quorum: the next healthy node on the ring takes the write, as a hint for the
           // node it stands in for. Even after W is reached, so the key keeps N copies.
           NodeId spare = poll(spares);
@@ -335,14 +340,14 @@ public final class Coordinator {
         });
   }
 
-  private void noteFailure(NodeId node, Throwable failure, Message reply) {
+  private void noteFailure(NodeId node, Throwable failure, Message reply, long sentAtNanos) {
     if (failure == null && (reply == null || reply instanceof Ack || reply instanceof ReplicaGetReply)) {
       return;
     }
     metrics.replicaRequestFailures.increment();
     Throwable cause = failure == null ? null : unwrap(failure);
     if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
-      health.markDown(node, describe(cause));
+      health.markDown(node, describe(cause), sentAtNanos);
     }
   }
 }

@@ -117,10 +117,11 @@ final class HintedHandoff {
     for (Hint h : hints) {
       batch.add(new KeyedVersions(h.key().store(), h.key().key(), h.versions()));
     }
+    long sent = health.now();
     transport.request(endpoint.get(), new MergeBatch(batch), timeout).whenComplete((reply, failure) -> {
       if (failure != null || !(reply instanceof Ack)) {
         inFlight.remove(owner);
-        health.markDown(owner, "hint delivery failed: " + (failure != null ? failure.getMessage() : reply));
+        health.markDown(owner, "hint delivery failed: " + (failure != null ? failure.getMessage() : reply), sent);
         return;
       }
       List<CompletableFuture<Boolean>> removals = new ArrayList<>();

@@ -31,7 +31,7 @@ public final class NodeRuntime {
   private final AntiEntropy antiEntropy;
 
   private NodeRuntime(Settings s) {
-    health = new PeerHealth(s.self(), s.membership(), s.transport(), s.scheduler(), s.probeInterval(), metrics);
+    health = new PeerHealth(s.self(), s.membership(), s.transport(), s.scheduler(), s.clock(), s.probeInterval(), metrics);
     coordinator = new Coordinator(s.self(), s.actor(), s.membership(), s.storage(), s.transport(), health,
         s.scheduler(), s.clock(), metrics, s.hintedHandoff());
     handoff = new HintedHandoff(s.self(), s.membership(), s.storage(), s.transport(), health, s.scheduler(), metrics,

@@ -34,12 +34,15 @@ public final class PeerHealth {
   private final Duration probeInterval;
   private final NodeMetrics metrics;
   private final Set<NodeId> down = ConcurrentHashMap.newKeySet();
+  private final java.util.Map<NodeId, Long> lastHeard = new ConcurrentHashMap<>();
+  private final io.dynamokv.spi.Clock clock;
   private final List<Consumer<NodeId>> upListeners = new CopyOnWriteArrayList<>();
   private volatile Cancellable probes;
   private volatile boolean stopped;
 
   PeerHealth(NodeId self, StaticMembership membership, Transport transport, Scheduler scheduler,
-      Duration probeInterval, NodeMetrics metrics) {
+      io.dynamokv.spi.Clock clock, Duration probeInterval, NodeMetrics metrics) {
+    this.clock = clock;
     this.self = self;
     this.membership = membership;
     this.transport = transport;
@@ -58,7 +61,20 @@ public final class PeerHealth {
     return Set.copyOf(down);
   }
 
-  void markDown(NodeId node, String reason) {
+  /** Returns the time to pass to {@link #markDown} for a request sent now. */
+  long now() {
+    return clock.nanoTime();
+  }
+
+  /**
+   * Marks {@code node} down because a request sent at {@code sentAtNanos} failed; ignored if the
+   * node has answered anything since, so that a late failure cannot undo fresher evidence.
+   */
+  void markDown(NodeId node, String reason, long sentAtNanos) {
+    Long heard = lastHeard.get(node);
+    if (heard != null && heard - sentAtNanos > 0) {
+      return;
+    }
     if (!node.equals(self) && down.add(node)) {
       metrics.peersMarkedDown.increment();
       log.info("{}: marking {} down: {}", self, node, reason);
@@ -66,6 +82,7 @@ public final class PeerHealth {
   }
 
   void markUp(NodeId node) {
+    lastHeard.put(node, clock.nanoTime());
     if (down.remove(node)) {
       metrics.peersMarkedUp.increment();
       log.info("{}: {} answers again; marking it up", self, node);

@@ -184,6 +184,9 @@ public abstract class ClusterScenarios {
     NodeId owner = pl.primaries().get(1);
     cluster.kill(owner);
     put(store(pl.primaries().get(0)), "frank", Context.EMPTY, "hinted");
+    // W was met without the owner; a fallback takes its copy as a hint in the background.
+    cluster.awaitCondition(() -> pl.fallbacks().stream().anyMatch(f -> !cluster.storage(f).hints(owner, 10).isEmpty()),
+        Duration.ofSeconds(30));
     cluster.restart(owner);
     cluster.awaitCondition(() -> valuesOf(held(owner, "frank")).contains("hinted"), Duration.ofSeconds(30));
     cluster.awaitCondition(() -> pl.fallbacks().stream().allMatch(f -> cluster.storage(f).hints(owner, 10).isEmpty()),

@@ -45,17 +45,26 @@ class SimulatedClusterTest extends ClusterScenarios {
 
     private final boolean hintedHandoff;
 
+    private final Duration antiEntropyInterval;
+
     SimCluster(long seed) {
       this(seed, true);
     }
 
     SimCluster(long seed, boolean hintedHandoff) {
+      this(seed, hintedHandoff, java.util.function.UnaryOperator.identity(), Duration.ofSeconds(30));
+    }
+
+    /** With {@code storage} wrapping each node's engine (to break it on purpose, in checker tests). */
+    SimCluster(long seed, boolean hintedHandoff, java.util.function.UnaryOperator<StorageEngine> storage,
+        Duration antiEntropyInterval) {
       this.hintedHandoff = hintedHandoff;
+      this.antiEntropyInterval = antiEntropyInterval;
       sim = new Simulation(seed);
       for (int i = 0; i < 5; i++) {
         NodeId id = NodeId.of("n" + i);
         members.put(id, Endpoint.of("n" + i, 7000));
-        disks.put(id, new KeepOpenStorage(new MemoryStorageEngine()));
+        disks.put(id, storage.apply(new KeepOpenStorage(new MemoryStorageEngine())));
       }
       membership = new StaticMembership(members, Q, 3);
       members.keySet().forEach(this::restart);
@@ -112,6 +121,7 @@ class SimulatedClusterTest extends ClusterScenarios {
           .hintDeliveryInterval(Duration.ofSeconds(1))
           .maxValueBytes(65536)
           .hintedHandoff(hintedHandoff)
+          .antiEntropyInterval(antiEntropyInterval)
           .clock(sim.clock())
           .scheduler(sim.scheduler())
           .random(sim.newRandom());
@@ -160,6 +170,10 @@ class SimulatedClusterTest extends ClusterScenarios {
     @Override
     public void close() {
       new ArrayList<>(running.keySet()).forEach(this::kill);
+    }
+
+    Endpoint endpointOf(NodeId id) {
+      return members.get(id);
     }
 
     boolean isDown(NodeId id) {

@@ -58,12 +58,21 @@ public final class LocalCluster implements AutoCloseable {
     members.keySet().forEach(this::restart);
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback port", e);
+  /**
+   * Returns a loopback port that is free now, chosen below Linux's ephemeral range (32768 and up),
+   * so that the outgoing connections nodes open meanwhile cannot take it before its node binds.
+   */
+  public static int freePort() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(System.nanoTime());
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException inUse) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free loopback port between 20000 and 32000");
   }
 
   /** Returns the node ids, sorted. */

@@ -12,7 +12,6 @@ import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
 import io.dynamokv.transport.netty.NettyTransport;
 import io.dynamokv.transport.netty.NettyTransportConfig;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,9 +60,7 @@ class ReadmeExampleIT {
   void theReadmeExampleWorks() throws Exception {
     Map<String, Endpoint> cluster = new TreeMap<>();
     for (String name : List.of("a", "b", "c")) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        cluster.put(name, Endpoint.of("127.0.0.1", s.getLocalPort()));
-      }
+      cluster.put(name, Endpoint.of("127.0.0.1", LocalCluster.freePort()));
     }
     List<DynamoNode> nodes = new ArrayList<>();
     try {
