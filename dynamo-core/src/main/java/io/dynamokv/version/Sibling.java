@@ -47,6 +47,11 @@ public final class Sibling {
     return new Sibling(dot, value.clone(), false, timestampMillis);
   }
 
+  /** Returns a sibling that takes {@code value} as it is: for the codec, which made the array. */
+  static Sibling owned(Dot dot, byte[] value, long timestampMillis) {
+    return new Sibling(dot, value, false, timestampMillis);
+  }
+
   /** Returns a tombstone: the marker of a delete, which has no value. */
   public static Sibling tombstone(Dot dot, long timestampMillis) {
     return new Sibling(dot, NO_BYTES, true, timestampMillis);

@@ -72,6 +72,17 @@ public final class VersionSet {
     return new VersionSet(context, Collections.unmodifiableList(sorted));
   }
 
+  /**
+   * Wraps already sorted, checked siblings without copying: for the codec, which verified order,
+   * uniqueness and coverage itself.
+   */
+  static VersionSet trusted(VersionVector context, List<Sibling> sortedSiblings) {
+    if (context.isEmpty() && sortedSiblings.isEmpty()) {
+      return EMPTY;
+    }
+    return new VersionSet(context, Collections.unmodifiableList(sortedSiblings));
+  }
+
   /** Returns every event this replica has seen for the key; a read hands it to the client. */
   public VersionVector context() {
     return context;

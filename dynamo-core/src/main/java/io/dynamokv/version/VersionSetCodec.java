@@ -137,9 +137,9 @@ public final class VersionSetCodec {
       long timestamp = in.readVarLong("sibling timestamp");
       siblings.add((flags & TOMBSTONE) != 0
           ? Sibling.tombstone(dot, timestamp)
-          : Sibling.value(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp));
+          : Sibling.owned(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp));
     }
-    return VersionSet.of(context, siblings);
+    return VersionSet.trusted(context, siblings); // order, uniqueness and coverage checked above
   }
 
   /** Encodes a version vector on its own (a client's context). */
@@ -200,7 +200,7 @@ public final class VersionSetCodec {
       long counter = in.readVarLong("counter");
       ActorId actor;
       try {
-        actor = new ActorId(new NodeId(node), incarnation);
+        actor = new ActorId(nodeId(node), incarnation);
       } catch (IllegalArgumentException e) {
         throw new DecodeException("actor: " + e.getMessage(), at);
       }
@@ -214,6 +214,23 @@ public final class VersionSetCodec {
       counters.put(actor, counter);
       actorsOut.add(actor);
     }
-    return VersionVector.of(counters);
+    return VersionVector.trusted(counters); // every counter checked positive above
+  }
+
+  // A cluster has few node ids and every version set names them: validate each once.
+  private static final int NODE_CACHE_LIMIT = 10_000;
+  private static final java.util.concurrent.ConcurrentHashMap<String, NodeId> NODES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static NodeId nodeId(String name) {
+    NodeId cached = NODES.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    NodeId id = new NodeId(name);
+    if (NODES.size() < NODE_CACHE_LIMIT) {
+      NODES.putIfAbsent(name, id);
+    }
+    return id;
   }
 }

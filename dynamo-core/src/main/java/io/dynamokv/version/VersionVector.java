@@ -45,6 +45,14 @@ public final class VersionVector {
     return copy.isEmpty() ? EMPTY : new VersionVector(copy);
   }
 
+  /**
+   * Wraps {@code counters} without copying: for the codec, which built the map itself and
+   * checked that every counter is positive.
+   */
+  static VersionVector trusted(TreeMap<ActorId, Long> counters) {
+    return counters.isEmpty() ? EMPTY : new VersionVector(counters);
+  }
+
   /** Returns the highest counter seen from {@code actor}, or 0. */
   public long counter(ActorId actor) {
     return counters.getOrDefault(actor, 0L);
