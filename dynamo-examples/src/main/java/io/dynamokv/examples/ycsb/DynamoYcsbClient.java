@@ -1,0 +1,167 @@
+package io.dynamokv.examples.ycsb;
+
+import io.dynamokv.ConflictResolver;
+import io.dynamokv.GetResult;
+import io.dynamokv.InsufficientReplicasException;
+import io.dynamokv.NodeId;
+import io.dynamokv.Store;
+import io.dynamokv.examples.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.Vector;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import site.ycsb.ByteIterator;
+import site.ycsb.DB;
+import site.ycsb.DBException;
+import site.ycsb.Status;
+import site.ycsb.StringByteIterator;
+
+/**
+ * A YCSB {@link DB} for dynamo-kv. It embeds a cluster of {@code dynamo.nodes} nodes (default 3)
+ * in the YCSB process, on loopback with RocksDB (SYNC) under {@code dynamo.dir} (default a
+ * temporary directory, deleted at the end; give a directory to keep the data between the load
+ * and run phases). YCSB's threads share it, spreading their requests over the nodes. Each record
+ * is one value, its field map in a compact codec; updates read, merge the fields and write back
+ * with the read's context, so they never make needless siblings; concurrent updates that still
+ * do are merged field by field. Range scans are not supported (Dynamo has none).
+ *
+ * <p>Run: see dynamo-examples/README.md.
+ */
+public final class DynamoYcsbClient extends DB {
+
+  private static final Object LOCK = new Object();
+  private static LocalCluster cluster;
+  private static Path dataDir;
+  private static boolean deleteDataDir;
+  private static int users;
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private Store<Map<String, String>> store;
+
+  /** Concurrent versions of a record: the union of the fields; for a field both set, the larger value. */
+  static Map<String, String> mergeFields(List<Map<String, String>> versions) {
+    Map<String, String> merged = new TreeMap<>();
+    versions.forEach(v -> v.forEach((k, val) -> merged.merge(k, val, (a, b) -> a.compareTo(b) >= 0 ? a : b)));
+    return merged;
+  }
+
+  @Override
+  public void init() throws DBException {
+    synchronized (LOCK) {
+      if (cluster == null) {
+        try {
+          String dir = getProperties().getProperty("dynamo.dir");
+          deleteDataDir = dir == null;
+          dataDir = dir == null ? Files.createTempDirectory("dynamo-ycsb") : Files.createDirectories(Path.of(dir));
+        } catch (IOException e) {
+          throw new DBException("cannot create the data directory: " + e, e);
+        }
+        int nodes = Integer.parseInt(getProperties().getProperty("dynamo.nodes", "3"));
+        long timeoutMs = Long.parseLong(getProperties().getProperty("dynamo.timeout.ms", "2000"));
+        cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs));
+      }
+      users++;
+    }
+    List<NodeId> nodes = cluster.nodes();
+    NodeId via = nodes.get(THREADS.getAndIncrement() % nodes.size());
+    ConflictResolver<Map<String, String>> merge = DynamoYcsbClient::mergeFields;
+    store = cluster.node(via).store("usertable", new FieldMapCodec(), merge);
+  }
+
+  @Override
+  public void cleanup() throws DBException {
+    synchronized (LOCK) {
+      if (--users == 0) {
+        cluster.close();
+        cluster = null;
+        if (deleteDataDir) {
+          try (Stream<Path> paths = Files.walk(dataDir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+              Files.deleteIfExists(p);
+            }
+          } catch (IOException e) {
+            throw new DBException("cannot delete " + dataDir + ": " + e, e);
+          }
+        }
+      }
+    }
+  }
+
+  private static Map<String, String> strings(Map<String, ByteIterator> values) {
+    Map<String, String> out = new TreeMap<>();
+    values.forEach((k, v) -> out.put(k, v.toString()));
+    return out;
+  }
+
+  private static Status failure(RuntimeException e) {
+    return e instanceof InsufficientReplicasException ? Status.SERVICE_UNAVAILABLE : Status.ERROR;
+  }
+
+  @Override
+  public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
+    try {
+      GetResult<Map<String, String>> read = store.get(key);
+      if (read.isAbsent()) {
+        return Status.NOT_FOUND;
+      }
+      read.value().orElseThrow().forEach((k, v) -> {
+        if (fields == null || fields.contains(k)) {
+          result.put(k, new StringByteIterator(v));
+        }
+      });
+      return Status.OK;
+    } catch (RuntimeException e) {
+      return failure(e);
+    }
+  }
+
+  @Override
+  public Status scan(String table, String startkey, int recordcount, Set<String> fields,
+      Vector<HashMap<String, ByteIterator>> result) {
+    return Status.NOT_IMPLEMENTED;
+  }
+
+  @Override
+  public Status update(String table, String key, Map<String, ByteIterator> values) {
+    try {
+      Map<String, String> changed = strings(values);
+      store.update(key, current -> {
+        Map<String, String> next = new TreeMap<>(current.orElse(Map.of()));
+        next.putAll(changed);
+        return next;
+      });
+      return Status.OK;
+    } catch (RuntimeException e) {
+      return failure(e);
+    }
+  }
+
+  @Override
+  public Status insert(String table, String key, Map<String, ByteIterator> values) {
+    try {
+      store.put(key, io.dynamokv.Context.EMPTY, strings(values));
+      return Status.OK;
+    } catch (RuntimeException e) {
+      return failure(e);
+    }
+  }
+
+  @Override
+  public Status delete(String table, String key) {
+    try {
+      store.delete(key, store.get(key).context());
+      return Status.OK;
+    } catch (RuntimeException e) {
+      return failure(e);
+    }
+  }
+}
