@@ -1,0 +1,53 @@
+package io.dynamokv.examples.ycsb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import site.ycsb.ByteIterator;
+import site.ycsb.Status;
+import site.ycsb.StringByteIterator;
+
+/** The YCSB binding's operations against its embedded three-node cluster. */
+class DynamoYcsbClientIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void insertReadUpdateDelete() throws Exception {
+    DynamoYcsbClient db = new DynamoYcsbClient();
+    Properties p = new Properties();
+    p.setProperty("dynamo.dir", dir.toString());
+    db.setProperties(p);
+    db.init();
+    try {
+      assertThat(db.insert("usertable", "user1", StringByteIterator.getByteIteratorMap(
+          Map.of("field0", "a", "field1", "b")))).isEqualTo(Status.OK);
+      assertThat(db.update("usertable", "user1", StringByteIterator.getByteIteratorMap(
+          Map.of("field1", "B", "field2", "c")))).isEqualTo(Status.OK);
+      Map<String, ByteIterator> read = new HashMap<>();
+      assertThat(db.read("usertable", "user1", null, read)).isEqualTo(Status.OK);
+      assertThat(StringByteIterator.getStringMap(read)).containsExactlyInAnyOrderEntriesOf(
+          Map.of("field0", "a", "field1", "B", "field2", "c"));
+      Map<String, ByteIterator> some = new HashMap<>();
+      assertThat(db.read("usertable", "user1", Set.of("field2"), some)).isEqualTo(Status.OK);
+      assertThat(some).containsOnlyKeys("field2");
+      assertThat(db.delete("usertable", "user1")).isEqualTo(Status.OK);
+      assertThat(db.read("usertable", "user1", null, new HashMap<>())).isEqualTo(Status.NOT_FOUND);
+      assertThat(db.scan("usertable", "user1", 10, null, new java.util.Vector<>())).isEqualTo(Status.NOT_IMPLEMENTED);
+    } finally {
+      db.cleanup();
+    }
+  }
+
+  @Test
+  void concurrentVersionsOfARecordMergeFieldByField() {
+    assertThat(DynamoYcsbClient.mergeFields(java.util.List.of(Map.of("a", "1", "b", "x"), Map.of("b", "y", "c", "3"))))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "y", "c", "3"));
+  }
+}
