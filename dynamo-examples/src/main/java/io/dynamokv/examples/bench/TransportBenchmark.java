@@ -158,6 +158,17 @@ public final class TransportBenchmark {
     }
   }
 
+  /** Length-prefixed framing with flush consolidation, then a new {@code last}: both ends of the echo. */
+  private static ChannelInitializer<SocketChannel> framed(Supplier<io.netty.channel.ChannelHandler> last) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new FlushConsolidationHandler(256, true),
+            new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4), last.get());
+      }
+    };
+  }
+
   /** The baseline: a Netty echo server and a client matching replies by arrival order. */
   private LatencyReport echoBaseline(int inFlight) throws Exception {
     boolean epoll = Epoll.isAvailable();
@@ -168,39 +179,25 @@ public final class TransportBenchmark {
       Channel server = new ServerBootstrap().group(serverGroup)
           .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
           .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
+          .childHandler(framed(() -> new SimpleChannelInboundHandler<ByteBuf>() {
             @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(new FlushConsolidationHandler(256, true),
-                  new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4),
-                  new SimpleChannelInboundHandler<ByteBuf>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                      ctx.writeAndFlush(msg.retain());
-                    }
-                  });
+            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+              ctx.writeAndFlush(msg.retain());
             }
-          }).bind("127.0.0.1", 0).sync().channel();
+          })).bind("127.0.0.1", 0).sync().channel();
       int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
       Channel client = new Bootstrap().group(clientGroup)
           .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
           .option(ChannelOption.TCP_NODELAY, true)
-          .handler(new ChannelInitializer<SocketChannel>() {
+          .handler(framed(() -> new SimpleChannelInboundHandler<ByteBuf>() {
             @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(new FlushConsolidationHandler(256, true),
-                  new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4),
-                  new SimpleChannelInboundHandler<ByteBuf>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                      CompletableFuture<Void> f = waiting.poll();
-                      if (f != null) {
-                        f.complete(null);
-                      }
-                    }
-                  });
+            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+              CompletableFuture<Void> f = waiting.poll();
+              if (f != null) {
+                f.complete(null);
+              }
             }
-          }).connect("127.0.0.1", port).sync().channel();
+          })).connect("127.0.0.1", port).sync().channel();
       byte[] payload = new byte[frameBytes];
       return closedLoop("plain Netty echo (baseline)", inFlight, () -> {
         CompletableFuture<Void> f = new CompletableFuture<>();
