@@ -146,10 +146,20 @@ public final class NettyTransport implements Transport {
           }
         });
     Endpoint bind = config.bind();
-    try {
-      server = bootstrap.bind(bind.host(), bind.port()).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot listen on " + bind + ": " + e, e);
+    // A node restarting on its port can find it still held for a moment by its previous run's
+    // sockets; retry for a few seconds before giving up.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (server == null) {
+      try {
+        server = bootstrap.bind(bind.host(), bind.port()).syncUninterruptibly().channel();
+      } catch (RuntimeException e) {
+        boolean busy = String.valueOf(e.getMessage()).contains("in use");
+        if (!busy || bind.port() == 0 || System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot listen on " + bind + ": " + e, e);
+        }
+        log.info("{}: {} is still in use; retrying", name, bind);
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
     }
     log.info("{} listening on {} with {} ({})", name, localEndpoint(), loops.kind(), config);
   }
