@@ -120,16 +120,22 @@ public final class DynamoNode implements AutoCloseable {
       throw new IllegalStateException("the storage holds the data of node "
           + new String(owner.get(), StandardCharsets.UTF_8) + " (expected: " + id + ")");
     }
-    long incarnation = storage.getMetadata(META_INCARNATION)
-        .map(b -> ByteBuffer.wrap(b).getLong())
-        .orElseGet(() -> {
-          // A data directory seen for the first time (new, or wiped) gets a fresh actor identity,
-          // so this node's new versions are never confused with ones it made before a wipe.
-          long fresh = random.nextLong();
-          storage.putMetadata(META_NODE_ID, id.value().getBytes(StandardCharsets.UTF_8)).join();
-          storage.putMetadata(META_INCARNATION, ByteBuffer.allocate(8).putLong(fresh).array()).join();
-          return fresh;
-        });
+    Optional<Long> kept = storage.getMetadata(META_INCARNATION).map(b -> ByteBuffer.wrap(b).getLong());
+    long incarnation;
+    if (kept.isPresent() && storage.openedAfterCleanClose()) {
+      incarnation = kept.get();
+    } else {
+      // A data directory seen for the first time (new, or wiped) gets a fresh actor identity, so
+      // this node's new versions are never confused with ones it made before a wipe. So does one
+      // that was not closed cleanly: it may have lost its last writes, whose versions other
+      // replicas already hold, and must not hand out their dots again.
+      incarnation = random.nextLong();
+      if (kept.isPresent()) {
+        log.warn("node {} was not stopped cleanly: taking a new incarnation", id);
+      }
+      storage.putMetadata(META_NODE_ID, id.value().getBytes(StandardCharsets.UTF_8)).join();
+      storage.putMetadata(META_INCARNATION, ByteBuffer.allocate(8).putLong(incarnation).array()).join();
+    }
     actor = ActorId.of(id, incarnation);
     runtime = NodeRuntime.start(new NodeRuntime.Settings(id, actor, membership, storage, transport, scheduler, clock,
         requestTimeout, probeInterval, hintInterval, 100, hintedHandoff, antiEntropyInterval,

@@ -47,8 +47,9 @@ public interface StorageEngine extends AutoCloseable {
   /**
    * Atomically replaces the set of {@code key} with {@code change} applied to it. The function
    * receives {@link VersionSet#EMPTY} for an absent key; returning {@code EMPTY} removes the key.
-   * It must be quick and free of side effects: it runs while the key is locked, and may run
-   * again if the engine retries.
+   * It must be quick and free of side effects: it runs while the key is locked. The change is
+   * applied (visible to later reads and updates of the key) before this method returns, unless
+   * the returned future has already failed; the future completes once it is also durable.
    *
    * @return a future of the stored set after the change, completed once it is durable
    */
@@ -89,6 +90,13 @@ public interface StorageEngine extends AutoCloseable {
    * @return a future of whether the hint was removed
    */
   CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered);
+
+  /**
+   * Returns whether the engine was opened on data that its last user closed cleanly (or on no
+   * data at all), so that no write it applied can have been lost. After an unclean stop, the
+   * node takes a new incarnation: it may have lost writes whose versions other replicas hold.
+   */
+  boolean openedAfterCleanClose();
 
   /** Returns the metadata stored under {@code name}, or empty. */
   Optional<byte[]> getMetadata(String name);

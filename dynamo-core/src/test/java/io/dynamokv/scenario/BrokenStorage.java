@@ -70,6 +70,7 @@ final class BrokenStorage implements StorageEngine {
   @Override public CompletableFuture<Void> putHint(NodeId target, StorageKey key, VersionSet versions) { return delegate.putHint(target, key, versions); }
   @Override public CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered) { return delegate.removeHint(target, key, delivered); }
   @Override public Optional<byte[]> getMetadata(String name) { return delegate.getMetadata(name); }
+  @Override public boolean openedAfterCleanClose() { return delegate.openedAfterCleanClose(); }
   @Override public CompletableFuture<Void> putMetadata(String name, byte[] value) { return delegate.putMetadata(name, value); }
   @Override public void close() { delegate.close(); }
 }

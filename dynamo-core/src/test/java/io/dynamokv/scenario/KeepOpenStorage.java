@@ -36,6 +36,7 @@ final class KeepOpenStorage implements StorageEngine {
   @Override public Set<NodeId> hintTargets() { return delegate.hintTargets(); }
   @Override public CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered) { return delegate.removeHint(target, key, delivered); }
   @Override public Optional<byte[]> getMetadata(String name) { return delegate.getMetadata(name); }
+  @Override public boolean openedAfterCleanClose() { return delegate.openedAfterCleanClose(); }
   @Override public CompletableFuture<Void> putMetadata(String name, byte[] value) { return delegate.putMetadata(name, value); }
   @Override public void close() { }
 }

@@ -78,6 +78,25 @@ public abstract class StorageEngineContract {
     assertThat(engine.get(k)).isEmpty();
   }
 
+  /** The coordinator relies on it: an update is applied before update() returns, durable later. */
+  @Test
+  void anUpdateIsAppliedBeforeUpdateReturns() {
+    StorageKey k = key("s", "applied");
+    boolean[] ran = {false};
+    var durable = engine.update(k, v -> {
+      ran[0] = true;
+      return write(v, "x");
+    });
+    assertThat(ran[0]).isTrue();
+    assertThat(engine.get(k)).isPresent();
+    assertThat(durable.join().values()).hasSize(1);
+  }
+
+  @Test
+  void aFreshEngineCountsAsCleanlyOpened() {
+    assertThat(engine.openedAfterCleanClose()).isTrue();
+  }
+
   @Test
   void anUpdateIsStoredAndReadBack() {
     StorageKey k = key("s", "k");

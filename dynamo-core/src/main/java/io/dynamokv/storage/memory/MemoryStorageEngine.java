@@ -232,6 +232,12 @@ public final class MemoryStorageEngine implements StorageEngine {
     }
   }
 
+  /** Always true: a memory engine is new, and loses nothing while it lives. */
+  @Override
+  public boolean openedAfterCleanClose() {
+    return true;
+  }
+
   @Override
   public Optional<byte[]> getMetadata(String name) {
     Objects.requireNonNull(name, "name");

@@ -45,7 +45,8 @@ final class LeafCheckpoint {
   }
 
   /** Loads the leaves a clean close saved, or rebuilds them all from the data. */
-  void loadOrRebuild(Path directory) throws RocksDBException {
+  /** Returns whether the last close was clean (the saved leaves were there to load). */
+  boolean loadOrRebuild(Path directory) throws RocksDBException {
     if (db.get(meta, LEAVES_SAVED) != null) {
       int partitions = 0;
       try (RocksIterator it = db.newIterator(merkle)) {
@@ -59,7 +60,7 @@ final class LeafCheckpoint {
       // From now on the saved leaves are stale until the next clean close saves them again.
       db.delete(meta, syncWriteOptions, LEAVES_SAVED);
       log.info("loaded the Merkle leaves of {} partitions saved by the last clean close", partitions);
-      return;
+      return true;
     }
     long started = System.nanoTime();
     long keys = 0;
@@ -79,6 +80,7 @@ final class LeafCheckpoint {
       it.status();
     }
     log.info("rebuilt the Merkle leaves from {} keys in {} ms", keys, (System.nanoTime() - started) / 1_000_000);
+    return false;
   }
 
   /** Saves the leaves and the marker that says they are current, in one fsync'd batch. */

@@ -97,6 +97,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
   private final StoreIds storeIds;
   private final LeafTable leaves = new LeafTable();
   private final LeafCheckpoint leafCheckpoint;
+  private final boolean cleanOpen;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
@@ -156,7 +157,12 @@ public final class RocksDbStorageEngine implements StorageEngine {
     storeIds = new StoreIds(db, meta, syncWriteOptions);
     hintColumn = new HintColumn(db, handles.get(3), writeOptions, storeIds, this::stripe);
     leafCheckpoint = new LeafCheckpoint(db, data, handles.get(2), meta, syncWriteOptions, storeIds, leaves);
-    leafCheckpoint.loadOrRebuild(config.directory());
+    boolean brandNew;
+    try (RocksIterator it = db.newIterator(meta)) {
+      it.seekToFirst();
+      brandNew = !it.isValid(); // no store, no node metadata: nothing was ever written
+    }
+    cleanOpen = leafCheckpoint.loadOrRebuild(config.directory()) || brandNew;
     groupCommit = config.durability() == Durability.SYNC
         ? new GroupCommit(db, "rocksdb-commit-" + config.directory().getFileName())
         : null;
@@ -562,6 +568,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
     } catch (RocksDBException | RuntimeException e) {
       return failed(e);
     }
+  }
+
+  @Override
+  public boolean openedAfterCleanClose() {
+    return cleanOpen;
   }
 
   /** Returns how many WAL fsyncs group commit has made (0 with {@link Durability#ASYNC}). */

@@ -39,6 +39,7 @@ class RocksDbCrashIT {
       List<String> acked = runAndKill(round, killAfter, false);
       assertThat(acked).as("round %d acknowledged writes before the kill", round).hasSizeGreaterThanOrEqualTo(killAfter);
       try (RocksDbStorageEngine engine = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dir).build())) {
+        assertThat(engine.openedAfterCleanClose()).as("reopened after SIGKILL").isFalse();
         for (String k : acked) {
           VersionSet v = engine.get(CrashWriter.key(k)).orElse(VersionSet.EMPTY);
           assertThat(v.values()).as("acknowledged key %s after SIGKILL in round %d (seed %d)", k, round, seed).hasSize(1);

@@ -62,6 +62,7 @@ class RocksDbDurabilityTest {
       engine.putMetadata("incarnation", new byte[] {4, 2}).join();
     }
     try (RocksDbStorageEngine engine = open()) {
+      assertThat(engine.openedAfterCleanClose()).as("reopened after a clean close").isTrue();
       for (int i = 0; i < 1000; i++) {
         assertThat(engine.get(key("k" + i))).contains(written.get(i));
       }

@@ -1,0 +1,47 @@
+package io.dynamokv.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamokv.DynamoNode;
+import io.dynamokv.NodeId;
+import io.dynamokv.Replication;
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.testkit.Simulation;
+import io.dynamokv.version.ActorId;
+import org.junit.jupiter.api.Test;
+
+/** Invariant 8, and its sibling: a node keeps its actor id only across clean stops. */
+class IncarnationTest {
+
+  private static ActorId start(Simulation sim, StorageEngine storage) {
+    DynamoNode node = DynamoNode.newBuilder(NodeId.of("a"))
+        .storage(storage)
+        .transport(sim.network().transport(Endpoint.of("a", 1)))
+        .member(NodeId.of("a"), Endpoint.of("a", 1))
+        .replication(Replication.of(1, 1, 1))
+        .clock(sim.clock())
+        .scheduler(sim.scheduler())
+        .random(sim.newRandom())
+        .build();
+    node.start();
+    ActorId actor = node.actor();
+    node.close();
+    return actor;
+  }
+
+  @Test
+  void aCleanRestartKeepsTheActorAnUncleanOneOrAWipeTakesANewOne() {
+    Simulation sim = new Simulation(5);
+    KeepOpenStorageHolder disk = new KeepOpenStorageHolder(new MemoryStorageEngine());
+    ActorId first = start(sim, disk);
+    assertThat(start(sim, disk)).as("after a clean stop").isEqualTo(first);
+    disk.clean = false;
+    ActorId afterCrash = start(sim, disk);
+    assertThat(afterCrash).as("after an unclean stop").isNotEqualTo(first);
+    assertThat(afterCrash.node()).isEqualTo(first.node());
+    ActorId afterWipe = start(sim, new KeepOpenStorageHolder(new MemoryStorageEngine()));
+    assertThat(afterWipe).as("after a wipe").isNotEqualTo(first).isNotEqualTo(afterCrash);
+  }
+}
