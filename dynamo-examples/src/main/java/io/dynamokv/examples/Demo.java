@@ -4,6 +4,7 @@ import io.dynamokv.Codec;
 import io.dynamokv.ConflictResolver;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
+import io.dynamokv.ReadOptions;
 import io.dynamokv.Store;
 import io.dynamokv.ring.PreferenceList;
 import io.dynamokv.spi.Hint;
@@ -116,10 +117,14 @@ public final class Demo {
         .allMatch(n -> cluster.node(n).peersBelievedDown().stream().allMatch(p2::equals)),
         "the nodes' failure detectors to see each other again");
     say("Each node's failure detector probed the others and sees them up again.");
-    GetResult<Cart> raw = rawCarts(p1).get(CART);
-    say("A read without a merge callback sees %d sibling(s), the concurrent versions:", raw.values().size());
+    // R=3: wait for all three replicas (a fallback stands in for the crashed one), so the read
+    // cannot complete on two replies that both hold only one side's version.
+    ReadOptions all = ReadOptions.defaults().withR(3);
+    GetResult<Cart> raw = rawCarts(p1).get(CART, all);
+    say("A read of all three replicas without a merge callback sees %d sibling(s), the concurrent versions:",
+        raw.values().size());
     raw.values().forEach(c -> say("  sibling: %s", c.items()));
-    GetResult<Cart> merged = carts(p1).get(CART);
+    GetResult<Cart> merged = carts(p1).get(CART, all);
     say("The cart's merge callback (union) joins them: %s", merged.value().orElseThrow().items());
     carts(p1).put(CART, merged.context(), merged.value().orElseThrow());
     say("Written back with the read's context, the merged cart replaces both siblings.");
