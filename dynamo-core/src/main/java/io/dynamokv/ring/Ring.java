@@ -1,7 +1,6 @@
 package io.dynamokv.ring;
 
 import io.dynamokv.NodeId;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,17 +77,6 @@ public final class Ring {
   /** Returns the nodes that own at least one partition, sorted. */
   public SortedSet<NodeId> nodes() {
     return nodes;
-  }
-
-  /** Returns the partitions {@code node} owns, ascending. */
-  public List<Integer> partitionsOf(NodeId node) {
-    List<Integer> out = new ArrayList<>();
-    for (int p = 0; p < owners.size(); p++) {
-      if (owners.get(p).equals(node)) {
-        out.add(p);
-      }
-    }
-    return out;
   }
 
   /** Returns how many partitions each node owns. */

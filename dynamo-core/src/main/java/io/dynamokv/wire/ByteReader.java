@@ -64,16 +64,6 @@ public final class ByteReader {
     return v;
   }
 
-  /** Reads a big-endian int. */
-  public int readInt(String what) {
-    need(4, what);
-    int v = 0;
-    for (int i = 0; i < 4; i++) {
-      v = (v << 8) | (buf[pos++] & 0xFF);
-    }
-    return v;
-  }
-
   /**
    * Reads an unsigned varint of at most ten bytes, in its shortest form only: each value has
    * one encoding, so decoded data re-encodes to the same bytes.

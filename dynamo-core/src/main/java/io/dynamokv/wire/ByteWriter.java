@@ -44,16 +44,6 @@ public final class ByteWriter {
     return this;
   }
 
-  /** Appends four bytes, big-endian. */
-  public ByteWriter writeInt(int v) {
-    ensure(4);
-    buf[size++] = (byte) (v >>> 24);
-    buf[size++] = (byte) (v >>> 16);
-    buf[size++] = (byte) (v >>> 8);
-    buf[size++] = (byte) v;
-    return this;
-  }
-
   /** Appends {@code v} as an unsigned varint (1 to 10 bytes). */
   public ByteWriter writeVarLong(long v) {
     ensure(10);

@@ -34,14 +34,14 @@ class IncarnationTest {
   @Test
   void aCleanRestartKeepsTheActorAnUncleanOneOrAWipeTakesANewOne() {
     Simulation sim = new Simulation(5);
-    KeepOpenStorageHolder disk = new KeepOpenStorageHolder(new MemoryStorageEngine());
+    KeepOpenStorage disk = new KeepOpenStorage(new MemoryStorageEngine());
     ActorId first = start(sim, disk);
     assertThat(start(sim, disk)).as("after a clean stop").isEqualTo(first);
     disk.clean = false;
     ActorId afterCrash = start(sim, disk);
     assertThat(afterCrash).as("after an unclean stop").isNotEqualTo(first);
     assertThat(afterCrash.node()).isEqualTo(first.node());
-    ActorId afterWipe = start(sim, new KeepOpenStorageHolder(new MemoryStorageEngine()));
+    ActorId afterWipe = start(sim, new KeepOpenStorage(new MemoryStorageEngine()));
     assertThat(afterWipe).as("after a wipe").isNotEqualTo(first).isNotEqualTo(afterCrash);
   }
 }

@@ -15,11 +15,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * An in-memory engine that outlives its node: closing the node leaves the data, as a disk
- * would, so a simulated node can be killed and restarted on the same data.
+ * would, so a simulated node can be killed and restarted on the same data. Setting
+ * {@link #clean} to false makes it report that its node did not stop cleanly.
  */
 final class KeepOpenStorage implements StorageEngine {
 
   private final StorageEngine delegate;
+  volatile boolean clean = true;
 
   KeepOpenStorage(StorageEngine delegate) {
     this.delegate = delegate;
@@ -36,7 +38,7 @@ final class KeepOpenStorage implements StorageEngine {
   @Override public Set<NodeId> hintTargets() { return delegate.hintTargets(); }
   @Override public CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered) { return delegate.removeHint(target, key, delivered); }
   @Override public Optional<byte[]> getMetadata(String name) { return delegate.getMetadata(name); }
-  @Override public boolean openedAfterCleanClose() { return delegate.openedAfterCleanClose(); }
+  @Override public boolean openedAfterCleanClose() { return clean && delegate.openedAfterCleanClose(); }
   @Override public CompletableFuture<Void> putMetadata(String name, byte[] value) { return delegate.putMetadata(name, value); }
   @Override public void close() { }
 }

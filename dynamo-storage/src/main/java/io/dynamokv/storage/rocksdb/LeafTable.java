@@ -54,10 +54,6 @@ final class LeafTable {
     leaves.remove(id(storeId, partition));
   }
 
-  void clearAll() {
-    leaves.clear();
-  }
-
   /** Returns every partition's leaves, keyed by (store id &lt;&lt; 16 | partition). */
   Map<Long, long[]> snapshot() {
     Map<Long, long[]> out = new java.util.TreeMap<>();
