@@ -2,7 +2,12 @@ package io.dynamokv;
 
 import io.dynamokv.antientropy.AntiEntropy;
 import io.dynamokv.coordinator.NodeRuntime;
-import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.membership.ClusterState;
+import io.dynamokv.membership.GossipMembership;
+import io.dynamokv.membership.PhiAccrualDetector;
+import io.dynamokv.ring.Ring;
+import io.dynamokv.wire.MemberState;
+import io.dynamokv.wire.MemberStatus;
 import io.dynamokv.ring.KeySpace;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Endpoint;
@@ -41,23 +46,35 @@ import org.slf4j.LoggerFactory;
  * node.start();
  * }</pre>
  *
+ * <p>A cluster is founded by nodes built with the same {@link Builder#member member} list; a node
+ * added later is built with {@link Builder#seed seeds} instead, and joins: partitions move to it
+ * while the cluster keeps serving ({@link #joinedAsync()} says when it is done). Nodes gossip
+ * their membership and ring, and keep them in storage, so a restarted node needs neither list.
+ * {@link #leaveAsync()} decommissions this node; {@link #removeNode} declares another one gone.
+ *
  * <p>The node owns the storage engine and transport it is given: {@link #close()} closes them.
- * Membership is static for now: every node is built with the same member list, from which all
- * compute the same ring. Lifecycle: NEW, then RUNNING after {@code start()}, then CLOSED.
- * Thread-safe.
+ * Lifecycle: NEW, then RUNNING after {@code start()}, then CLOSED. Thread-safe.
  */
 public final class DynamoNode implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoNode.class);
   private static final String META_NODE_ID = "node/id";
   private static final String META_INCARNATION = "node/incarnation";
+  private static final String META_GENERATION = "node/generation";
 
   private enum State { NEW, RUNNING, CLOSED }
 
   private final NodeId id;
   private final StorageEngine storage;
   private final Transport transport;
-  private final StaticMembership membership;
+  private final Map<NodeId, Endpoint> founders;
+  private final java.util.List<Endpoint> seeds;
+  private final int partitions;
+  private final Duration gossipInterval;
+  private final double phiThreshold;
+  private final int weight;
+  private final long transferBytesPerSecond;
+  private GossipMembership membership;
   private final Replication replication;
   private final Duration requestTimeout;
   private final Duration probeInterval;
@@ -80,7 +97,13 @@ public final class DynamoNode implements AutoCloseable {
     storage = b.storage;
     transport = b.transport;
     replication = b.replication;
-    membership = new StaticMembership(b.members, b.partitions, replication.n());
+    founders = Map.copyOf(b.members);
+    seeds = java.util.List.copyOf(b.seeds);
+    partitions = b.partitions;
+    gossipInterval = b.gossipInterval;
+    phiThreshold = b.phiThreshold;
+    weight = b.weight;
+    transferBytesPerSecond = b.transferBytesPerSecond;
     requestTimeout = b.requestTimeout;
     probeInterval = b.probeInterval;
     hintInterval = b.hintInterval;
@@ -137,13 +160,93 @@ public final class DynamoNode implements AutoCloseable {
       storage.putMetadata(META_INCARNATION, ByteBuffer.allocate(8).putLong(incarnation).array()).join();
     }
     actor = ActorId.of(id, incarnation);
+    // Gossip orders a node's runs by generation: later than any before, even if the clock went back.
+    long generation = Math.max(clock.currentTimeMillis(),
+        storage.getMetadata(META_GENERATION).map(b -> ByteBuffer.wrap(b).getLong() + 1).orElse(Long.MIN_VALUE));
+    storage.putMetadata(META_GENERATION, ByteBuffer.allocate(8).putLong(generation).array()).join();
+    GossipMembership.Settings ms = new GossipMembership.Settings(id, transport.localEndpoint(), generation, weight,
+        seeds, gossipInterval, requestTimeout, replication.n());
+    ClusterState initial = GossipMembership.initialState(ms, storage, founders, partitions);
+    membership = new GossipMembership(ms, initial, transport, storage, scheduler, clock, random,
+        new PhiAccrualDetector(phiThreshold, gossipInterval.toMillis()));
     runtime = NodeRuntime.start(new NodeRuntime.Settings(id, actor, membership, storage, transport, scheduler, clock,
         requestTimeout, probeInterval, hintInterval, 100, hintedHandoff, antiEntropyInterval,
-        store -> storeReplicas.getOrDefault(store, replication.n())));
+        store -> storeReplicas.getOrDefault(store, replication.n()), transferBytesPerSecond, gossipInterval));
     state = State.RUNNING;
-    log.info("node {} running at {}: actor {}, {} members, Q={}, default {}, request timeout {}, max key {} B, "
-            + "max value {} B", id, transport.localEndpoint(), actor, membership.size(),
-        membership.ring().partitionCount(), replication, requestTimeout, maxKeyBytes, maxValueBytes);
+    log.info("node {} running at {}: actor {}, {}, default {}, request timeout {}, gossip every {}, phi threshold {}, "
+            + "transfers at most {} B/s, max key {} B, max value {} B", id, transport.localEndpoint(), actor, initial,
+        replication, requestTimeout, gossipInterval, phiThreshold, transferBytesPerSecond, maxKeyBytes, maxValueBytes);
+  }
+
+  /**
+   * Returns a future that completes once this node is a full member: at once for a founding or
+   * restarted member, and for a joining node once its partitions have moved to it and the ring
+   * that includes it is committed.
+   */
+  public synchronized CompletableFuture<Void> joinedAsync() {
+    if (state != State.RUNNING) {
+      return CompletableFuture.failedFuture(new NodeNotRunningException("node " + id + " is " + state));
+    }
+    CompletableFuture<Void> joined = new CompletableFuture<>();
+    java.util.function.Consumer<ClusterState> check = s -> {
+      if (s.member(id).map(m -> m.status() == MemberStatus.UP).orElse(false)) {
+        joined.complete(null);
+      }
+    };
+    membership.onChange(check);
+    check.accept(membership.state());
+    return joined;
+  }
+
+  /**
+   * Decommissions this node: it stops owning partitions, which move to the other nodes while the
+   * cluster keeps serving. The future completes when the move is done and the node is LEFT; then
+   * {@link #close()} it.
+   */
+  public synchronized CompletableFuture<Void> leaveAsync() {
+    if (state != State.RUNNING) {
+      return CompletableFuture.failedFuture(new NodeNotRunningException("node " + id + " is " + state));
+    }
+    return membership.leave();
+  }
+
+  /**
+   * Declares {@code node} gone for good (it cannot leave by itself: its disk died): it becomes
+   * LEFT everywhere, and the partitions it held are copied to their new owners from the other
+   * replicas. A node that is only down for a while should not be removed: hinted handoff and
+   * anti-entropy cover it when it returns.
+   *
+   * @throws IllegalArgumentException if {@code node} is this node or not a member
+   */
+  public synchronized void removeNode(NodeId node) {
+    Objects.requireNonNull(node, "node");
+    if (state != State.RUNNING) {
+      throw new NodeNotRunningException("node " + id + " is " + state);
+    }
+    membership.remove(node);
+  }
+
+  /** Returns what this node knows of the cluster: members, their status and share, and its hint backlog. */
+  public synchronized ClusterStatus status() {
+    if (state != State.RUNNING) {
+      throw new NodeNotRunningException("node " + id + " is " + state);
+    }
+    ClusterState s = membership.state();
+    Map<NodeId, Integer> owned = s.committed().map(Ring::ownershipCounts).orElse(Map.of());
+    Map<NodeId, Integer> pending = s.pending().map(Ring::ownershipCounts).orElse(owned);
+    long now = clock.currentTimeMillis();
+    java.util.List<ClusterStatus.Member> members = new java.util.ArrayList<>();
+    for (MemberState m : s.members().values()) {
+      members.add(new ClusterStatus.Member(m.id(), m.endpoint(), m.status().name(),
+          runtime.health().isUp(m.id()), m.id().equals(id) ? 0 : membership.detector().phi(m.id(), now),
+          owned.getOrDefault(m.id(), 0), pending.getOrDefault(m.id(), 0)));
+    }
+    long backlog = 0;
+    for (NodeId target : storage.hintTargets()) {
+      backlog += storage.hints(target, 100_000).size();
+    }
+    return new ClusterStatus(id, s.committedId().version(),
+        s.pending().map(Ring::version), s.committed().map(Ring::partitionCount).orElse(0), members, backlog);
   }
 
   /** Opens the store {@code name} with the node's replication and no resolver: reads return all siblings. */
@@ -171,11 +274,13 @@ public final class DynamoNode implements AutoCloseable {
     StorageKey.validateStore(name);
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(replication, "replication");
-    if (replication.n() > membership.size()) {
-      throw new IllegalArgumentException("n : " + replication.n() + " (expected: <= cluster size = " + membership.size() + ")");
-    }
     if (state != State.RUNNING) {
       throw new NodeNotRunningException("node " + id + " is " + state + " (expected: RUNNING); start() it first");
+    }
+    Optional<Ring> ring = membership.state().committed();
+    if (ring.isPresent() && replication.n() > ring.get().nodes().size()) {
+      throw new IllegalArgumentException("n : " + replication.n() + " (expected: <= cluster size = "
+          + ring.get().nodes().size() + ")");
     }
     Integer known = storeReplicas.putIfAbsent(name, replication.n());
     if (known != null && known != replication.n()) {
@@ -184,6 +289,14 @@ public final class DynamoNode implements AutoCloseable {
     }
     return new Store<>(name, codec, resolver, replication, runtime.coordinator(), scheduler::execute, requestTimeout,
         maxKeyBytes, maxValueBytes);
+  }
+
+  /** Returns the membership service (for tests in this package). */
+  synchronized GossipMembership membership() {
+    if (membership == null) {
+      throw new NodeNotRunningException("node " + id + " is " + state);
+    }
+    return membership;
   }
 
   /** Returns the node's id. */
@@ -212,9 +325,7 @@ public final class DynamoNode implements AutoCloseable {
     if (runtime == null) {
       return Map.of();
     }
-    Map<String, Long> all = new java.util.TreeMap<>(runtime.metrics().snapshot());
-    all.putAll(runtime.antiEntropy().metrics());
-    return all;
+    return runtime.metrics();
   }
 
   /**
@@ -231,7 +342,7 @@ public final class DynamoNode implements AutoCloseable {
 
   /** Returns the peers this node currently believes down. */
   public synchronized java.util.Set<NodeId> peersBelievedDown() {
-    return runtime == null ? java.util.Set.of() : runtime.health().downPeers();
+    return runtime == null ? java.util.Set.of() : runtime.downPeers();
   }
 
   /** Stops the node and closes its transport and storage. Idempotent. */
@@ -264,6 +375,11 @@ public final class DynamoNode implements AutoCloseable {
     private StorageEngine storage;
     private Transport transport;
     private final Map<NodeId, Endpoint> members = new LinkedHashMap<>();
+    private final java.util.List<Endpoint> seeds = new java.util.ArrayList<>();
+    private Duration gossipInterval = Duration.ofSeconds(1);
+    private double phiThreshold = 8;
+    private int weight = 1;
+    private long transferBytesPerSecond = 32L << 20;
     private int partitions = 256;
     private Replication replication = Replication.of(3, 2, 2);
     private Duration requestTimeout = Duration.ofSeconds(2);
@@ -302,7 +418,11 @@ public final class DynamoNode implements AutoCloseable {
       return this;
     }
 
-    /** Adds a member of the cluster, this node included. */
+    /**
+     * Adds a founding member of a new cluster, this node included; every founder is built with
+     * the same list. A node joining an existing cluster uses {@link #seed} instead. Ignored when
+     * the node restarts on data that holds its membership.
+     */
     public Builder member(NodeId node, Endpoint endpoint) {
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(endpoint, "endpoint");
@@ -312,7 +432,60 @@ public final class DynamoNode implements AutoCloseable {
       return this;
     }
 
-    /** Q, the number of partitions, the same on every node; default 256. */
+    /**
+     * Adds a seed: a node of the cluster that this node gossips with to join it, and now and then
+     * afterwards so that split groups find each other again. Any member can be a seed.
+     */
+    public Builder seed(Endpoint endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (!seeds.contains(endpoint)) {
+        seeds.add(endpoint);
+      }
+      return this;
+    }
+
+    /** How often the node gossips with a peer; default 1 s. */
+    public Builder gossipInterval(Duration interval) {
+      once("gossipInterval");
+      this.gossipInterval = positive("gossipInterval", interval);
+      return this;
+    }
+
+    /**
+     * The suspicion (phi) of the accrual failure detector above which a peer whose gossip
+     * heartbeats stopped is believed down; default 8, as in Cassandra. Lower detects sooner and
+     * errs more often.
+     */
+    public Builder phiThreshold(double threshold) {
+      once("phiThreshold");
+      if (!(threshold > 0) || threshold > 100) {
+        throw new IllegalArgumentException("phiThreshold : " + threshold + " (expected: > 0 and <= 100)");
+      }
+      this.phiThreshold = threshold;
+      return this;
+    }
+
+    /** This node's share of the partitions relative to others (its capacity); default 1. */
+    public Builder weight(int weight) {
+      once("weight");
+      if (weight < 1 || weight > io.dynamokv.ring.Member.MAX_WEIGHT) {
+        throw new IllegalArgumentException("weight : " + weight + " (expected: 1.." + io.dynamokv.ring.Member.MAX_WEIGHT + ")");
+      }
+      this.weight = weight;
+      return this;
+    }
+
+    /** The most bytes per second this node receives when partitions move to it; default 32 MiB/s. */
+    public Builder transferRate(long bytesPerSecond) {
+      once("transferRate");
+      if (bytesPerSecond < 1024) {
+        throw new IllegalArgumentException("transferRate : " + bytesPerSecond + " (expected: >= 1024 bytes per second)");
+      }
+      this.transferBytesPerSecond = bytesPerSecond;
+      return this;
+    }
+
+    /** Q, the number of partitions of a new cluster (founders only; a joining node learns it); default 256. */
     public Builder partitions(int partitions) {
       once("partitions");
       new KeySpace(partitions);
@@ -423,10 +596,14 @@ public final class DynamoNode implements AutoCloseable {
       if (transport == null) {
         throw new IllegalStateException("transport is required (e.g. NettyTransport.create(...))");
       }
-      if (!members.containsKey(id)) {
+      if (members.isEmpty() && seeds.isEmpty()) {
+        throw new IllegalStateException("members and seeds are empty (expected: the founding members, "
+            + "this node included, or seeds of the cluster to join)");
+      }
+      if (!members.isEmpty() && !members.containsKey(id)) {
         throw new IllegalStateException("members " + members.keySet() + " (expected: to include this node, " + id + ")");
       }
-      if (replication.n() > members.size()) {
+      if (!members.isEmpty() && replication.n() > members.size()) {
         throw new IllegalArgumentException("n : " + replication.n() + " (expected: <= cluster size = " + members.size() + ")");
       }
       if (random == null) {

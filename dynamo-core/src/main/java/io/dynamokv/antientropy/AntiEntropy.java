@@ -1,7 +1,7 @@
 package io.dynamokv.antientropy;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.membership.ClusterView;
 import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Endpoint;
@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,7 @@ public final class AntiEntropy {
       long keysSent, long keysTransferred, long tombstonesCollected) {}
 
   private final NodeId self;
-  private final StaticMembership membership;
+  private final ClusterView membership;
   private final StorageEngine storage;
   private final Transport transport;
   private final Scheduler scheduler;
@@ -87,7 +88,7 @@ public final class AntiEntropy {
    * @param isUp this node's failure detector: peers believed down are skipped
    * @param replicasOf the N of a store (the node's default for stores it has not opened)
    */
-  public AntiEntropy(NodeId self, StaticMembership membership, StorageEngine storage, Transport transport,
+  public AntiEntropy(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
       Scheduler scheduler, Clock clock, Predicate<NodeId> isUp, Function<String, Integer> replicasOf,
       Duration interval, Duration timeout, int maxKeysPerPage) {
     this.self = self;
@@ -140,7 +141,7 @@ public final class AntiEntropy {
         }
         for (NodeId peer : replicas) {
           if (self.compareTo(peer) < 0 && isUp.test(peer)) {
-            work.add(new Exchange(store, p, peer));
+            work.add(new Exchange(store, p, peer, true, NO_PACING));
           }
         }
       }
@@ -172,7 +173,40 @@ public final class AntiEntropy {
     });
   }
 
-  private record Exchange(String store, int partition, NodeId peer) {}
+  private static final LongFunction<CompletableFuture<Void>> NO_PACING = bytes -> CompletableFuture.completedFuture(null);
+
+  /**
+   * One exchange of a store's partition with a peer: both ways ({@code pushBack}) in a pass, or
+   * only from the peer to this node in a transfer, paced by {@code pacer} (given each page's bytes).
+   */
+  private record Exchange(String store, int partition, NodeId peer, boolean pushBack,
+      LongFunction<CompletableFuture<Void>> pacer) {}
+
+  /** What one pull brought: keys that changed here, and bytes received. */
+  public record PullResult(long keysReceived, long bytesReceived) {}
+
+  /**
+   * Brings this node's copy of one store's partition up to date with {@code peer}'s: compares
+   * their Merkle trees and pulls the differing segments, merging each key (nothing is pushed
+   * back). Used to move a partition to a new owner; since only differing segments move, a pull
+   * that stopped half-way and runs again moves only what is still missing.
+   *
+   * @param pacer called with each page's size before the next page is asked for (a throttle)
+   */
+  public CompletableFuture<PullResult> pull(String store, int partition, NodeId peer,
+      LongFunction<CompletableFuture<Void>> pacer) {
+    PassState state = new PassState();
+    try {
+      return exchange(new Exchange(store, partition, peer, false, pacer), state)
+          .thenApply(v -> {
+            synchronized (state) {
+              return new PullResult(state.received, state.bytes);
+            }
+          });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** Counts of one pass; touched by one exchange at a time. */
   private static final class PassState {
@@ -182,6 +216,7 @@ public final class AntiEntropy {
     long received;
     long sent;
     long transferred;
+    long bytes;
     long collected;
 
     synchronized Report report() {
@@ -227,8 +262,11 @@ public final class AntiEntropy {
       PartitionChunk chunk = (PartitionChunk) reply;
       Map<ByteBuffer, VersionSet> theirs = new HashMap<>();
       List<CompletableFuture<VersionSet>> merges = new ArrayList<>();
+      long pageBytes = 0;
       for (KeyedVersions kv : chunk.entries()) {
-        bytesTransferred.add(kv.key().length + VersionSetCodec.encode(kv.versions()).length);
+        int size = kv.key().length + VersionSetCodec.encode(kv.versions()).length;
+        pageBytes += size;
+        bytesTransferred.add(size);
         theirs.put(ByteBuffer.wrap(kv.key()), kv.versions());
         StorageKey key = StorageKey.of(e.store(), e.partition(), segment, kv.key());
         VersionSet before = storage.get(key).orElse(VersionSet.EMPTY);
@@ -242,26 +280,15 @@ public final class AntiEntropy {
       }
       synchronized (state) {
         state.transferred += chunk.entries().size();
+        state.bytes += pageBytes;
       }
       // Keys in the page's range that the peer lacks or holds older versions of.
       Optional<byte[]> last = chunk.entries().isEmpty() ? Optional.empty()
           : Optional.of(chunk.entries().get(chunk.entries().size() - 1).key());
       List<KeyedVersions> push = new ArrayList<>();
-      ScanRange range = after.map(a -> ScanRange.segment(e.store(), e.partition(), segment)
-              .resumeAfter(StorageKey.of(e.store(), e.partition(), segment, a)))
-          .orElse(ScanRange.segment(e.store(), e.partition(), segment));
-      storage.scan(range, (k, mine) -> {
-        byte[] raw = k.key();
-        if (!chunk.complete() && last.isPresent() && java.util.Arrays.compareUnsigned(raw, last.get()) > 0) {
-          return false; // beyond this page: the next page covers it
-        }
-        VersionSet held = theirs.getOrDefault(ByteBuffer.wrap(raw), VersionSet.EMPTY);
-        if (!held.merge(mine).equals(held)) {
-          push.add(new KeyedVersions(e.store(), raw, mine));
-          bytesTransferred.add(raw.length + VersionSetCodec.encode(mine).length);
-        }
-        return true;
-      });
+      if (e.pushBack()) {
+        pushBack(e, segment, after, chunk, last, theirs, push);
+      }
       CompletableFuture<?> pushed = push.isEmpty() ? CompletableFuture.completedFuture(null)
           : transport.request(endpoint, new MergeBatch(push), timeout).thenAccept(ack -> {
             if (!(ack instanceof Ack)) {
@@ -275,10 +302,32 @@ public final class AntiEntropy {
           });
       CompletableFuture<Void> done = CompletableFuture.allOf(merges.toArray(CompletableFuture[]::new))
           .thenCombine(pushed, (a, b) -> null);
+      long paced = pageBytes;
       if (!chunk.complete() && last.isPresent()) {
-        return done.thenCompose(v -> repairSegment(e, endpoint, segment, last, state));
+        return done.thenCompose(v -> e.pacer().apply(paced))
+            .thenCompose(v -> repairSegment(e, endpoint, segment, last, state));
       }
-      return done;
+      return done.thenCompose(v -> e.pacer().apply(paced));
+    });
+  }
+
+  /** Collects into {@code push} the keys of the page's range that the peer lacks or holds older versions of. */
+  private void pushBack(Exchange e, int segment, Optional<byte[]> after, PartitionChunk chunk, Optional<byte[]> last,
+      Map<ByteBuffer, VersionSet> theirs, List<KeyedVersions> push) {
+    ScanRange range = after.map(a -> ScanRange.segment(e.store(), e.partition(), segment)
+            .resumeAfter(StorageKey.of(e.store(), e.partition(), segment, a)))
+        .orElse(ScanRange.segment(e.store(), e.partition(), segment));
+    storage.scan(range, (k, mine) -> {
+      byte[] raw = k.key();
+      if (!chunk.complete() && last.isPresent() && java.util.Arrays.compareUnsigned(raw, last.get()) > 0) {
+        return false; // beyond this page: the next page covers it
+      }
+      VersionSet held = theirs.getOrDefault(ByteBuffer.wrap(raw), VersionSet.EMPTY);
+      if (!held.merge(mine).equals(held)) {
+        push.add(new KeyedVersions(e.store(), raw, mine));
+        bytesTransferred.add(raw.length + VersionSetCodec.encode(mine).length);
+      }
+      return true;
     });
   }
 

@@ -1,7 +1,7 @@
 package io.dynamokv.antientropy;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.membership.ClusterView;
 import io.dynamokv.spi.ScanRange;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
@@ -32,7 +32,7 @@ import java.util.function.Predicate;
 final class TombstoneCollector {
 
   private final NodeId self;
-  private final StaticMembership membership;
+  private final ClusterView membership;
   private final StorageEngine storage;
   private final Transport transport;
   private final Predicate<NodeId> isUp;
@@ -41,7 +41,7 @@ final class TombstoneCollector {
   private final int maxKeysPerPass;
   final LongAdder collected = new LongAdder();
 
-  TombstoneCollector(NodeId self, StaticMembership membership, StorageEngine storage, Transport transport,
+  TombstoneCollector(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
       Predicate<NodeId> isUp, Function<String, Integer> replicasOf, Duration timeout, int maxKeysPerPass) {
     this.self = self;
     this.membership = membership;

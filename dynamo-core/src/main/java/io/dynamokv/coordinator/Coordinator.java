@@ -2,7 +2,7 @@ package io.dynamokv.coordinator;
 
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
-import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.membership.ClusterView;
 import io.dynamokv.ring.PreferenceList;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Endpoint;
@@ -46,6 +46,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * the set as a hint naming the intended owner; hinted writes count toward W. A node outside the
  * preference list forwards the put to one inside it.
  *
+ * <p>While the cluster moves to a new ring, the write also goes to the key's replicas in that
+ * ring that are not replicas yet, so that partitions in transfer miss nothing.
+ *
  * <h2>Get</h2>
  * Any node coordinates: it asks the first N healthy nodes of the preference list (itself locally
  * when it is one) and answers with the merge of the first R replies. It keeps listening until
@@ -59,7 +62,7 @@ public final class Coordinator {
 
   private final NodeId self;
   private final ActorId actor;
-  private final StaticMembership membership;
+  private final ClusterView membership;
   private final StorageEngine storage;
   private final Transport transport;
   private final PeerHealth health;
@@ -68,7 +71,7 @@ public final class Coordinator {
   private final NodeMetrics metrics;
   private final boolean sloppy;
 
-  Coordinator(NodeId self, ActorId actor, StaticMembership membership, StorageEngine storage, Transport transport,
+  Coordinator(NodeId self, ActorId actor, ClusterView membership, StorageEngine storage, Transport transport,
       PeerHealth health, Scheduler scheduler, Clock clock, NodeMetrics metrics, boolean sloppy) {
     this.self = self;
     this.actor = actor;
@@ -103,6 +106,14 @@ public final class Coordinator {
 
   /** Reads {@code key}: the merge of R of its N replicas. */
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
+    try {
+      return doGet(store, key, n, r, timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // no ring yet, or a bad argument
+    }
+  }
+
+  private CompletableFuture<VersionSet> doGet(String store, byte[] key, int n, int r, Duration timeout) {
     metrics.gets.increment();
     StorageKey sk = storageKey(store, key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
@@ -218,11 +229,20 @@ public final class Coordinator {
    */
   public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
       int n, int w, Duration timeout) {
+    try {
+      return doPut(store, key, seen, value, n, w, timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<VersionSet> doPut(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
+      int n, int w, Duration timeout) {
     metrics.puts.increment();
     StorageKey sk = storageKey(store, key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
     if (pl.primaries().contains(self)) {
-      return coordinate(store, key, sk, pl, seen, value, w, timeout);
+      return coordinate(store, key, sk, pl, n, seen, value, w, timeout);
     }
     List<NodeId> candidates = new ArrayList<>(pl.primaries());
     candidates.sort((a, b) -> Boolean.compare(!health.isUp(a), !health.isUp(b))); // healthy first, stable
@@ -240,7 +260,8 @@ public final class Coordinator {
   CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
     StorageKey sk = storageKey(c.store(), c.key());
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
-    return coordinate(c.store(), c.key(), sk, pl, c.context(), c.value(), c.w(), Duration.ofMillis(c.timeoutMillis()));
+    return coordinate(c.store(), c.key(), sk, pl, c.n(), c.context(), c.value(), c.w(),
+        Duration.ofMillis(c.timeoutMillis()));
   }
 
   private void forward(CoordinatePut put, List<NodeId> candidates, int next, Map<NodeId, String> failures,
@@ -277,7 +298,7 @@ public final class Coordinator {
   }
 
   private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
-      VersionVector seen, Optional<byte[]> value, int w, Duration timeout) {
+      int n, VersionVector seen, Optional<byte[]> value, int w, Duration timeout) {
     metrics.putsCoordinated.increment();
     long now = clock.currentTimeMillis();
     AtomicReference<VersionSet> applied = new AtomicReference<>();
@@ -289,12 +310,12 @@ public final class Coordinator {
       return next;
     });
     if (applied.get() == null || durable.isCompletedExceptionally()) {
-      return durable.thenCompose(local -> replicate(store, key, sk, pl, local, w, timeout, durable));
+      return durable.thenCompose(local -> replicate(store, key, sk, pl, n, local, w, timeout, durable));
     }
     // The write is applied here (its dot is taken); while it becomes durable, the replicas get
     // it too: one fsync's wait instead of two in a row. If this node crashes before its fsync,
     // it restarts with a new incarnation, so the dot is never handed out again.
-    return replicate(store, key, sk, pl, applied.get(), w, timeout, durable);
+    return replicate(store, key, sk, pl, n, applied.get(), w, timeout, durable);
   }
 
   /**
@@ -302,7 +323,7 @@ public final class Coordinator {
    * included once {@code localDurable} completes.
    */
   private CompletableFuture<VersionSet> replicate(String store, byte[] key, StorageKey sk, PreferenceList pl,
-      VersionSet versions, int w, Duration timeout, CompletableFuture<VersionSet> localDurable) {
+      int n, VersionSet versions, int w, Duration timeout, CompletableFuture<VersionSet> localDurable) {
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
     Quorum<VersionSet> quorum = new Quorum<>("put " + sk, w, result, metrics);
     quorum.sent(self);
@@ -319,6 +340,7 @@ public final class Coordinator {
         send(quorum, store, key, versions, p, Optional.empty(), spares, attempt);
       }
     }
+    copyToNewOwners(store, key, sk, pl, n, versions, attempt);
     localDurable.whenComplete((v, t) -> {
       if (t == null) {
         quorum.succeeded(self, () -> versions);
@@ -328,6 +350,32 @@ public final class Coordinator {
     });
     scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis()));
     return result;
+  }
+
+  /**
+   * While the cluster moves to a pending ring, sends the write to the key's replicas in that ring
+   * that are not replicas now: they are receiving the partition, and a write they miss here
+   * would be missing there once the ring is committed. Not counted toward W.
+   */
+  private void copyToNewOwners(String store, byte[] key, StorageKey sk, PreferenceList pl, int n, VersionSet versions,
+      Duration timeout) {
+    Optional<io.dynamokv.ring.Ring> pending = membership.pendingRing();
+    if (pending.isEmpty()) {
+      return;
+    }
+    for (NodeId gainer : pending.get().preferenceList(sk.partition(), n).primaries()) {
+      if (gainer.equals(self) || pl.primaries().contains(gainer)) {
+        continue;
+      }
+      Optional<Endpoint> endpoint = membership.endpointOf(gainer);
+      if (endpoint.isEmpty()) {
+        continue;
+      }
+      metrics.writesToNewOwners.increment();
+      long sent = health.now();
+      transport.request(endpoint.get(), new ReplicaPut(store, key, versions, Optional.empty()), timeout)
+          .whenComplete((r, f) -> noteFailure(gainer, f, r, sent));
+    }
   }
 
   private static NodeId poll(Deque<NodeId> spares) {

@@ -1,7 +1,7 @@
 package io.dynamokv.coordinator;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.membership.ClusterView;
 import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.Hint;
@@ -36,7 +36,7 @@ final class HintedHandoff {
   private static final Logger log = LoggerFactory.getLogger(HintedHandoff.class);
 
   private final NodeId self;
-  private final StaticMembership membership;
+  private final ClusterView membership;
   private final StorageEngine storage;
   private final Transport transport;
   private final PeerHealth health;
@@ -49,7 +49,7 @@ final class HintedHandoff {
   private volatile Cancellable next;
   private volatile boolean stopped;
 
-  HintedHandoff(NodeId self, StaticMembership membership, StorageEngine storage, Transport transport,
+  HintedHandoff(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
       PeerHealth health, Scheduler scheduler, NodeMetrics metrics, Duration interval, int batchSize, Duration timeout) {
     this.self = self;
     this.membership = membership;

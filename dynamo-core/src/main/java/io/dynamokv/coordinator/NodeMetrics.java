@@ -22,6 +22,7 @@ public final class NodeMetrics {
   final LongAdder readRepairs = new LongAdder();
   final LongAdder peersMarkedDown = new LongAdder();
   final LongAdder peersMarkedUp = new LongAdder();
+  final LongAdder writesToNewOwners = new LongAdder();
 
   /** Returns every counter by name, sorted. */
   public Map<String, Long> snapshot() {
@@ -38,6 +39,7 @@ public final class NodeMetrics {
     m.put("read.repairs", readRepairs.sum());
     m.put("peers.marked.down", peersMarkedDown.sum());
     m.put("peers.marked.up", peersMarkedUp.sum());
+    m.put("writes.to.new.owners", writesToNewOwners.sum());
     return m;
   }
 }

@@ -1,52 +1,61 @@
 package io.dynamokv.coordinator;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.antientropy.AntiEntropy;
+import io.dynamokv.membership.GossipMembership;
+import io.dynamokv.membership.PartitionTransfer;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.version.ActorId;
-import io.dynamokv.antientropy.AntiEntropy;
+import io.dynamokv.wire.MemberStatus;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The running parts of one node, wired together: the coordinator, the replica service the
- * transport serves, the failure detector and hinted handoff. Internal: {@code DynamoNode} builds
- * it; applications use {@code DynamoNode} and {@code Store}.
+ * The running parts of one node, wired together: membership and partition transfer, the
+ * coordinator, the replica service the transport serves, the failure detector, hinted handoff
+ * and anti-entropy. Internal: {@code DynamoNode} builds it; applications use {@code DynamoNode}
+ * and {@code Store}.
  */
 public final class NodeRuntime {
 
   /** What the runtime needs; {@code DynamoNode.Builder} validated it. */
-  public record Settings(NodeId self, ActorId actor, StaticMembership membership, StorageEngine storage,
+  public record Settings(NodeId self, ActorId actor, GossipMembership membership, StorageEngine storage,
       Transport transport, Scheduler scheduler, Clock clock, Duration requestTimeout, Duration probeInterval,
       Duration hintInterval, int hintBatchSize, boolean hintedHandoff, Duration antiEntropyInterval,
-      Function<String, Integer> replicasOf) {}
+      Function<String, Integer> replicasOf, long transferBytesPerSecond, Duration gossipInterval) {}
 
   private final NodeMetrics metrics = new NodeMetrics();
+  private final GossipMembership membership;
   private final PeerHealth health;
   private final Coordinator coordinator;
   private final HintedHandoff handoff;
   private final AntiEntropy antiEntropy;
+  private final PartitionTransfer transfer;
 
   private NodeRuntime(Settings s) {
-    health = new PeerHealth(s.self(), s.membership(), s.transport(), s.scheduler(), s.clock(), s.probeInterval(), metrics);
-    coordinator = new Coordinator(s.self(), s.actor(), s.membership(), s.storage(), s.transport(), health,
+    membership = s.membership();
+    health = new PeerHealth(s.self(), membership, s.transport(), s.scheduler(), s.clock(), s.probeInterval(), metrics,
+        membership::isConvicted);
+    coordinator = new Coordinator(s.self(), s.actor(), membership, s.storage(), s.transport(), health,
         s.scheduler(), s.clock(), metrics, s.hintedHandoff());
-    handoff = new HintedHandoff(s.self(), s.membership(), s.storage(), s.transport(), health, s.scheduler(), metrics,
+    handoff = new HintedHandoff(s.self(), membership, s.storage(), s.transport(), health, s.scheduler(), metrics,
         s.hintInterval(), s.hintBatchSize(), s.requestTimeout());
-    s.transport().start(new ReplicaService(s.self(), s.membership().ring().keySpace(), s.storage(), coordinator, metrics));
-    antiEntropy = new AntiEntropy(s.self(), s.membership(), s.storage(), s.transport(), s.scheduler(), s.clock(),
+    s.transport().start(new ReplicaService(s.self(), () -> membership.ring().keySpace(), s.storage(), coordinator,
+        metrics, membership::handle));
+    antiEntropy = new AntiEntropy(s.self(), membership, s.storage(), s.transport(), s.scheduler(), s.clock(),
         health::isUp, s.replicasOf(), s.antiEntropyInterval(), s.requestTimeout(), 1000);
+    transfer = new PartitionTransfer(s.self(), membership, antiEntropy, s.storage(), s.transport(), s.scheduler(),
+        s.clock(), health::isUp, s.replicasOf(), s.transferBytesPerSecond(), s.requestTimeout(), s.gossipInterval());
+    membership.start(health::isUp);
     health.start();
     handoff.start();
     antiEntropy.start();
-  }
-
-  /** Returns the anti-entropy service. */
-  public AntiEntropy antiEntropy() {
-    return antiEntropy;
+    transfer.start();
   }
 
   /** Starts serving: the transport gets the replica service, the background tasks begin. */
@@ -54,14 +63,28 @@ public final class NodeRuntime {
     return new NodeRuntime(settings);
   }
 
+  /** Returns the anti-entropy service. */
+  public AntiEntropy antiEntropy() {
+    return antiEntropy;
+  }
+
+  /** Returns the membership service. */
+  public GossipMembership membership() {
+    return membership;
+  }
+
   /** Returns the coordinator. */
   public Coordinator coordinator() {
     return coordinator;
   }
 
-  /** Returns the counters. */
-  public NodeMetrics metrics() {
-    return metrics;
+  /** Returns every counter: the node's, membership's and transfers'. */
+  public java.util.Map<String, Long> metrics() {
+    java.util.Map<String, Long> all = new java.util.TreeMap<>(metrics.snapshot());
+    all.putAll(antiEntropy.metrics());
+    all.putAll(membership.metrics());
+    all.putAll(transfer.metrics());
+    return all;
   }
 
   /** Returns this node's view of its peers' health. */
@@ -69,8 +92,21 @@ public final class NodeRuntime {
     return health;
   }
 
+  /** Returns the members (not LEFT) this node believes down: failed requests or convicted by the detector. */
+  public Set<NodeId> downPeers() {
+    Set<NodeId> down = new TreeSet<>(health.downPeers());
+    membership.state().members().values().forEach(m -> {
+      if (m.status() != MemberStatus.LEFT && !health.isUp(m.id())) {
+        down.add(m.id());
+      }
+    });
+    return down;
+  }
+
   /** Stops the background tasks (the transport and storage are closed by their owner). */
   public void stop() {
+    transfer.stop();
+    membership.stop();
     antiEntropy.stop();
     handoff.stop();
     health.stop();

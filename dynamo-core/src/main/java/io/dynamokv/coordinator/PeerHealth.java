@@ -1,7 +1,7 @@
 package io.dynamokv.coordinator;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.membership.StaticMembership;
+import io.dynamokv.membership.ClusterView;
 import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.Transport;
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * This node's own view of which peers are reachable: a peer that fails a request (no reply by
  * the deadline, unreachable) is down for this node, skipped by later requests, and probed with
  * a {@link Ping} every probe interval until it answers, when it is up again and the listeners
- * (hinted handoff) are told. Purely local; other nodes may disagree.
+ * (hinted handoff) are told. A peer that the gossip heartbeats' accrual detector convicts is down
+ * too, until its heartbeats resume. Local; other nodes may disagree.
  *
  * <p>Thread-safe: updated from I/O threads, read from any.
  */
@@ -28,7 +29,7 @@ public final class PeerHealth {
   private static final Logger log = LoggerFactory.getLogger(PeerHealth.class);
 
   private final NodeId self;
-  private final StaticMembership membership;
+  private final ClusterView membership;
   private final Transport transport;
   private final Scheduler scheduler;
   private final Duration probeInterval;
@@ -37,12 +38,15 @@ public final class PeerHealth {
   private final java.util.Map<NodeId, Long> lastHeard = new ConcurrentHashMap<>();
   private final io.dynamokv.spi.Clock clock;
   private final List<Consumer<NodeId>> upListeners = new CopyOnWriteArrayList<>();
+  private final java.util.function.Predicate<NodeId> convicted;
   private volatile Cancellable probes;
   private volatile boolean stopped;
 
-  PeerHealth(NodeId self, StaticMembership membership, Transport transport, Scheduler scheduler,
-      io.dynamokv.spi.Clock clock, Duration probeInterval, NodeMetrics metrics) {
+  PeerHealth(NodeId self, ClusterView membership, Transport transport, Scheduler scheduler,
+      io.dynamokv.spi.Clock clock, Duration probeInterval, NodeMetrics metrics,
+      java.util.function.Predicate<NodeId> convicted) {
     this.clock = clock;
+    this.convicted = convicted;
     this.self = self;
     this.membership = membership;
     this.transport = transport;
@@ -51,12 +55,16 @@ public final class PeerHealth {
     this.metrics = metrics;
   }
 
-  /** Returns whether {@code node} is believed reachable (this node always is). */
+  /**
+   * Returns whether {@code node} is believed reachable (this node always is): it answered the
+   * last request (or was not asked since it last answered), and the accrual detector does not
+   * convict it on its gossip heartbeats.
+   */
   public boolean isUp(NodeId node) {
-    return node.equals(self) || !down.contains(node);
+    return node.equals(self) || (!down.contains(node) && !convicted.test(node));
   }
 
-  /** Returns the peers currently believed down. */
+  /** Returns the peers that failed requests and have not answered a probe since. */
   public Set<NodeId> downPeers() {
     return Set.copyOf(down);
   }

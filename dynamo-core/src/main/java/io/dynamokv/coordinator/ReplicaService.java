@@ -30,20 +30,25 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Serves what other nodes ask of this one: replica reads and writes (a write with a hint is kept
  * as a hint for its owner), forwarded puts to coordinate, merge batches (delivered hints,
- * repairs), partition pages and Merkle leaves, and pings. Replica writes merge, so a repeated or
+ * repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
+ * membership). Replica writes merge, so a repeated or
  * older write changes nothing. Runs on the transport's request executor.
  */
 final class ReplicaService implements RequestHandler {
 
   private final NodeId self;
-  private final KeySpace keySpace;
+  private final java.util.function.Supplier<KeySpace> keySpaces;
+  private final java.util.function.Function<Message, CompletableFuture<Message>> gossip;
   private final StorageEngine storage;
   private final Coordinator coordinator;
   private final NodeMetrics metrics;
 
-  ReplicaService(NodeId self, KeySpace keySpace, StorageEngine storage, Coordinator coordinator, NodeMetrics metrics) {
+  ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
+      Coordinator coordinator, NodeMetrics metrics,
+      java.util.function.Function<Message, CompletableFuture<Message>> gossip) {
     this.self = self;
-    this.keySpace = keySpace;
+    this.keySpaces = keySpaces;
+    this.gossip = gossip;
     this.storage = storage;
     this.coordinator = coordinator;
     this.metrics = metrics;
@@ -51,18 +56,30 @@ final class ReplicaService implements RequestHandler {
 
   @Override
   public CompletableFuture<Message> handle(Message request) {
+    try {
+      return serve(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<Message> serve(Message request) {
     return switch (request.type()) {
+      case GOSSIP_DIGEST, GOSSIP -> gossip.apply(request);
+      case LIST_STORES -> CompletableFuture.completedFuture(
+          new io.dynamokv.wire.StoreNames(new java.util.TreeSet<>(storage.stores()).stream().toList()));
       case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
       case REPLICA_GET -> {
         ReplicaGet g = (ReplicaGet) request;
-        VersionSet held = storage.get(StorageKey.of(g.store(), keySpace, g.key())).orElse(VersionSet.EMPTY);
+        VersionSet held = storage.get(StorageKey.of(g.store(), keySpaces.get(), g.key())).orElse(VersionSet.EMPTY);
         yield CompletableFuture.completedFuture(new ReplicaGetReply(held));
       }
-      case REPLICA_PUT -> replicaPut((ReplicaPut) request);
+      case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
       case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)
           .thenApply(CoordinatePutReply::new);
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
+        KeySpace keySpace = keySpaces.get();
         for (KeyedVersions e : ((MergeBatch) request).entries()) {
           writes.add(storage.update(StorageKey.of(e.store(), keySpace, e.key()), v -> v.merge(e.versions())));
         }
@@ -78,7 +95,7 @@ final class ReplicaService implements RequestHandler {
     };
   }
 
-  private CompletableFuture<Message> replicaPut(ReplicaPut p) {
+  private CompletableFuture<Message> replicaPut(ReplicaPut p, KeySpace keySpace) {
     StorageKey key = StorageKey.of(p.store(), keySpace, p.key());
     Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
     if (owner.isPresent()) {

@@ -13,13 +13,13 @@ import java.util.TreeMap;
 
 /**
  * A cluster whose members are listed up front, the same list on every node: each node computes
- * the same ring from it with {@link RingPlanner}, so they agree without talking. Gossip-based
- * membership, with joins and leaves, replaces this (see the membership issue); until then a
- * change of membership means restarting the nodes with a new list.
+ * the same ring from it with {@link RingPlanner}, so they agree without talking. A running node
+ * uses {@link GossipMembership}, which starts from this ring when it founds a cluster; this
+ * fixed view is for tests and tools that need the founding ring without running a node.
  *
  * <p>Immutable and thread-safe.
  */
-public final class StaticMembership {
+public final class StaticMembership implements ClusterView {
 
   private final SortedMap<NodeId, Endpoint> endpoints;
   private final Ring ring;
@@ -39,7 +39,7 @@ public final class StaticMembership {
         endpoints.keySet().stream().map(Member::of).toList());
   }
 
-  /** Returns the ring. */
+  @Override
   public Ring ring() {
     return ring;
   }
@@ -49,12 +49,17 @@ public final class StaticMembership {
     return java.util.Collections.unmodifiableSortedMap(endpoints);
   }
 
-  /** Returns where {@code node} listens, if it is a member. */
+  @Override
+  public Optional<Ring> pendingRing() {
+    return Optional.empty();
+  }
+
+  @Override
   public Optional<Endpoint> endpointOf(NodeId node) {
     return Optional.ofNullable(endpoints.get(node));
   }
 
-  /** Returns the number of members. */
+  @Override
   public int size() {
     return endpoints.size();
   }

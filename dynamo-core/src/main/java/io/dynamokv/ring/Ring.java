@@ -25,6 +25,7 @@ public final class Ring {
   private final List<NodeId> owners;
   private final SortedSet<NodeId> nodes;
   private final AtomicReferenceArray<List<NodeId>> walkCache;
+  private final RingId id;
 
   private Ring(long version, List<NodeId> owners) {
     this.version = version;
@@ -32,6 +33,19 @@ public final class Ring {
     this.owners = owners;
     this.nodes = Collections.unmodifiableSortedSet(new TreeSet<>(owners));
     this.walkCache = new AtomicReferenceArray<>(owners.size());
+    this.id = new RingId(version, fingerprint(owners));
+  }
+
+  /** FNV-1a over the owners' ids, in partition order: equal owner lists, equal fingerprints. */
+  private static long fingerprint(List<NodeId> owners) {
+    long h = 0xcbf29ce484222325L;
+    for (NodeId owner : owners) {
+      for (byte b : owner.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        h = (h ^ (b & 0xff)) * 0x100000001b3L;
+      }
+      h = (h ^ 0xff) * 0x100000001b3L; // a separator no UTF-8 byte equals
+    }
+    return h;
   }
 
   /**
@@ -47,6 +61,11 @@ public final class Ring {
     List<NodeId> copy = List.copyOf(owners); // rejects null owners
     new KeySpace(copy.size()); // validates Q
     return new Ring(version, copy);
+  }
+
+  /** Returns this ring's name: its version and the fingerprint of its owners. */
+  public RingId id() {
+    return id;
   }
 
   /** Returns this ring's version. */

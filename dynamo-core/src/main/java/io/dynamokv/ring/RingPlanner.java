@@ -55,6 +55,18 @@ public final class RingPlanner {
     return next.owners().equals(current.owners()) ? current : next;
   }
 
+  /**
+   * Returns the ring for {@code members} at {@code version}, starting from {@code current} and
+   * moving as few partitions as the new shares allow; a new ring even when nothing moves.
+   */
+  public Ring plan(Ring current, Collection<Member> members, long version) {
+    Objects.requireNonNull(current, "current");
+    if (version <= current.version()) {
+      throw new IllegalArgumentException("version : " + version + " (expected: > " + current.version() + ")");
+    }
+    return plan(current.owners().toArray(new NodeId[0]), members, version);
+  }
+
   private Ring plan(NodeId[] owners, Collection<Member> members, long version) {
     Map<NodeId, Member> byId = index(members);
     int q = owners.length;

@@ -2,6 +2,7 @@ package io.dynamokv.wire;
 
 import io.dynamokv.NodeId;
 import io.dynamokv.ring.KeySpace;
+import io.dynamokv.ring.RingId;
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.version.VersionSetCodec;
@@ -101,7 +102,38 @@ public final class FrameCodec {
           out.writeLong(leaf);
         }
       }
-      case GOSSIP -> writeGossip(out, (Gossip) m);
+      case GOSSIP -> {
+        Gossip g = (Gossip) m;
+        out.writeString(g.from().value());
+        writeMembers(out, g.members());
+        writeOptionalRing(out, g.committed());
+        writeOptionalRing(out, g.pending());
+      }
+      case GOSSIP_DIGEST -> {
+        GossipDigest d = (GossipDigest) m;
+        out.writeString(d.from().value()).writeVarInt(d.members().size());
+        for (MemberDigest md : d.members()) {
+          out.writeString(md.id().value()).writeLong(md.generation()).writeByte(md.left() ? 1 : 0)
+              .writeVarLong(md.version());
+        }
+        writeRingId(out, d.committed());
+        writeRingId(out, d.pending());
+      }
+      case GOSSIP_DELTA -> {
+        GossipDelta d = (GossipDelta) m;
+        writeMembers(out, d.members());
+        writeOptionalRing(out, d.committed());
+        writeOptionalRing(out, d.pending());
+        out.writeVarInt(d.wanted().size());
+        d.wanted().forEach(n -> out.writeString(n.value()));
+        out.writeByte(d.wantsRings() ? 1 : 0);
+      }
+      case LIST_STORES -> { }
+      case STORE_NAMES -> {
+        List<String> names = ((StoreNames) m).names();
+        out.writeVarInt(names.size());
+        names.forEach(out::writeString);
+      }
     }
   }
 
@@ -181,7 +213,37 @@ public final class FrameCodec {
         }
         yield new MerkleLeavesReply(leaves);
       }
-      case GOSSIP -> readGossip(in);
+      case GOSSIP -> new Gossip(readNode(in), readMembers(in), readOptionalRing(in), readOptionalRing(in));
+      case GOSSIP_DIGEST -> {
+        NodeId from = readNode(in);
+        int count = in.readCount("digest count", 11);
+        List<MemberDigest> digests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          digests.add(new MemberDigest(readNode(in), in.readLong("generation"), readFlag(in, "left"),
+              in.readVarLong("version")));
+        }
+        yield new GossipDigest(from, digests, readRingId(in), readRingId(in));
+      }
+      case GOSSIP_DELTA -> {
+        List<MemberState> members = readMembers(in);
+        Optional<RingState> committed = readOptionalRing(in);
+        Optional<RingState> pending = readOptionalRing(in);
+        int count = in.readCount("wanted count", 1);
+        List<NodeId> wanted = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          wanted.add(readNode(in));
+        }
+        yield new GossipDelta(members, committed, pending, wanted, readFlag(in, "wants rings"));
+      }
+      case LIST_STORES -> new ListStores();
+      case STORE_NAMES -> {
+        int count = in.readCount("store count", 1);
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          names.add(readStore(in));
+        }
+        yield new StoreNames(names);
+      }
     };
   }
 
@@ -236,75 +298,91 @@ public final class FrameCodec {
     return entries;
   }
 
-  private static void writeGossip(ByteWriter out, Gossip g) {
-    out.writeString(g.from().value());
-    out.writeVarInt(g.members().size());
-    for (MemberState m : g.members()) {
-      out.writeString(m.id().value()).writeString(m.endpoint().host()).writeVarInt(m.endpoint().port())
-          .writeLong(m.incarnation()).writeVarInt(m.weight()).writeByte(m.status().ordinal())
-          .writeVarLong(m.heartbeat());
-    }
-    out.writeByte(g.ring().isPresent() ? 1 : 0);
-    g.ring().ifPresent(ring -> {
-      // A node table, then each partition's owner as an index into it.
-      Map<NodeId, Integer> index = new HashMap<>();
-      List<NodeId> table = new ArrayList<>();
-      for (NodeId owner : ring.owners()) {
-        index.computeIfAbsent(owner, o -> {
-          table.add(o);
-          return table.size() - 1;
-        });
-      }
-      out.writeVarLong(ring.version()).writeVarInt(table.size());
-      table.forEach(n -> out.writeString(n.value()));
-      out.writeVarInt(ring.owners().size());
-      ring.owners().forEach(o -> out.writeVarInt(index.get(o)));
-    });
+  private static void writeRingId(ByteWriter out, RingId id) {
+    out.writeVarLong(id.version()).writeLong(id.fingerprint());
   }
 
-  private static Gossip readGossip(ByteReader in) {
-    NodeId from = readNode(in);
-    int count = in.readCount("member count", 14);
+  private static RingId readRingId(ByteReader in) {
+    long version = in.readVarLong("ring version");
+    return new RingId(version, in.readLong("ring fingerprint"));
+  }
+
+  private static void writeMembers(ByteWriter out, List<MemberState> members) {
+    out.writeVarInt(members.size());
+    for (MemberState m : members) {
+      out.writeString(m.id().value()).writeString(m.endpoint().host()).writeVarInt(m.endpoint().port())
+          .writeLong(m.generation()).writeVarLong(m.version()).writeVarInt(m.weight())
+          .writeByte(m.status().ordinal());
+      writeRingId(out, m.seen());
+      writeRingId(out, m.ready());
+    }
+  }
+
+  private static List<MemberState> readMembers(ByteReader in) {
+    int count = in.readCount("member count", 34);
     List<MemberState> members = new ArrayList<>(count);
     MemberStatus[] statuses = MemberStatus.values();
     for (int i = 0; i < count; i++) {
       NodeId id = readNode(in);
       String host = in.readString("host", 255);
       int port = in.readVarInt("port", 0, 65535);
-      long incarnation = in.readLong("incarnation");
+      long generation = in.readLong("generation");
+      long version = in.readVarLong("version");
       int weight = in.readVarInt("weight", 1, Integer.MAX_VALUE);
       int status = in.readUnsignedByte("status");
       if (status >= statuses.length) {
         throw new DecodeException("status : " + status + " (expected: 0.." + (statuses.length - 1) + ")", in.position() - 1);
       }
-      members.add(new MemberState(id, Endpoint.of(host, port), incarnation, weight, statuses[status],
-          in.readVarLong("heartbeat")));
+      members.add(new MemberState(id, Endpoint.of(host, port), generation, version, weight, statuses[status],
+          readRingId(in), readRingId(in)));
     }
-    Optional<RingState> ring = Optional.empty();
-    if (readFlag(in, "has ring")) {
-      long version = in.readVarLong("ring version");
-      int nodes = in.readCount("ring node count", 2);
-      List<NodeId> table = new ArrayList<>(nodes);
-      for (int i = 0; i < nodes; i++) {
-        table.add(readNode(in));
+    return members;
+  }
+
+  private static void writeOptionalRing(ByteWriter out, Optional<RingState> ring) {
+    out.writeByte(ring.isPresent() ? 1 : 0);
+    ring.ifPresent(r -> {
+      // A node table, then each partition's owner as an index into it.
+      Map<NodeId, Integer> index = new HashMap<>();
+      List<NodeId> table = new ArrayList<>();
+      for (NodeId owner : r.owners()) {
+        index.computeIfAbsent(owner, o -> {
+          table.add(o);
+          return table.size() - 1;
+        });
       }
-      int partitions = in.readVarInt("partition count", 1, Math.min(KeySpace.MAX_PARTITIONS, in.remaining()));
-      List<NodeId> owners = new ArrayList<>(partitions);
-      // The table lists each owner once, in order of first use: one encoding per ring.
-      int used = 0;
-      for (int p = 0; p < partitions; p++) {
-        int index = in.readVarInt("owner index", 0, Math.min(used, nodes - 1));
-        if (index == used) {
-          used++;
-        }
-        owners.add(table.get(index));
-      }
-      if (used != nodes || new java.util.HashSet<>(table).size() != nodes) {
-        throw new DecodeException("ring node table : " + nodes + " entries, " + used
-            + " used (expected: distinct owners, each used)", in.position());
-      }
-      ring = Optional.of(new RingState(version, owners));
+      out.writeVarLong(r.version()).writeVarInt(table.size());
+      table.forEach(n -> out.writeString(n.value()));
+      out.writeVarInt(r.owners().size());
+      r.owners().forEach(o -> out.writeVarInt(index.get(o)));
+    });
+  }
+
+  private static Optional<RingState> readOptionalRing(ByteReader in) {
+    if (!readFlag(in, "has ring")) {
+      return Optional.empty();
     }
-    return new Gossip(from, members, ring);
+    long version = in.readVarLong("ring version");
+    int nodes = in.readCount("ring node count", 2);
+    List<NodeId> table = new ArrayList<>(nodes);
+    for (int i = 0; i < nodes; i++) {
+      table.add(readNode(in));
+    }
+    int partitions = in.readVarInt("partition count", 1, Math.min(KeySpace.MAX_PARTITIONS, in.remaining()));
+    List<NodeId> owners = new ArrayList<>(partitions);
+    // The table lists each owner once, in order of first use: one encoding per ring.
+    int used = 0;
+    for (int p = 0; p < partitions; p++) {
+      int index = in.readVarInt("owner index", 0, Math.min(used, nodes - 1));
+      if (index == used) {
+        used++;
+      }
+      owners.add(table.get(index));
+    }
+    if (used != nodes || new java.util.HashSet<>(table).size() != nodes) {
+      throw new DecodeException("ring node table : " + nodes + " entries, " + used
+          + " used (expected: distinct owners, each used)", in.position());
+    }
+    return Optional.of(new RingState(version, owners));
   }
 }

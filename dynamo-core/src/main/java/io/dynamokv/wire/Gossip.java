@@ -5,14 +5,19 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** One node's view of the membership and, when it has one, the ring; answered in kind. */
-public record Gossip(NodeId from, List<MemberState> members, Optional<RingState> ring) implements Message {
+/**
+ * Full membership entries and rings that the receiver lacks: the last step of a gossip round,
+ * answered with an {@link Ack}. Also the form in which a node keeps its view on disk.
+ */
+public record Gossip(NodeId from, List<MemberState> members, Optional<RingState> committed,
+    Optional<RingState> pending) implements Message {
 
   /** Validates and copies the parts. */
   public Gossip {
     Objects.requireNonNull(from, "from");
     members = List.copyOf(members);
-    Objects.requireNonNull(ring, "ring");
+    Objects.requireNonNull(committed, "committed");
+    Objects.requireNonNull(pending, "pending");
   }
 
   @Override

@@ -34,7 +34,15 @@ public enum MessageType {
   /** {@link MerkleLeavesReply}. */
   MERKLE_LEAVES_REPLY(41),
   /** {@link Gossip}. */
-  GOSSIP(50);
+  GOSSIP(50),
+  /** {@link GossipDigest}. */
+  GOSSIP_DIGEST(51),
+  /** {@link GossipDelta}. */
+  GOSSIP_DELTA(52),
+  /** {@link ListStores}. */
+  LIST_STORES(60),
+  /** {@link StoreNames}. */
+  STORE_NAMES(61);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

@@ -18,12 +18,14 @@ import java.util.function.UnaryOperator;
  * would, so a simulated node can be killed and restarted on the same data. Setting
  * {@link #clean} to false makes it report that its node did not stop cleanly.
  */
-final class KeepOpenStorage implements StorageEngine {
+public final class KeepOpenStorage implements StorageEngine {
 
   private final StorageEngine delegate;
-  volatile boolean clean = true;
+  /** Whether the engine reports that its node stopped cleanly. */
+  public volatile boolean clean = true;
 
-  KeepOpenStorage(StorageEngine delegate) {
+  /** Wraps {@code delegate}. */
+  public KeepOpenStorage(StorageEngine delegate) {
     this.delegate = delegate;
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamokv.NodeId;
 import io.dynamokv.ring.KeySpace;
+import io.dynamokv.ring.RingId;
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.version.ActorId;
 import io.dynamokv.version.VersionSet;
@@ -65,11 +66,21 @@ class FrameCodecTest {
     return Combinators.combine(stores(), keys(), versionSets()).as(KeyedVersions::new);
   }
 
+  static Arbitrary<RingId> ringIds() {
+    return Combinators.combine(Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs()).as(RingId::new);
+  }
+
   static Arbitrary<MemberState> members() {
-    return Combinators.combine(nodes(), Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(15),
-        Arbitraries.integers().between(0, 65535), Arbitraries.longs(), Arbitraries.integers().between(1, 100),
-        Arbitraries.of(MemberStatus.class), Arbitraries.longs().greaterOrEqual(0))
-        .as((id, host, port, inc, weight, status, hb) -> new MemberState(id, Endpoint.of(host, port), inc, weight, status, hb));
+    Arbitrary<Endpoint> endpoints = Combinators.combine(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(15),
+        Arbitraries.integers().between(0, 65535)).as(Endpoint::of);
+    return Combinators.combine(nodes(), endpoints, Arbitraries.longs(), Arbitraries.longs().greaterOrEqual(0),
+        Arbitraries.integers().between(1, 100), Arbitraries.of(MemberStatus.class), ringIds(), ringIds())
+        .as(MemberState::new);
+  }
+
+  static Arbitrary<Optional<RingState>> rings() {
+    return Combinators.combine(nodes().list().ofMinSize(1).ofMaxSize(20), Arbitraries.longs().greaterOrEqual(0))
+        .as((owners, version) -> new RingState(version, owners)).optional();
   }
 
   static Arbitrary<Message> messages() {
@@ -94,10 +105,14 @@ class FrameCodecTest {
         Combinators.combine(entries().list().ofMaxSize(5), Arbitraries.of(true, false)).as(PartitionChunk::new),
         Combinators.combine(stores(), Arbitraries.integers().between(0, 65535)).as(MerkleLeavesRequest::new),
         Arbitraries.longs().array(long[].class).ofSize(KeySpace.SEGMENTS_PER_PARTITION).map(MerkleLeavesReply::new),
-        Combinators.combine(nodes(), members().list().ofMaxSize(4), nodes().list().ofMinSize(1).ofMaxSize(20),
-            Arbitraries.longs().greaterOrEqual(0), Arbitraries.of(true, false))
-            .as((from, ms, owners, version, withRing) ->
-                new Gossip(from, ms, withRing ? Optional.of(new RingState(version, owners)) : Optional.empty()))));
+        Combinators.combine(nodes(), members().list().ofMaxSize(4), rings(), rings()).as(Gossip::new),
+        Combinators.combine(nodes(), Combinators.combine(nodes(), Arbitraries.longs(), Arbitraries.of(true, false),
+                Arbitraries.longs().greaterOrEqual(0)).as(MemberDigest::new).list().ofMaxSize(4), ringIds(), ringIds())
+            .as(GossipDigest::new),
+        Combinators.combine(members().list().ofMaxSize(4), rings(), rings(), nodes().list().ofMaxSize(3),
+            Arbitraries.of(true, false)).as(GossipDelta::new),
+        Arbitraries.just(new ListStores()),
+        stores().list().ofMaxSize(4).map(StoreNames::new)));
   }
 
   @Provide
