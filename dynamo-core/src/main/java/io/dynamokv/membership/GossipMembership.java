@@ -95,6 +95,9 @@ public final class GossipMembership implements ClusterView {
   private volatile Predicate<NodeId> reachable = n -> true;
   private volatile Cancellable next;
   private volatile boolean stopped;
+  private final Set<NodeId> knowThisNodeLeft = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private int roundsSinceLeft = -1;
+  private static final int MAX_ROUNDS_TO_ANNOUNCE_LEAVING = 10;
 
   /**
    * Creates the service on {@code initial}, the state loaded from storage or made for a founding
@@ -288,6 +291,11 @@ public final class GossipMembership implements ClusterView {
     rounds.increment();
     synchronized (this) {
       setSelf(self().beat());
+      if (roundsSinceLeft >= 0 && !left.isDone() && (everyReachablePeerKnowsThisNodeLeft()
+          || ++roundsSinceLeft > MAX_ROUNDS_TO_ANNOUNCE_LEAVING)) {
+        log.info("{}: the other nodes know this node has left", settings.self());
+        left.complete(null);
+      }
     }
     ClusterState s = state;
     List<MemberState> live = new ArrayList<>();
@@ -323,15 +331,40 @@ public final class GossipMembership implements ClusterView {
         return;
       }
       apply(delta.members(), delta.committed(), delta.pending());
+      if (self().status() == MemberStatus.LEFT && !delta.wanted().contains(settings.self())) {
+        // The peer did not ask for our entry: it holds our LEFT one already.
+        state.members().values().stream().filter(m -> m.endpoint().equals(peer))
+            .forEach(m -> knowThisNodeLeft.add(m.id()));
+      }
       if (!delta.wanted().isEmpty() || delta.wantsRings()) {
         transport.request(peer, state.answer(settings.self(), delta), settings.requestTimeout());
       }
     });
   }
 
+  /**
+   * Returns whether every member believed up has shown (in a digest it sent, or by not asking for
+   * our entry) that it knows this node LEFT: a leaving node keeps gossiping until then, or its
+   * exit would reach no one.
+   */
+  private boolean everyReachablePeerKnowsThisNodeLeft() {
+    for (MemberState m : state.members().values()) {
+      if (!m.id().equals(settings.self()) && m.status() != MemberStatus.LEFT && reachable.test(m.id())
+          && !knowThisNodeLeft.contains(m.id())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Serves the gossip messages of other nodes. */
   public CompletableFuture<Message> handle(Message request) {
     if (request instanceof GossipDigest digest) {
+      for (io.dynamokv.wire.MemberDigest d : digest.members()) {
+        if (d.id().equals(settings.self()) && d.left()) {
+          knowThisNodeLeft.add(digest.from());
+        }
+      }
       return CompletableFuture.completedFuture(state.deltaFor(digest));
     }
     if (request instanceof Gossip gossip) {
@@ -427,7 +460,7 @@ public final class GossipMembership implements ClusterView {
           && s.pending().map(r -> !r.nodes().contains(settings.self())).orElse(true)) {
         log.info("{}: left: ring {} no longer includes this node", settings.self(), committed.id());
         setSelf(me.withStatus(MemberStatus.LEFT));
-        left.complete(null);
+        roundsSinceLeft = 0; // the future completes once the others know (see round())
         continue;
       }
       Ring latest = s.pending().orElse(committed);

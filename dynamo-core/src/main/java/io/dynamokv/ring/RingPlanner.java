@@ -125,26 +125,38 @@ public final class RingPlanner {
     return quotas;
   }
 
-  /** Takes partitions away from nodes above their share, those crowding each other first. */
-  private void release(NodeId[] owners, Map<NodeId, Integer> counts, Map<NodeId, Integer> quotas) {
+  /**
+   * Takes partitions away from nodes above their share, at positions spread evenly around the
+   * ring: for the j-th of R partitions to release, the partition nearest position j*Q/R whose
+   * owner still has too many. A joining node then gets partitions spread out, and so appears in
+   * as many preference lists as its share says (releasing each node's highest positions gave it
+   * one block, and a third of its replica share; releasing each node's own spread gave it
+   * clusters of neighbours, and half).
+   */
+  private static void release(NodeId[] owners, Map<NodeId, Integer> counts, Map<NodeId, Integer> quotas) {
+    Map<NodeId, Integer> excess = new HashMap<>();
+    int total = 0;
     for (Map.Entry<NodeId, Integer> e : quotas.entrySet()) {
-      NodeId node = e.getKey();
-      int excess = counts.get(node) - e.getValue();
-      if (excess <= 0) {
-        continue;
+      int over = counts.get(e.getKey()) - e.getValue();
+      if (over > 0) {
+        excess.put(e.getKey(), over);
+        total += over;
       }
-      List<Integer> owned = new ArrayList<>();
-      for (int p = 0; p < owners.length; p++) {
-        if (node.equals(owners[p])) {
-          owned.add(p);
+    }
+    int q = owners.length;
+    for (int j = 0; j < total; j++) {
+      int target = (int) ((long) j * q / total);
+      for (int d = 0; d < q; d++) {
+        int offset = d % 2 == 1 ? (d + 1) / 2 : -(d / 2); // t, t+1, t-1, t+2, ...
+        int p = ((target + offset) % q + q) % q;
+        NodeId owner = owners[p];
+        if (owner != null && excess.getOrDefault(owner, 0) > 0) {
+          owners[p] = null;
+          excess.merge(owner, -1, Integer::sum);
+          counts.merge(owner, -1, Integer::sum);
+          break;
         }
       }
-      owned.sort(Comparator.comparingInt((Integer p) -> crowding(owners, p, node)).reversed()
-          .thenComparing(Comparator.reverseOrder()));
-      for (int i = 0; i < excess; i++) {
-        owners[owned.get(i)] = null;
-      }
-      counts.put(node, e.getValue());
     }
   }
 

@@ -101,6 +101,34 @@ class RingTest {
   }
 
   /** Removing a node moves its partitions and nothing else. */
+  /**
+   * A joining node must be a replica of its share of partitions, not only own its share: with
+   * its partitions in one block it replicated about a third of what it should.
+   */
+  @Property(tries = 30)
+  void aJoiningNodeReplicatesItsShareOfPartitions(@ForAll @IntRange(min = 3, max = 12) int size,
+      @ForAll @IntRange(min = 0, max = 2) int qChoice) {
+    int q = new int[] {256, 1024, 1000}[qChoice];
+    RingPlanner planner = RingPlanner.withSpacing(3);
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      members.add(Member.of(NodeId.of("n" + i)));
+    }
+    Ring before = planner.initial(q, members);
+    NodeId joiner = NodeId.of("new");
+    members.add(Member.of(joiner));
+    Ring after = planner.rebalance(before, members);
+    int replicated = 0;
+    for (int p = 0; p < q; p++) {
+      if (after.preferenceList(p, 3).primaries().contains(joiner)) {
+        replicated++;
+      }
+    }
+    double fair = 3.0 * q / (size + 1);
+    assertThat(replicated).as("partitions the joiner replicates (fair share %.0f)", fair)
+        .isBetween((int) (fair * 0.9), (int) Math.ceil(fair * 1.1));
+  }
+
   @Test
   void aLeaveMovesOnlyTheLeaversPartitions() {
     int q = 1024;
