@@ -1,0 +1,197 @@
+package io.dynamokv.examples.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.dynamokv.ClusterStatus;
+import io.dynamokv.Codec;
+import io.dynamokv.DynamoException;
+import io.dynamokv.DynamoNode;
+import io.dynamokv.GetResult;
+import io.dynamokv.NodeId;
+import io.dynamokv.Store;
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.testkit.FaultyTransport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP interface that the CLI talks to: keys, status and operator actions of one standalone
+ * node. Plain HTTP with JSON replies, served by the JDK's own server: bind it to loopback or a
+ * private network, since it has no authentication.
+ *
+ * <pre>
+ * GET    /status                 members, ring ownership, hint backlog, counters
+ * GET    /kv/{store}/{key}       the values (siblings) as UTF-8
+ * PUT    /kv/{store}/{key}       body = value: replaces what a read returns
+ * DELETE /kv/{store}/{key}       deletes what a read returns
+ * POST   /leave                  decommission this node (the process exits once LEFT)
+ * POST   /remove/{id}            declare another node gone for good
+ * POST   /faults/block           body = "host:port,...": drop requests to those peers (tests)
+ * POST   /faults/heal            stop dropping
+ * </pre>
+ */
+final class AdminServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DynamoNode node;
+  private final FaultyTransport faults;
+  private final Runnable onLeft;
+  private final HttpServer server;
+  private final Map<String, Store<byte[]>> stores = new ConcurrentHashMap<>();
+
+  AdminServer(Endpoint bind, DynamoNode node, FaultyTransport faults, Runnable onLeft) throws IOException {
+    this.node = node;
+    this.faults = faults;
+    this.onLeft = onLeft;
+    server = HttpServer.create(new InetSocketAddress(bind.host(), bind.port()), 64);
+    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "dynamo-admin");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", this::serve);
+    server.start();
+    log.info("admin interface on http://{}:{}/status", bind.host(), server.getAddress().getPort());
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
+          .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
+      try {
+        Object reply = route(method, path, exchange.getRequestBody().readAllBytes());
+        send(exchange, 200, reply);
+      } catch (IllegalArgumentException e) {
+        send(exchange, 400, Map.of("error", String.valueOf(e.getMessage())));
+      } catch (DynamoException e) {
+        send(exchange, 503, Map.of("error", String.valueOf(e.getMessage())));
+      } catch (RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        send(exchange, cause instanceof DynamoException ? 503 : 500, Map.of("error", String.valueOf(cause.getMessage())));
+      }
+    }
+  }
+
+  private Object route(String method, List<String> path, byte[] body) {
+    if (path.isEmpty()) {
+      throw new IllegalArgumentException("path : / (expected: /status, /kv/{store}/{key}, /leave, /remove/{id}, /faults/...)");
+    }
+    switch (path.get(0)) {
+      case "status" -> {
+        return status();
+      }
+      case "kv" -> {
+        if (path.size() != 3) {
+          throw new IllegalArgumentException("path : /" + String.join("/", path) + " (expected: /kv/{store}/{key})");
+        }
+        return kv(method, store(path.get(1)), path.get(2), body);
+      }
+      case "leave" -> {
+        node.leaveAsync().thenRun(onLeft);
+        return Map.of("leaving", true);
+      }
+      case "remove" -> {
+        node.removeNode(NodeId.of(path.get(1)));
+        return Map.of("removed", path.get(1));
+      }
+      case "faults" -> {
+        if (path.size() == 2 && path.get(1).equals("heal")) {
+          faults.heal();
+          return Map.of("blocked", List.of());
+        }
+        Set<Endpoint> peers = Arrays.stream(new String(body, StandardCharsets.UTF_8).trim().split(","))
+            .filter(s -> !s.isBlank()).map(s -> NodeConfig.parseEndpoint(s.trim())).collect(Collectors.toSet());
+        faults.block(peers);
+        log.warn("admin: dropping requests to {}", peers);
+        return Map.of("blocked", peers.stream().map(Endpoint::toString).sorted().toList());
+      }
+      default -> throw new IllegalArgumentException("path : /" + String.join("/", path) + " (unknown)");
+    }
+  }
+
+  private Store<byte[]> store(String name) {
+    return stores.computeIfAbsent(name, n -> node.store(n, Codec.bytes()));
+  }
+
+  private Object kv(String method, Store<byte[]> store, String key, byte[] body) {
+    GetResult<byte[]> current = store.get(key);
+    return switch (method) {
+      case "GET" -> {
+        List<String> values = new ArrayList<>();
+        current.values().forEach(v -> values.add(new String(v, StandardCharsets.UTF_8)));
+        yield Map.of("key", key, "values", values);
+      }
+      case "PUT" -> {
+        store.put(key, current.context(), body);
+        yield Map.of("key", key, "replaced", current.values().size());
+      }
+      case "DELETE" -> {
+        store.delete(key, current.context());
+        yield Map.of("key", key, "deleted", current.values().size());
+      }
+      default -> throw new IllegalArgumentException("method : " + method + " (expected: GET, PUT or DELETE)");
+    };
+  }
+
+  private Map<String, Object> status() {
+    ClusterStatus s = node.status();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("self", s.self().value());
+    out.put("ringVersion", s.ringVersion());
+    out.put("pendingRingVersion", s.pendingRingVersion().orElse(null));
+    out.put("partitions", s.partitions());
+    List<Map<String, Object>> members = new ArrayList<>();
+    for (ClusterStatus.Member m : s.members()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("id", m.id().value());
+      e.put("endpoint", m.endpoint().toString());
+      e.put("status", m.status());
+      e.put("reachable", m.reachable());
+      e.put("phi", Math.round(m.phi() * 100) / 100.0);
+      e.put("partitionsOwned", m.partitionsOwned());
+      e.put("partitionsPending", m.partitionsPending());
+      members.add(e);
+    }
+    out.put("members", members);
+    out.put("hintBacklog", s.hintBacklog());
+    out.put("metrics", node.metrics());
+    return out;
+  }
+
+  private static void send(HttpExchange exchange, int code, Object reply) throws IOException {
+    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** Returns the port the server listens on. */
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,107 @@
+package io.dynamokv.examples.node;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamokv.spi.Endpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The configuration file of a standalone node, read with Jackson. Unknown fields are errors,
+ * so a misspelt setting does not pass silently. Example:
+ *
+ * <pre>{@code
+ * {
+ *   "id": "a",
+ *   "listen": "127.0.0.1:7401",
+ *   "admin": "127.0.0.1:7501",
+ *   "dataDir": "/var/lib/dynamo/a",
+ *   "founders": {"a": "127.0.0.1:7401", "b": "127.0.0.1:7402", "c": "127.0.0.1:7403"},
+ *   "seeds": ["127.0.0.1:7401"],
+ *   "replication": {"n": 3, "r": 2, "w": 2}
+ * }
+ * }</pre>
+ *
+ * @param id the node's id, unique in the cluster
+ * @param listen where the node serves other nodes ("host:port")
+ * @param admin where it serves the CLI over HTTP ("host:port"; keep it on loopback or a private network)
+ * @param dataDir the RocksDB directory
+ * @param founders the founding members of a new cluster (the same map on each founder), or empty
+ * @param seeds nodes to join through, for a node added to a running cluster
+ * @param replication N, R and W of the stores (default 3, 2, 2)
+ * @param partitions Q of a new cluster (default 256)
+ * @param durability "sync" (each write fsync'd before it counts, the default) or "async"
+ * @param requestTimeoutMillis deadline of reads and writes (default 2000)
+ * @param gossipIntervalMillis how often the node gossips (default 1000)
+ * @param phiThreshold the failure detector's threshold (default 8)
+ * @param transferBytesPerSecond the most the node receives per second when partitions move to it
+ * @param tls mutual TLS between nodes: PEM files, or absent for plaintext
+ */
+public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
+    List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
+    Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
+    TlsFiles tls) {
+
+  /** N, R and W. */
+  public record ReplicationConfig(int n, int r, int w) {}
+
+  /** The PEM files of mutual TLS. */
+  public record TlsFiles(String certificateChain, String privateKey, String trustedCertificates) {}
+
+  /** Fills defaults and checks required fields. */
+  public NodeConfig {
+    require(id, "id");
+    require(listen, "listen");
+    require(admin, "admin");
+    require(dataDir, "dataDir");
+    founders = founders == null ? Map.of() : Map.copyOf(founders);
+    seeds = seeds == null ? List.of() : List.copyOf(seeds);
+    if (founders.isEmpty() && seeds.isEmpty()) {
+      throw new IllegalArgumentException("founders and seeds are both empty (expected: founders to found a "
+          + "cluster, or seeds to join one)");
+    }
+    replication = replication == null ? new ReplicationConfig(3, 2, 2) : replication;
+    partitions = partitions == null ? 256 : partitions;
+    durability = durability == null ? "sync" : durability;
+    if (!durability.equals("sync") && !durability.equals("async")) {
+      throw new IllegalArgumentException("durability : " + durability + " (expected: sync or async)");
+    }
+    requestTimeoutMillis = requestTimeoutMillis == null ? 2000 : requestTimeoutMillis;
+    gossipIntervalMillis = gossipIntervalMillis == null ? 1000 : gossipIntervalMillis;
+    phiThreshold = phiThreshold == null ? 8.0 : phiThreshold;
+    transferBytesPerSecond = transferBytesPerSecond == null ? 32L << 20 : transferBytesPerSecond;
+    parseEndpoint(listen);
+    parseEndpoint(admin);
+    founders.values().forEach(NodeConfig::parseEndpoint);
+    seeds.forEach(NodeConfig::parseEndpoint);
+  }
+
+  private static void require(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+  }
+
+  /** Reads and checks the file at {@code path}. */
+  public static NodeConfig read(Path path) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    return mapper.readValue(path.toFile(), NodeConfig.class);
+  }
+
+  /** Parses "host:port". */
+  public static Endpoint parseEndpoint(String text) {
+    Objects.requireNonNull(text, "endpoint");
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      throw new IllegalArgumentException("endpoint : " + text + " (expected: host:port)");
+    }
+    try {
+      return Endpoint.of(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("endpoint : " + text + " (expected: a numeric port)");
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.dynamokv.examples.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamokv.examples.LocalCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Standalone node processes on loopback for tests: each runs {@code target/dynamo-node.jar}
+ * with its own config, data directory and log file under {@code dir}; the test pauses, kills and
+ * restarts them by pid and talks to them through their admin interface. {@link #close()} kills
+ * every process this object started.
+ */
+final class NodeProcesses implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final Path jar = Path.of("target", "dynamo-node.jar").toAbsolutePath();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final Map<String, Integer> listenPorts = new LinkedHashMap<>();
+  private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
+  private final List<Process> all = new ArrayList<>();
+
+  NodeProcesses(Path dir) {
+    this.dir = dir;
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: it is built by the package phase (mvn verify)");
+    }
+  }
+
+  /** Assigns ports to {@code ids} (before any starts, so founders can list each other). */
+  void reserve(String... ids) {
+    for (String id : ids) {
+      listenPorts.put(id, LocalCluster.freePort());
+      adminPorts.put(id, LocalCluster.freePort());
+    }
+  }
+
+  String listen(String id) {
+    return "127.0.0.1:" + listenPorts.get(id);
+  }
+
+  String admin(String id) {
+    return "127.0.0.1:" + adminPorts.get(id);
+  }
+
+  Path dataDir(String id) {
+    return dir.resolve("data-" + id);
+  }
+
+  /** Starts {@code id} as a founder of {@code founders}, or joining through {@code seeds} if founders is empty. */
+  void start(String id, List<String> founders, List<String> seeds) throws IOException {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("id", id);
+    config.put("listen", listen(id));
+    config.put("admin", admin(id));
+    config.put("dataDir", dataDir(id).toString());
+    Map<String, String> f = new LinkedHashMap<>();
+    founders.forEach(n -> f.put(n, listen(n)));
+    config.put("founders", f);
+    config.put("seeds", seeds.stream().map(this::listen).toList());
+    config.put("gossipIntervalMillis", 300);
+    config.put("requestTimeoutMillis", 1000);
+    Path file = dir.resolve(id + ".json");
+    JSON.writeValue(file.toFile(), config);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process p = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "node", "--config", file.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile()))
+        .start();
+    processes.put(id, p);
+    all.add(p);
+  }
+
+  Process process(String id) {
+    return processes.get(id);
+  }
+
+  /** Sends {@code signal} (STOP, CONT, KILL, TERM) to {@code id}'s process. */
+  void signal(String id, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(id).pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + id + " failed");
+    }
+  }
+
+  /** Deletes {@code id}'s data directory (the node must be stopped). */
+  void wipe(String id) throws IOException {
+    try (Stream<Path> files = Files.walk(dataDir(id))) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Returns {@code id}'s status as JSON, or empty if it does not answer. */
+  Optional<JsonNode> status(String id) {
+    return call("GET", id, "/status", "").filter(r -> r.statusCode() == 200).map(r -> {
+      try {
+        return JSON.readTree(r.body());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** Returns what {@code viewer} says of {@code member}: its status and reachability. */
+  Optional<JsonNode> member(String viewer, String member) {
+    return status(viewer).flatMap(s -> {
+      for (JsonNode m : s.get("members")) {
+        if (m.get("id").asText().equals(member)) {
+          return Optional.of(m);
+        }
+      }
+      return Optional.empty();
+    });
+  }
+
+  /** Puts {@code value} through {@code id}; true if acknowledged. */
+  boolean put(String id, String key, String value) {
+    return call("PUT", id, "/kv/test/" + enc(key), value).map(r -> r.statusCode() == 200).orElse(false);
+  }
+
+  /** Reads {@code key} through {@code id}: its values, or empty if the read failed. */
+  Optional<List<String>> get(String id, String key) {
+    return call("GET", id, "/kv/test/" + enc(key), "").filter(r -> r.statusCode() == 200).map(r -> {
+      try {
+        List<String> values = new ArrayList<>();
+        JSON.readTree(r.body()).get("values").forEach(v -> values.add(v.asText()));
+        return values;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  Optional<HttpResponse<String>> call(String method, String id, String path, String body) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin(id) + path))
+          .timeout(Duration.ofSeconds(5))
+          .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+      return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** Waits for {@code condition}, polling, failing with {@code what} after {@code limit}. */
+  static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + limit + " waiting for: " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Returns the log of {@code id} (for failure messages). */
+  String log(String id) throws IOException {
+    Path file = dir.resolve(id + ".log");
+    return Files.exists(file) ? Files.readString(file) : "";
+  }
+
+  @Override
+  public void close() {
+    for (Process p : all) {
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
+    }
+    for (Process p : all) {
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
