@@ -37,6 +37,8 @@ final class MembershipCluster implements AutoCloseable {
   final Map<NodeId, Endpoint> endpoints = new TreeMap<>();
   private final List<NodeId> founders = new ArrayList<>();
   private final Duration gossipInterval = Duration.ofSeconds(1);
+  /** The transfer rate of nodes started from now on. */
+  long transferRate = 32L << 20;
 
   MembershipCluster(long seed, int founders) {
     sim = new Simulation(seed);
@@ -60,6 +62,7 @@ final class MembershipCluster implements AutoCloseable {
         .replication(Replication.of(3, 2, 2))
         .requestTimeout(Duration.ofSeconds(2))
         .gossipInterval(gossipInterval)
+        .transferRate(transferRate)
         .antiEntropyInterval(Duration.ofHours(1)) // so that only transfers and writes place data
         .clock(sim.clock())
         .scheduler(sim.scheduler())

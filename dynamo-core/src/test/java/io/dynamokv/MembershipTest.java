@@ -112,6 +112,41 @@ class MembershipTest {
   }
 
   @Test
+  void aThrottledTransferResumesAfterTheJoinerAndASourceRestart() {
+    try (MembershipCluster c = new MembershipCluster(17, 4)) {
+      MembershipCluster.Writers writers = c.new Writers().start(8);
+      c.pass(Duration.ofSeconds(40));
+      writers.stop();
+      c.pass(Duration.ofSeconds(2));
+      long rate = 8 * 1024;
+      c.transferRate = rate;
+      DynamoNode joiner = c.join(JOINER.value());
+      // Let a part of the partitions arrive, then kill the joiner and, for good measure, a source.
+      c.awaitCondition(() -> joiner.metrics().getOrDefault("transfer.partitions.done", 0L) >= 5, Duration.ofMinutes(5));
+      long doneBeforeCrash = joiner.metrics().get("transfer.partitions.done");
+      c.kill(JOINER);
+      c.kill(NodeId.of("n1"));
+      c.pass(Duration.ofSeconds(5));
+      c.start(NodeId.of("n1"), true);
+      long restarted = c.sim.clock().currentTimeMillis();
+      DynamoNode again = c.start(JOINER, false);
+      c.await(again.joinedAsync());
+      long seconds = (c.sim.clock().currentTimeMillis() - restarted) / 1000;
+      long doneAfterRestart = again.metrics().get("transfer.partitions.done");
+      long bytes = again.metrics().get("transfer.bytes.received");
+      Ring ring = c.ring();
+      assertThat(doneAfterRestart).as("partitions received after the restart").isPositive();
+      assertThat(doneBeforeCrash + doneAfterRestart)
+          .as("every gained partition received once: before the crash, or after it")
+          .isLessThanOrEqualTo(ring.ownershipCounts().get(JOINER) * 3L);
+      // Throttled: the bytes took at least (bytes - one second's burst) / rate seconds.
+      assertThat(seconds).isGreaterThanOrEqualTo((bytes - rate) / rate);
+      assertThat(bytes).isGreaterThan(2 * rate);
+      assertEveryAcknowledgedWriteIsReadableAndOnItsReplicas(c, writers);
+    }
+  }
+
+  @Test
   void concurrentChangesEndInOneRingThatAllAgreeOn() {
     try (MembershipCluster c = new MembershipCluster(14, 4)) {
       MembershipCluster.Writers writers = c.new Writers().start(2);
