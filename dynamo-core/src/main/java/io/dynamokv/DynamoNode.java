@@ -291,6 +291,19 @@ public final class DynamoNode implements AutoCloseable {
         maxKeyBytes, maxValueBytes);
   }
 
+  /**
+   * Returns the committed ring this node routes by: which nodes replicate which partitions. For
+   * tools and tests (the testkit's convergence checker takes it).
+   *
+   * @throws NodeNotRunningException if the node is not running or has not learned a ring yet
+   */
+  public synchronized io.dynamokv.ring.Ring ring() {
+    if (state != State.RUNNING) {
+      throw new NodeNotRunningException("node " + id + " is " + state);
+    }
+    return membership.ring();
+  }
+
   /** Returns the membership service (for tests in this package). */
   synchronized GossipMembership membership() {
     if (membership == null) {

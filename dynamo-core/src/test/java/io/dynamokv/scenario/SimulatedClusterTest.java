@@ -39,8 +39,12 @@ class SimulatedClusterTest extends ClusterScenarios {
     private final Simulation sim;
     private final Map<NodeId, Endpoint> members = new TreeMap<>();
     private final Map<NodeId, StorageEngine> disks = new LinkedHashMap<>();
+    private final Map<NodeId, io.dynamokv.testkit.CrashableStorage> crashable = new LinkedHashMap<>();
     private final Map<NodeId, DynamoNode> running = new TreeMap<>();
     private final Map<NodeId, FaultyTransport> transports = new TreeMap<>();
+    private final java.util.Set<NodeId> founders = new java.util.TreeSet<>();
+    private final Duration fsyncDelay;
+    private final java.util.Set<NodeId> gone = new java.util.TreeSet<>();
     private final StaticMembership membership;
 
     private final boolean hintedHandoff;
@@ -58,15 +62,27 @@ class SimulatedClusterTest extends ClusterScenarios {
     /** With {@code storage} wrapping each node's engine (to break it on purpose, in checker tests). */
     SimCluster(long seed, boolean hintedHandoff, java.util.function.UnaryOperator<StorageEngine> storage,
         Duration antiEntropyInterval) {
+      this(seed, hintedHandoff, storage, antiEntropyInterval, Duration.ofMillis(2));
+    }
+
+    /** With disks that sync every {@code fsyncDelay}: a crash loses the writes of the last one. */
+    SimCluster(long seed, boolean hintedHandoff, java.util.function.UnaryOperator<StorageEngine> storage,
+        Duration antiEntropyInterval, Duration fsyncDelay) {
+      this.fsyncDelay = fsyncDelay;
       this.hintedHandoff = hintedHandoff;
       this.antiEntropyInterval = antiEntropyInterval;
       sim = new Simulation(seed);
       for (int i = 0; i < 5; i++) {
         NodeId id = NodeId.of("n" + i);
         members.put(id, Endpoint.of("n" + i, 7000));
-        disks.put(id, storage.apply(new KeepOpenStorage(new MemoryStorageEngine())));
+        // A disk with group commit: a crash loses the writes not yet synced.
+        io.dynamokv.testkit.CrashableStorage disk = new io.dynamokv.testkit.CrashableStorage(
+            new MemoryStorageEngine(), sim.scheduler(), fsyncDelay);
+        crashable.put(id, disk);
+        disks.put(id, storage.apply(disk));
       }
       membership = new StaticMembership(members, Q, 3);
+      founders.addAll(members.keySet());
       members.keySet().forEach(this::restart);
     }
 
@@ -105,7 +121,57 @@ class SimulatedClusterTest extends ClusterScenarios {
       transports.remove(id);
       if (n != null) {
         n.close();
+        crashable.get(id).crash(); // unsynced writes are lost; the restart takes a new incarnation
       }
+    }
+
+    /** Starts a new node {@code id} that joins the cluster through a founder. */
+    void join(NodeId id) {
+      members.put(id, Endpoint.of(id.value(), 7000));
+      io.dynamokv.testkit.CrashableStorage disk = new io.dynamokv.testkit.CrashableStorage(
+          new MemoryStorageEngine(), sim.scheduler(), fsyncDelay);
+      crashable.put(id, disk);
+      disks.put(id, disk);
+      restart(id);
+    }
+
+    /** Decommissions {@code id}; once it has left, it is stopped and out of {@link #nodes()}. */
+    void leave(NodeId id) {
+      DynamoNode n = node(id);
+      n.leaveAsync().whenComplete((v, t) -> {
+        if (t == null && running.get(id) == n) {
+          gone.add(id);
+          running.remove(id).close();
+          transports.remove(id);
+        }
+      });
+    }
+
+    /** Returns the nodes that are members and not gone (left), running or not. */
+    List<NodeId> members() {
+      return members.keySet().stream().filter(n -> !gone.contains(n)).toList();
+    }
+
+    /** Returns the committed ring as a running node sees it. */
+    io.dynamokv.ring.Ring ring() {
+      return running.values().iterator().next().ring();
+    }
+
+    /** Returns whether every running node holds the same committed ring and none is pending. */
+    boolean ringsAgree() {
+      java.util.Set<Object> rings = new java.util.HashSet<>();
+      for (DynamoNode n : running.values()) {
+        if (n.status().pendingRingVersion().isPresent()) {
+          return false;
+        }
+        rings.add(n.ring().id());
+      }
+      return rings.size() == 1;
+    }
+
+    /** Returns how many keys crashes have rolled back on all disks. */
+    long writesLostToCrashes() {
+      return crashable.values().stream().mapToLong(io.dynamokv.testkit.CrashableStorage::lostWrites).sum();
     }
 
     @Override
@@ -125,7 +191,15 @@ class SimulatedClusterTest extends ClusterScenarios {
           .clock(sim.clock())
           .scheduler(sim.scheduler())
           .random(sim.newRandom());
-      members.forEach(b::member);
+      if (founders.contains(id)) {
+        members.forEach((m, e) -> {
+          if (founders.contains(m)) {
+            b.member(m, e);
+          }
+        });
+      } else {
+        b.seed(members.get(founders.iterator().next()));
+      }
       DynamoNode node = b.build();
       node.start();
       running.put(id, node);
@@ -174,6 +248,10 @@ class SimulatedClusterTest extends ClusterScenarios {
 
     Endpoint endpointOf(NodeId id) {
       return members.get(id);
+    }
+
+    boolean isRunning(NodeId id) {
+      return running.containsKey(id);
     }
 
     boolean isDown(NodeId id) {

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * Many seeds of random faults over a five-node simulated cluster, N=3 R=2 W=2, each replayable:
  * the seed chooses the workload (four clients adding unique elements to three shared sets by
  * read-merge-write, and writing unique keys) and the faults (partitions into halves, an isolated
- * node, a bridge; lost, delayed, duplicated and reordered messages; crashes and restarts). Then
- * everything heals, hints and anti-entropy settle, and every checker runs.
+ * node, a bridge; lost, delayed, duplicated and reordered messages; crashes that lose the writes
+ * not yet synced, and restarts; a node joining, a node leaving). Then everything heals, the ring
+ * settles, hints and anti-entropy settle, and every checker runs.
  *
  * <p>{@code -Dsim.seeds=N} sets how many seeds (200 by default; the soak profile runs 5,000),
  * {@code -Dsim.seed=S} replays one.
@@ -51,7 +52,8 @@ class SimulationSeedsTest {
   }
 
   /** What one seed did, and what the checkers found wrong. */
-  record Outcome(long seed, long acknowledged, long indeterminate, int faults, List<String> violations) {}
+  record Outcome(long seed, long acknowledged, long indeterminate, int faults, long unsyncedWritesLost,
+      int membershipChanges, List<String> violations) {}
 
   /** The store under test: correct, or broken on purpose to show that the checkers notice. */
   enum Variant {
@@ -70,14 +72,17 @@ class SimulationSeedsTest {
       case NO_HINT_DELIVERY -> BrokenStorage::neverDeliversHints;
       default -> java.util.function.UnaryOperator.identity();
     };
+    // Disks sync every 1 to 20 ms (group commit): the longer, the more a crash loses.
+    Duration fsync = Duration.ofMillis(1 + Math.floorMod(seed * 7919, 20));
     try (SimulatedClusterTest.SimCluster cluster = new SimulatedClusterTest.SimCluster(seed, true, storage,
-        variant == Variant.NO_HINT_DELIVERY ? Duration.ofDays(1) : Duration.ofSeconds(30))) {
+        variant == Variant.NO_HINT_DELIVERY ? Duration.ofDays(1) : Duration.ofSeconds(30), fsync)) {
       Simulation sim = cluster.simulation();
       RandomGenerator random = sim.newRandom();
       sim.network().setLatency(Duration.ofMillis(1), Duration.ofMillis(1 + random.nextInt(30)));
       sim.network().setDropRate(random.nextDouble() * 0.02);
       sim.network().setDuplicateRate(random.nextDouble() * 0.05);
       List<NodeId> nodes = cluster.nodes();
+      boolean[] changed = {false, false}; // a join happened, a leave happened
       History history = new History();
       ConflictResolver<String> merge = variant == Variant.LAST_WRITE_WINS
           ? ConflictResolver.lastWriteWins() : SimulationSeedsTest::union;
@@ -88,7 +93,7 @@ class SimulationSeedsTest {
       // The fault schedule: every 300 to 1500 ms of virtual time, one fault or a heal.
       Set<NodeId> crashed = new HashSet<>();
       for (long t = 300; t < 8000; t += 300 + random.nextInt(1200)) {
-        int kind = random.nextInt(6);
+        int kind = random.nextInt(8);
         NodeId victim = nodes.get(random.nextInt(nodes.size()));
         sim.scheduler().schedule(Duration.ofMillis(t), () -> {
           if (!faultsOn[0]) {
@@ -125,6 +130,18 @@ class SimulationSeedsTest {
                 cluster.restart(victim);
               }
             }
+            case 6 -> { // a new node joins (once)
+              if (!changed[0]) {
+                changed[0] = true;
+                cluster.join(NodeId.of("n5"));
+              }
+            }
+            case 7 -> { // a node decommissions itself (once)
+              if (!changed[1] && !crashed.contains(victim) && cluster.members().contains(victim)) {
+                changed[1] = true;
+                cluster.leave(victim);
+              }
+            }
             default -> cluster.heal();
           }
         });
@@ -147,16 +164,21 @@ class SimulationSeedsTest {
       for (NodeId n : new ArrayList<>(crashed)) {
         cluster.restart(n);
       }
+      crashed.clear();
       cluster.pass(Duration.ofSeconds(5));
+      // Joins and leaves finish once every node is back: wait for one agreed ring.
+      cluster.awaitCondition(cluster::ringsAgree, Duration.ofMinutes(5));
+      cluster.pass(Duration.ofSeconds(5));
+      List<NodeId> ringNodes = new ArrayList<>(cluster.ring().nodes());
       for (int round = 0; round < 2 && variant != Variant.NO_HINT_DELIVERY; round++) {
-        for (NodeId n : nodes) {
+        for (NodeId n : ringNodes) {
           cluster.await(cluster.node(n).repairAsync());
         }
       }
       cluster.pass(Duration.ofSeconds(2));
 
       // A single client's read-modify-write loop, now without faults, must make no siblings.
-      Store<String> solo = cluster.node(nodes.get(0)).store("sets", Codec.utf8());
+      Store<String> solo = cluster.node(ringNodes.get(0)).store("sets", Codec.utf8());
       for (int i = 0; i < 5; i++) {
         GetResult<String> read = cluster.await(solo.getAsync("solo"));
         History.Op op = history.invoke(99, "add", "solo", "s" + i);
@@ -165,8 +187,8 @@ class SimulationSeedsTest {
       }
 
       // Final reads with every replica (R=3), then the checkers.
-      Store<String> reader = cluster.node(nodes.get(1)).store("sets", Codec.utf8(), merge);
-      Store<String> rawReader = cluster.node(nodes.get(1)).store("sets", Codec.utf8());
+      Store<String> reader = cluster.node(ringNodes.get(1)).store("sets", Codec.utf8(), merge);
+      Store<String> rawReader = cluster.node(ringNodes.get(1)).store("sets", Codec.utf8());
       String replay = " (seed " + seed + ", replay: mvn -B -pl dynamo-core test -Dtest=SimulationSeedsTest -Dsim.seed=" + seed + ")";
       for (String set : SETS) {
         String found = cluster.await(reader.getAsync(set, ReadOptions.defaults().withR(3))).value().orElse("");
@@ -187,14 +209,15 @@ class SimulationSeedsTest {
       }
       Checkers.checkUniqueKeys(history, uniqueFinal).forEach(m -> violations.add("acknowledged unique key missing: " + m));
       Map<NodeId, StorageEngine> storages = new HashMap<>();
-      nodes.forEach(n -> storages.put(n, cluster.storage(n)));
-      Checkers.checkConverged(cluster.membership().ring(), 3, List.of("sets"), storages)
+      ringNodes.forEach(n -> storages.put(n, cluster.storage(n)));
+      Checkers.checkConverged(cluster.ring(), 3, List.of("sets"), storages)
           .forEach(m -> violations.add("not converged: " + m));
       int soloSiblings = cluster.await(rawReader.getAsync("solo", ReadOptions.defaults().withR(3))).values().size();
       violations.addAll(Checkers.checkSingleWriterHasNoSiblings(history, Map.of("solo", soloSiblings)));
       violations.replaceAll(v -> v + replay);
       return new Outcome(seed, history.count(History.Outcome.OK),
-          history.count(History.Outcome.FAILED) + history.count(History.Outcome.TIMED_OUT), faults[0], violations);
+          history.count(History.Outcome.FAILED) + history.count(History.Outcome.TIMED_OUT), faults[0],
+          cluster.writesLostToCrashes(), (changed[0] ? 1 : 0) + (changed[1] ? 1 : 0), violations);
     }
   }
 
@@ -204,7 +227,7 @@ class SimulationSeedsTest {
     for (int i = 0; i < OPS_PER_CLIENT; i++) {
       int n = i;
       chain = chain.thenCompose(v -> {
-        List<NodeId> up = cluster.nodes().stream().filter(x -> !crashed.contains(x)).toList();
+        List<NodeId> up = cluster.members().stream().filter(x -> !crashed.contains(x) && cluster.isRunning(x)).toList();
         NodeId via = up.get(random.nextInt(up.size()));
         if (random.nextInt(4) == 0) {
           String key = "unique-" + c + "-" + n;
@@ -248,6 +271,8 @@ class SimulationSeedsTest {
     long acknowledged = 0;
     long indeterminate = 0;
     long faults = 0;
+    long unsyncedLost = 0;
+    long changes = 0;
     int runs = 0;
     for (long seed = one != null ? one : base; seed < (one != null ? one + 1 : base + seeds); seed++) {
       Outcome o = run(seed, Variant.CORRECT);
@@ -255,10 +280,13 @@ class SimulationSeedsTest {
       acknowledged += o.acknowledged();
       indeterminate += o.indeterminate();
       faults += o.faults();
+      unsyncedLost += o.unsyncedWritesLost();
+      changes += o.membershipChanges();
       runs++;
     }
-    System.out.printf("simulation: %d seeds, %d faults injected, %d operations acknowledged, %d failed or timed out, "
-        + "0 lost, all converged, in %.1f s%n", runs, faults, acknowledged, indeterminate, (System.nanoTime() - started) / 1e9);
+    System.out.printf("simulation: %d seeds, %d faults injected (%d joins and leaves; crashes rolled back %d unsynced "
+            + "writes), %d operations acknowledged, %d failed or timed out, 0 lost, all converged, in %.1f s%n", runs,
+        faults, changes, unsyncedLost, acknowledged, indeterminate, (System.nanoTime() - started) / 1e9);
   }
 
   /** Each checker notices a store broken on purpose: otherwise a green run would prove nothing. */
