@@ -94,7 +94,7 @@ class AntiEntropyTest {
         StorageKey key = StorageKey.of(STORE, cluster.keySpace(), k);
         VersionSet v = VersionSet.EMPTY.put(VersionVector.EMPTY, writer, ("v" + i).getBytes(StandardCharsets.UTF_8), 1);
         for (NodeId replica : ring.preferenceList(key.partition(), 3).primaries()) {
-          cluster.storage(replica).update(key, cur -> cur.merge(v)).join();
+          cluster.storage(replica).update(key, cur -> cur.merge(v));
         }
         if (i % (keys / 10) == 0) {
           changed.add(key);
@@ -103,7 +103,7 @@ class AntiEntropyTest {
       // Ten keys get a newer version on one replica only.
       for (StorageKey key : changed) {
         NodeId one = ring.preferenceList(key.partition(), 3).primaries().get(1);
-        cluster.storage(one).update(key, cur -> cur.put(cur.context(), writer, "newer".getBytes(StandardCharsets.UTF_8), 2)).join();
+        cluster.storage(one).update(key, cur -> cur.put(cur.context(), writer, "newer".getBytes(StandardCharsets.UTF_8), 2));
       }
       assertThat(converged(cluster)).isFalse();
       long transferred = 0;

@@ -86,7 +86,7 @@ class TombstoneTest {
 
       // A replica restored from an old backup holds the old version again.
       NodeId stale = pl.primaries().get(2);
-      cluster.storage(stale).update(key(cluster, "gone"), current -> old).join();
+      cluster.storage(stale).update(key(cluster, "gone"), current -> old);
       // A fallback still holds an old hint for a primary.
       cluster.storage(pl.fallbacks().get(0)).putHint(pl.primaries().get(1), key(cluster, "gone"), old).join();
       passes(cluster, 2);
