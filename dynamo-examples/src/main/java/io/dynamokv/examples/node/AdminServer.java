@@ -5,6 +5,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dynamokv.ClusterStatus;
 import io.dynamokv.Codec;
+import io.dynamokv.Context;
+import io.dynamokv.ReadOptions;
+import io.dynamokv.antientropy.AntiEntropy;
+import java.util.Base64;
+import java.util.Optional;
 import io.dynamokv.DynamoException;
 import io.dynamokv.DynamoNode;
 import io.dynamokv.GetResult;
@@ -36,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET    /status                 members, ring ownership, hint backlog, counters
- * GET    /kv/{store}/{key}       the values (siblings) as UTF-8
- * PUT    /kv/{store}/{key}       body = value: replaces what a read returns
- * DELETE /kv/{store}/{key}       deletes what a read returns
+ * GET    /kv/{store}/{key}[?r=R] the values (siblings) as UTF-8, and the context (base64)
+ * PUT    /kv/{store}/{key}       body = value; with header X-Dynamo-Context (from a GET) it
+ *                                replaces what that GET returned, without, what a read now returns
+ * DELETE /kv/{store}/{key}       deletes what a read returns (or what X-Dynamo-Context saw)
+ * POST   /repair                 run an anti-entropy pass now and report it
  * POST   /leave                  decommission this node (the process exits once LEFT)
  * POST   /remove/{id}            declare another node gone for good
  * POST   /faults/block           body = "host:port,...": drop requests to those peers (tests)
@@ -49,6 +56,7 @@ final class AdminServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final String CONTEXT_HEADER = "X-Dynamo-Context";
 
   private final DynamoNode node;
   private final FaultyTransport faults;
@@ -77,7 +85,9 @@ final class AdminServer implements AutoCloseable {
       List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
           .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
       try {
-        Object reply = route(method, path, exchange.getRequestBody().readAllBytes());
+        Object reply = route(method, path, exchange.getRequestBody().readAllBytes(),
+            Optional.ofNullable(exchange.getRequestHeaders().getFirst(CONTEXT_HEADER)),
+            Optional.ofNullable(exchange.getRequestURI().getQuery()));
         send(exchange, 200, reply);
       } catch (IllegalArgumentException e) {
         send(exchange, 400, Map.of("error", String.valueOf(e.getMessage())));
@@ -90,7 +100,8 @@ final class AdminServer implements AutoCloseable {
     }
   }
 
-  private Object route(String method, List<String> path, byte[] body) {
+  private Object route(String method, List<String> path, byte[] body, Optional<String> context,
+      Optional<String> query) {
     if (path.isEmpty()) {
       throw new IllegalArgumentException("path : / (expected: /status, /kv/{store}/{key}, /leave, /remove/{id}, /faults/...)");
     }
@@ -102,7 +113,13 @@ final class AdminServer implements AutoCloseable {
         if (path.size() != 3) {
           throw new IllegalArgumentException("path : /" + String.join("/", path) + " (expected: /kv/{store}/{key})");
         }
-        return kv(method, store(path.get(1)), path.get(2), body);
+        return kv(method, store(path.get(1)), path.get(2), body, context.map(c -> Context.fromBytes(
+            Base64.getDecoder().decode(c))), query.filter(q -> q.startsWith("r=")).map(q -> Integer.parseInt(q.substring(2))));
+      }
+      case "repair" -> {
+        AntiEntropy.Report r = node.repairAsync().join();
+        return Map.of("exchanges", r.exchanges(), "partitionsInSync", r.partitionsInSync(),
+            "segmentsDiffering", r.segmentsDiffering(), "keysReceived", r.keysReceived(), "keysSent", r.keysSent());
       }
       case "leave" -> {
         node.leaveAsync().thenRun(onLeft);
@@ -131,21 +148,25 @@ final class AdminServer implements AutoCloseable {
     return stores.computeIfAbsent(name, n -> node.store(n, Codec.bytes()));
   }
 
-  private Object kv(String method, Store<byte[]> store, String key, byte[] body) {
-    GetResult<byte[]> current = store.get(key);
+  private Object kv(String method, Store<byte[]> store, String key, byte[] body, Optional<Context> context,
+      Optional<Integer> r) {
+    if (method.equals("GET")) {
+      GetResult<byte[]> current = store.get(key, r.map(ReadOptions.defaults()::withR).orElse(ReadOptions.defaults()));
+      List<String> values = new ArrayList<>();
+      current.values().forEach(v -> values.add(new String(v, StandardCharsets.UTF_8)));
+      return Map.of("key", key, "values", values,
+          "context", Base64.getEncoder().encodeToString(current.context().toBytes()));
+    }
+    // Without a context from the caller's read, replace what a read now returns (the CLI's case).
+    Context seen = context.orElseGet(() -> store.get(key).context());
     return switch (method) {
-      case "GET" -> {
-        List<String> values = new ArrayList<>();
-        current.values().forEach(v -> values.add(new String(v, StandardCharsets.UTF_8)));
-        yield Map.of("key", key, "values", values);
-      }
       case "PUT" -> {
-        store.put(key, current.context(), body);
-        yield Map.of("key", key, "replaced", current.values().size());
+        store.put(key, seen, body);
+        yield Map.of("key", key, "written", true);
       }
       case "DELETE" -> {
-        store.delete(key, current.context());
-        yield Map.of("key", key, "deleted", current.values().size());
+        store.delete(key, seen);
+        yield Map.of("key", key, "deleted", true);
       }
       default -> throw new IllegalArgumentException("method : " + method + " (expected: GET, PUT or DELETE)");
     };

@@ -151,10 +151,50 @@ final class NodeProcesses implements AutoCloseable {
     });
   }
 
+  /** A read's values and the context to write back with. */
+  record Read(List<String> values, String context) {}
+
+  /** Reads {@code key} of {@code store} through {@code id} with R = {@code r}. */
+  Optional<Read> read(String id, String store, String key, int r) {
+    return call("GET", id, "/kv/" + store + "/" + enc(key) + "?r=" + r, "", Optional.empty())
+        .filter(x -> x.statusCode() == 200).map(x -> {
+          try {
+            JsonNode json = JSON.readTree(x.body());
+            List<String> values = new ArrayList<>();
+            json.get("values").forEach(v -> values.add(v.asText()));
+            return new Read(values, json.get("context").asText());
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  /** Writes {@code value} with the context of an earlier read; the HTTP status, or empty if no answer. */
+  Optional<Integer> write(String id, String store, String key, String value, Optional<String> context) {
+    return call("PUT", id, "/kv/" + store + "/" + enc(key), value, context).map(HttpResponse::statusCode);
+  }
+
+  /** Runs an anti-entropy pass on {@code id}; the number of segments it found differing, or empty. */
+  Optional<Integer> repair(String id) {
+    return call("POST", id, "/repair", "").filter(r -> r.statusCode() == 200).map(r -> {
+      try {
+        return JSON.readTree(r.body()).get("segmentsDiffering").asInt();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   Optional<HttpResponse<String>> call(String method, String id, String path, String body) {
+    return call(method, id, path, body, Optional.empty());
+  }
+
+  Optional<HttpResponse<String>> call(String method, String id, String path, String body, Optional<String> context) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin(id) + path))
-          .timeout(Duration.ofSeconds(5))
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + admin(id) + path))
+          .timeout(Duration.ofSeconds(5));
+      context.ifPresent(c -> b.header("X-Dynamo-Context", c));
+      HttpRequest request = b
           .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
       return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
