@@ -19,13 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.CompressionType;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
-import org.rocksdb.WriteOptions;
 
 /**
  * Measures the RocksDB storage engine against raw rocksdbjni in one run, on the same machine,
@@ -120,21 +114,9 @@ public final class StorageBenchmark {
 
   /** Raw rocksdbjni with the engine's options: puts of every key, then random gets. */
   private LatencyReport[] rawRocksDb(Path dir) throws Exception {
-    RocksDB.loadLibrary();
-    try (LRUCache cache = new LRUCache(RocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES);
-         BloomFilter bloom = new BloomFilter(RocksDbConfig.DEFAULT_BLOOM_BITS_PER_KEY, false);
-         Options options = new Options()
-             .setCreateIfMissing(true)
-             .setMaxBackgroundJobs(2)
-             .setWriteBufferSize(RocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES)
-             .setMemtablePrefixBloomSizeRatio(0.02)
-             .setMemtableWholeKeyFiltering(true)
-             .setBytesPerSync(1 << 20)
-             .setCompressionType(CompressionType.LZ4_COMPRESSION)
-             .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom));
-         WriteOptions write = new WriteOptions().setSync(false);
-         RocksDB db = RocksDB.open(options, dir.toString())) {
-      LatencyReport puts = measure("raw RocksDB put", keys, i -> db.put(write, keyBytes[i], value));
+    try (RawRocksDb raw = new RawRocksDb(dir, false)) {
+      RocksDB db = raw.db;
+      LatencyReport puts = measure("raw RocksDB put", keys, i -> db.put(raw.write, keyBytes[i], value));
       SplittableRandom random = new SplittableRandom(7);
       LatencyReport gets = measure("raw RocksDB random get", keys, i -> {
         if (db.get(keyBytes[random.nextInt(keys)]) == null) {

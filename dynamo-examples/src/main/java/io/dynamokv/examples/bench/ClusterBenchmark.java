@@ -1,0 +1,283 @@
+package io.dynamokv.examples.bench;
+
+import io.dynamokv.Codec;
+import io.dynamokv.Context;
+import io.dynamokv.DynamoNode;
+import io.dynamokv.NodeId;
+import io.dynamokv.Replication;
+import io.dynamokv.Store;
+import io.dynamokv.examples.LocalCluster;
+import io.dynamokv.spi.Endpoint;
+import io.dynamokv.storage.rocksdb.Durability;
+import io.dynamokv.storage.rocksdb.RocksDbConfig;
+import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
+import io.dynamokv.transport.netty.NettyTransport;
+import io.dynamokv.transport.netty.NettyTransportConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The cluster benchmark ("bench"): a 3-node cluster in this JVM (RocksDB on disk, Netty on
+ * loopback, N=3 R=2 W=2) under a closed-loop load, beside baselines measured in the same run on
+ * the same machine with the same key and value sizes:
+ *
+ * <ol>
+ *   <li>a plain Netty echo of frames the size of a replica write;</li>
+ *   <li>raw RocksDB puts and random gets (same options, same durability), one thread per request in flight;</li>
+ *   <li>the ideal quorum ({@link IdealQuorum}): three servers doing only RocksDB, a client done at two answers;</li>
+ *   <li>the cluster: load the records, then puts only, gets only, and the chosen mix.</li>
+ * </ol>
+ *
+ * Prints a progress line every two seconds, then ops/s and p50/p99/p99.9/max per phase, and the
+ * cluster's throughput as a fraction of the ideal quorum's; writes {@code results.json} and
+ * {@code latency.svg} to {@code --out}. Puts carry the context of the key's previous put (the
+ * benchmark is the only writer), so they replace rather than pile up siblings.
+ *
+ * <pre>
+ * --seconds N        measured seconds per phase (15)       --warmup N        warm-up seconds (3)
+ * --inflight N       requests in flight (64)               --value-bytes N   value size (100)
+ * --records N        records loaded (100000)               --read-fraction F reads in the mix (0.5)
+ * --distribution D   uniform or zipfian (uniform)          --durability D    sync or async (sync)
+ * --out DIR          where results go (target/bench)       --no-baselines    the cluster only
+ * </pre>
+ */
+public final class ClusterBenchmark {
+
+  private int seconds = 15;
+  private int warmupSeconds = 3;
+  private int inFlight = 64;
+  private int valueBytes = 100;
+  private int records = 100_000;
+  private double readFraction = 0.5;
+  private boolean zipfian;
+  private boolean sync = true;
+  private boolean baselines = true;
+  private Path out = Path.of("target", "bench");
+
+  private ClusterBenchmark() {}
+
+  /** Runs the benchmark; see the class comment for the options. */
+  public static void main(String[] args) throws Exception {
+    ClusterBenchmark b = new ClusterBenchmark();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--seconds" -> b.seconds = Integer.parseInt(args[++i]);
+        case "--warmup" -> b.warmupSeconds = Integer.parseInt(args[++i]);
+        case "--inflight" -> b.inFlight = Integer.parseInt(args[++i]);
+        case "--value-bytes" -> b.valueBytes = Integer.parseInt(args[++i]);
+        case "--records" -> b.records = Integer.parseInt(args[++i]);
+        case "--read-fraction" -> b.readFraction = Double.parseDouble(args[++i]);
+        case "--distribution" -> b.zipfian = switch (args[++i]) {
+          case "zipfian" -> true;
+          case "uniform" -> false;
+          default -> throw new IllegalArgumentException("--distribution : " + args[i] + " (expected: uniform or zipfian)");
+        };
+        case "--durability" -> b.sync = switch (args[++i]) {
+          case "sync" -> true;
+          case "async" -> false;
+          default -> throw new IllegalArgumentException("--durability : " + args[i] + " (expected: sync or async)");
+        };
+        case "--out" -> b.out = Path.of(args[++i]);
+        case "--no-baselines" -> b.baselines = false;
+        default -> throw new IllegalArgumentException("unknown option " + a + " (see ClusterBenchmark's Javadoc)");
+      }
+    }
+    b.run();
+    System.exit(0); // the nodes' and Netty's threads are closed; RocksDB's own may linger
+  }
+
+  private byte[] key(int i) {
+    return ("user" + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void run() throws Exception {
+    Duration warmup = Duration.ofSeconds(warmupSeconds);
+    Duration duration = Duration.ofSeconds(seconds);
+    KeyChooser keys = new KeyChooser(records, zipfian);
+    byte[] value = new byte[valueBytes];
+    new SplittableRandom(1).nextBytes(value);
+    Path data = out.resolve("data");
+    deleteRecursively(data);
+    Files.createDirectories(data);
+    System.out.printf(Locale.ROOT, "bench: %d records of %d B, %s keys, %d in flight, %s durability, %d cores, "
+            + "%d s per phase after %d s warm-up%n", records, valueBytes, zipfian ? "zipfian" : "uniform", inFlight,
+        sync ? "sync" : "async", Runtime.getRuntime().availableProcessors(), seconds, warmupSeconds);
+    List<LatencyReport> reports = new ArrayList<>();
+    LatencyReport idealPut = null;
+    LatencyReport idealGet = null;
+    if (baselines) {
+      reports.add(NettyEcho.measure("baseline: Netty echo", 24 + valueBytes, inFlight, warmup, duration));
+      try (RawRocksDb raw = new RawRocksDb(data.resolve("raw"), sync)) {
+        reports.add(ClosedLoop.threads("baseline: raw RocksDB put", inFlight, warmup, duration,
+            r -> raw.db.put(raw.write, key(keys.next(r)), value)));
+        reports.add(ClosedLoop.threads("baseline: raw RocksDB get", inFlight, warmup, duration,
+            r -> raw.db.get(key(keys.next(r)))));
+      }
+      try (IdealQuorum ideal = new IdealQuorum(data, sync)) {
+        idealPut = ClosedLoop.run("baseline: ideal quorum put", inFlight, warmup, duration,
+            perThread(r -> ideal.put(key(keys.next(r)), value)));
+        idealGet = ClosedLoop.run("baseline: ideal quorum get", inFlight, warmup, duration,
+            perThread(r -> ideal.get(key(keys.next(r)))));
+        reports.add(idealPut);
+        reports.add(idealGet);
+      }
+    }
+    List<DynamoNode> nodes = startCluster(data);
+    try {
+      List<Store<byte[]>> stores = nodes.stream().map(n -> n.store("bench", Codec.bytes())).toList();
+      Map<Integer, Context> contexts = new ConcurrentHashMap<>();
+      AtomicInteger rr = new AtomicInteger();
+      load(stores, contexts, value);
+      ClosedLoop.Op put = new ClosedLoop.Op("cluster put", 1 - readFraction, perThread(r -> {
+        int k = keys.next(r);
+        return stores.get(Math.floorMod(rr.getAndIncrement(), 3))
+            .putAsync("user" + k, contexts.getOrDefault(k, Context.EMPTY), value)
+            .thenAccept(ctx -> contexts.put(k, ctx));
+      }));
+      ClosedLoop.Op get = new ClosedLoop.Op("cluster get", readFraction, perThread(
+          r -> stores.get(Math.floorMod(rr.getAndIncrement(), 3)).getAsync("user" + keys.next(r))));
+      LatencyReport clusterPut = ClosedLoop.run("cluster put", inFlight, warmup, duration, List.of(put)).get("cluster put");
+      LatencyReport clusterGet = ClosedLoop.run("cluster get", inFlight, warmup, duration, List.of(get)).get("cluster get");
+      reports.add(clusterPut);
+      reports.add(clusterGet);
+      if (readFraction > 0 && readFraction < 1) {
+        Map<String, LatencyReport> mix = ClosedLoop.run("cluster mix", inFlight, warmup, duration, List.of(
+            new ClosedLoop.Op("cluster mix: put", 1 - readFraction, put.send()),
+            new ClosedLoop.Op("cluster mix: get", readFraction, get.send())));
+        reports.addAll(mix.values());
+      }
+      report(reports, clusterPut, clusterGet, idealPut, idealGet);
+    } finally {
+      nodes.forEach(DynamoNode::close);
+    }
+  }
+
+  /**
+   * Wraps a request generator so that each calling thread (the loop's completions run on many)
+   * has its own random source.
+   */
+  private static java.util.function.Supplier<CompletableFuture<?>> perThread(
+      java.util.function.Function<SplittableRandom, CompletableFuture<?>> request) {
+    ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(() -> new SplittableRandom(Thread.currentThread().getId()));
+    return () -> request.apply(random.get());
+  }
+
+  private List<DynamoNode> startCluster(Path data) throws Exception {
+    Map<NodeId, Endpoint> members = new LinkedHashMap<>();
+    for (int i = 0; i < 3; i++) {
+      members.put(NodeId.of("node-" + i), Endpoint.of("127.0.0.1", LocalCluster.freePort()));
+    }
+    List<DynamoNode> nodes = new ArrayList<>();
+    for (Map.Entry<NodeId, Endpoint> m : members.entrySet()) {
+      DynamoNode.Builder b = DynamoNode.newBuilder(m.getKey())
+          .storage(RocksDbStorageEngine.open(RocksDbConfig.newBuilder(data.resolve(m.getKey().value()))
+              .durability(sync ? Durability.SYNC : Durability.ASYNC).build()))
+          .transport(NettyTransport.create(NettyTransportConfig.newBuilder(m.getValue()).build()))
+          .replication(Replication.of(3, 2, 2));
+      members.forEach(b::member);
+      DynamoNode node = b.build();
+      node.start();
+      nodes.add(node);
+    }
+    return nodes;
+  }
+
+  /** Puts every record once, {@code inFlight} at a time. */
+  private void load(List<Store<byte[]>> stores, Map<Integer, Context> contexts, byte[] value) throws InterruptedException {
+    System.out.printf(Locale.ROOT, "cluster load: %d records%n", records);
+    Semaphore slots = new Semaphore(inFlight);
+    CountDownLatch done = new CountDownLatch(records);
+    AtomicInteger failed = new AtomicInteger();
+    long start = System.nanoTime();
+    Thread progress = new Thread(() -> {
+      try {
+        while (!done.await(2, TimeUnit.SECONDS)) {
+          System.out.printf(Locale.ROOT, "  cluster load: %d of %d%n", records - done.getCount(), records);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    progress.start();
+    for (int i = 0; i < records; i++) {
+      slots.acquire();
+      int k = i;
+      stores.get(i % 3).putAsync("user" + k, Context.EMPTY, value).whenComplete((ctx, e) -> {
+        if (e == null) {
+          contexts.put(k, ctx);
+        } else {
+          failed.incrementAndGet();
+        }
+        slots.release();
+        done.countDown();
+      });
+    }
+    done.await();
+    progress.join();
+    System.out.printf(Locale.ROOT, "cluster load: %d records in %.1f s (%.0f puts/s), %d failed%n", records,
+        (System.nanoTime() - start) / 1e9, records / ((System.nanoTime() - start) / 1e9), failed.get());
+  }
+
+  private void report(List<LatencyReport> reports, LatencyReport clusterPut, LatencyReport clusterGet,
+      LatencyReport idealPut, LatencyReport idealGet) throws Exception {
+    System.out.println();
+    System.out.println(LatencyReport.header());
+    reports.forEach(r -> System.out.println(r.row()));
+    System.out.println();
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    if (idealPut != null) {
+      double putRatio = clusterPut.opsPerSecond() / idealPut.opsPerSecond();
+      double getRatio = clusterGet.opsPerSecond() / idealGet.opsPerSecond();
+      ratios.put("clusterPutOverIdealQuorumPut", Math.round(putRatio * 1000) / 1000.0);
+      ratios.put("clusterGetOverIdealQuorumGet", Math.round(getRatio * 1000) / 1000.0);
+      System.out.printf(Locale.ROOT, "cluster put / ideal quorum put = %.2f (target >= 0.50)%n", putRatio);
+      System.out.printf(Locale.ROOT, "cluster get / ideal quorum get = %.2f (target >= 0.50)%n", getRatio);
+    }
+    System.out.printf(Locale.ROOT, "cluster p99.9: put %.2f ms, get %.2f ms (target < 10 ms)%n",
+        clusterPut.latencyNanos().getValueAtPercentile(99.9) / 1e6, clusterGet.latencyNanos().getValueAtPercentile(99.9) / 1e6);
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("records", records);
+    config.put("valueBytes", valueBytes);
+    config.put("distribution", zipfian ? "zipfian" : "uniform");
+    config.put("inFlight", inFlight);
+    config.put("durability", sync ? "sync" : "async");
+    config.put("secondsPerPhase", seconds);
+    config.put("cores", Runtime.getRuntime().availableProcessors());
+    BenchResults.writeJson(out.resolve("results.json"), config, reports, ratios);
+    List<LatencyReport> plotted = new ArrayList<>(List.of(clusterPut, clusterGet));
+    if (idealPut != null) {
+      plotted.add(idealPut);
+      plotted.add(idealGet);
+    }
+    BenchResults.writeSvg(out.resolve("latency.svg"), String.format(Locale.ROOT,
+        "3 nodes, N=3 R=2 W=2, %d B values, %d in flight, %s", valueBytes, inFlight, sync ? "fsync" : "no fsync"), plotted);
+    System.out.println("wrote " + out.resolve("results.json") + " and " + out.resolve("latency.svg"));
+    deleteRecursively(out.resolve("data"));
+  }
+
+  private static void deleteRecursively(Path root) throws java.io.IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
