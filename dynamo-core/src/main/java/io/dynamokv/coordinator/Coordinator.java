@@ -118,7 +118,7 @@ public final class Coordinator {
     StorageKey sk = storageKey(store, key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
-    Quorum<VersionSet> quorum = new Quorum<>("get " + sk, r, result, metrics);
+    Quorum<VersionSet> quorum = new Quorum<>(() -> "get " + sk, r, result, metrics);
     Map<NodeId, VersionSet> replies = new ConcurrentHashMap<>();
     Deque<NodeId> spares = healthyFallbacks(pl);
     List<NodeId> targets = readTargets(pl, spares);
@@ -128,7 +128,7 @@ public final class Coordinator {
     for (NodeId target : targets) {
       read(quorum, replies, store, key, sk, target, spares, attempt);
     }
-    scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis()));
+    quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
     return result;
   }
 
@@ -325,7 +325,7 @@ public final class Coordinator {
   private CompletableFuture<VersionSet> replicate(String store, byte[] key, StorageKey sk, PreferenceList pl,
       int n, VersionSet versions, int w, Duration timeout, CompletableFuture<VersionSet> localDurable) {
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
-    Quorum<VersionSet> quorum = new Quorum<>("put " + sk, w, result, metrics);
+    Quorum<VersionSet> quorum = new Quorum<>(() -> "put " + sk, w, result, metrics);
     quorum.sent(self);
     Deque<NodeId> spares = healthyFallbacks(pl);
     Duration attempt = attemptTimeout(timeout);
@@ -348,7 +348,7 @@ public final class Coordinator {
         quorum.failed(self, "local write failed: " + describe(t));
       }
     });
-    scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis()));
+    quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
     return result;
   }
 

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  */
 final class Quorum<T> {
 
-  private final String operation;
+  private final Supplier<String> operation;
+  private io.dynamokv.spi.Cancellable deadline = () -> false;
   private final int required;
   private final CompletableFuture<T> result;
   private final NodeMetrics metrics;
@@ -29,7 +30,8 @@ final class Quorum<T> {
   private boolean decided;
   private Runnable whenSettled = () -> { };
 
-  Quorum(String operation, int required, CompletableFuture<T> result, NodeMetrics metrics) {
+  /** {@code operation} names the operation in a failure's message; built only then. */
+  Quorum(Supplier<String> operation, int required, CompletableFuture<T> result, NodeMetrics metrics) {
     this.operation = operation;
     this.required = required;
     this.result = result;
@@ -39,6 +41,11 @@ final class Quorum<T> {
   /** Runs {@code action} once every request has been answered or the deadline passed. */
   synchronized void whenSettled(Runnable action) {
     this.whenSettled = action;
+  }
+
+  /** Cancels {@code deadline} (the timer that would expire this quorum) once it has settled. */
+  synchronized void cancelOnSettle(io.dynamokv.spi.Cancellable deadline) {
+    this.deadline = deadline;
   }
 
   synchronized void sent(NodeId node) {
@@ -91,10 +98,12 @@ final class Quorum<T> {
       }
       if (!decided && succeeded < required) {
         decided = true;
-        failure = new InsufficientReplicasException(operation, required, succeeded, failures);
+        failure = new InsufficientReplicasException(operation.get(), required, succeeded, failures);
       }
       settled = whenSettled;
       whenSettled = () -> { };
+      deadline.cancel(); // the timer need not fire, and its queue stays short
+      deadline = () -> false;
     }
     if (failure != null) {
       metrics.quorumFailures.increment();

@@ -93,6 +93,7 @@ public final class GossipMembership implements ClusterView {
   private final LongAdder ringsCommitted = new LongAdder();
   private volatile ClusterState state;
   private volatile Predicate<NodeId> reachable = n -> true;
+  private volatile Set<NodeId> convicted = Set.of();
   private volatile Cancellable next;
   private volatile boolean stopped;
   private final Set<NodeId> knowThisNodeLeft = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -208,9 +209,24 @@ public final class GossipMembership implements ClusterView {
     return detector;
   }
 
-  /** Returns whether the accrual detector suspects {@code node} beyond its threshold. */
+  /**
+   * Returns whether the accrual detector suspected {@code node} beyond its threshold at the last
+   * gossip round (re-evaluated each round, not on every request: this is asked several times per
+   * read and write).
+   */
   public boolean isConvicted(NodeId node) {
-    return !node.equals(settings.self()) && detector.isConvicted(node, clock.currentTimeMillis());
+    return convicted.contains(node);
+  }
+
+  private void updateConvictions() {
+    long now = clock.currentTimeMillis();
+    Set<NodeId> next = new java.util.HashSet<>();
+    for (NodeId id : state.members().keySet()) {
+      if (!id.equals(settings.self()) && detector.isConvicted(id, now)) {
+        next.add(id);
+      }
+    }
+    convicted = Set.copyOf(next);
   }
 
   /** Returns the counters: gossip rounds, rings planned and committed, the committed ring's version. */
@@ -289,6 +305,7 @@ public final class GossipMembership implements ClusterView {
   /** One round: heartbeat, then gossip with a live peer, maybe a down one, maybe a seed. */
   void round() {
     rounds.increment();
+    updateConvictions();
     synchronized (this) {
       setSelf(self().beat());
       if (roundsSinceLeft >= 0 && !left.isDone() && (everyReachablePeerKnowsThisNodeLeft()

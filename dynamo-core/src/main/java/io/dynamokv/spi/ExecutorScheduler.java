@@ -2,7 +2,9 @@ package io.dynamokv.spi;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +21,8 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ExecutorScheduler.class);
 
-  private final ScheduledThreadPoolExecutor executor;
+  private final ThreadPoolExecutor executor;
+  private final ScheduledThreadPoolExecutor timer;
   private final Duration closeGrace;
 
   /**
@@ -41,15 +44,30 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-    executor = new ScheduledThreadPoolExecutor(threads, factory);
-    executor.setRemoveOnCancelPolicy(true);
-    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    // Tasks to run now go to a plain pool with a FIFO queue; only delayed ones go through the
+    // timer's priority queue (one lock, O(log n) per operation, and thousands of request
+    // deadlines in it under load), whose thread hands each due task to the pool.
+    executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(), factory);
+    timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, name + "-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
     Objects.requireNonNull(task, "task");
-    var future = executor.schedule(guarded(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    Runnable guarded = guarded(task);
+    var future = timer.schedule(() -> {
+      try {
+        executor.execute(guarded);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        // closing: the task is dropped, as a timer that fires after close() would be
+      }
+    }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
   }
 
@@ -71,6 +89,7 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
 
   @Override
   public void close() {
+    timer.shutdownNow();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {

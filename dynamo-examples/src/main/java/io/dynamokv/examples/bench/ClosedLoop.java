@@ -85,7 +85,21 @@ final class ClosedLoop {
   /** An operation type of the mix. */
   record Op(String name, double weight, Supplier<CompletableFuture<?>> send) {}
 
+  /** The most heap found live after a collection, over every progress line so far. */
+  static final AtomicLong maxHeapAfterGc = new AtomicLong();
+
   private ClosedLoop() {}
+
+  /** Returns the heap in use just after the last garbage collection (live data, roughly). */
+  static long heapAfterGc() {
+    long used = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+        used += pool.getCollectionUsage().getUsed();
+      }
+    }
+    return used;
+  }
 
   /** Runs one operation type. */
   static LatencyReport run(String name, int inFlight, Duration warmup, Duration duration,
@@ -119,9 +133,13 @@ final class ClosedLoop {
       long now = System.nanoTime();
       long done = counts.stream().mapToLong(AtomicLong::get).sum();
       Runtime rt = Runtime.getRuntime();
-      System.out.printf(Locale.ROOT, "  %s: %s, %d ops recorded (%.0f ops/s), %d failed, heap %d MiB%n", phase,
-          now < recordFrom ? "warming up" : String.format(Locale.ROOT, "%.0f%%", 100.0 * (now - recordFrom) / (end - recordFrom)),
-          done, (done - lastDone) / ((now - last) / 1e9), failures.get(), (rt.totalMemory() - rt.freeMemory()) >> 20);
+      long afterGc = heapAfterGc();
+      maxHeapAfterGc.accumulateAndGet(afterGc, Math::max);
+      System.out.printf(Locale.ROOT, "  %s: %s, %d ops recorded (%.0f ops/s), %d failed, heap %d MiB (%d MiB after the last GC)%n",
+          phase, now < recordFrom ? "warming up"
+              : String.format(Locale.ROOT, "%.0f%%", 100.0 * (now - recordFrom) / (end - recordFrom)),
+          done, (done - lastDone) / ((now - last) / 1e9), failures.get(), (rt.totalMemory() - rt.freeMemory()) >> 20,
+          afterGc >> 20);
       last = now;
       lastDone = done;
     }

@@ -55,7 +55,12 @@ import java.util.stream.Stream;
  * --records N        records loaded (100000)               --read-fraction F reads in the mix (0.5)
  * --distribution D   uniform or zipfian (uniform)          --durability D    sync or async (sync)
  * --out DIR          where results go (target/bench)       --no-baselines    the cluster only
+ * --only-mix         skip the put-only and get-only phases (a long mixed run, e.g. for memory)
  * </pre>
+ *
+ * {@code --value-bytes 100-1024} draws each value's size uniformly from the range. The progress
+ * lines show the heap in use and the heap live after the last collection; the run ends with the
+ * most seen live after a collection.
  */
 public final class ClusterBenchmark {
 
@@ -63,6 +68,8 @@ public final class ClusterBenchmark {
   private int warmupSeconds = 3;
   private int inFlight = 64;
   private int valueBytes = 100;
+  private int maxValueBytes = 100;
+  private boolean onlyMix;
   private int records = 100_000;
   private double readFraction = 0.5;
   private boolean zipfian;
@@ -81,7 +88,13 @@ public final class ClusterBenchmark {
         case "--seconds" -> b.seconds = Integer.parseInt(args[++i]);
         case "--warmup" -> b.warmupSeconds = Integer.parseInt(args[++i]);
         case "--inflight" -> b.inFlight = Integer.parseInt(args[++i]);
-        case "--value-bytes" -> b.valueBytes = Integer.parseInt(args[++i]);
+        case "--value-bytes" -> {
+          String v = args[++i];
+          int dash = v.indexOf('-');
+          b.valueBytes = Integer.parseInt(dash < 0 ? v : v.substring(0, dash));
+          b.maxValueBytes = dash < 0 ? b.valueBytes : Integer.parseInt(v.substring(dash + 1));
+        }
+        case "--only-mix" -> b.onlyMix = true;
         case "--records" -> b.records = Integer.parseInt(args[++i]);
         case "--read-fraction" -> b.readFraction = Double.parseDouble(args[++i]);
         case "--distribution" -> b.zipfian = switch (args[++i]) {
@@ -111,7 +124,7 @@ public final class ClusterBenchmark {
     Duration warmup = Duration.ofSeconds(warmupSeconds);
     Duration duration = Duration.ofSeconds(seconds);
     KeyChooser keys = new KeyChooser(records, zipfian);
-    byte[] value = new byte[valueBytes];
+    byte[] value = new byte[Math.max(valueBytes, maxValueBytes)];
     new SplittableRandom(1).nextBytes(value);
     Path data = out.resolve("data");
     deleteRecursively(data);
@@ -148,20 +161,28 @@ public final class ClusterBenchmark {
       ClosedLoop.Op put = new ClosedLoop.Op("cluster put", 1 - readFraction, perThread(r -> {
         int k = keys.next(r);
         return stores.get(Math.floorMod(rr.getAndIncrement(), 3))
-            .putAsync("user" + k, contexts.getOrDefault(k, Context.EMPTY), value)
+            .putAsync("user" + k, contexts.getOrDefault(k, Context.EMPTY), sized(value, r))
             .thenAccept(ctx -> contexts.put(k, ctx));
       }));
       ClosedLoop.Op get = new ClosedLoop.Op("cluster get", readFraction, perThread(
           r -> stores.get(Math.floorMod(rr.getAndIncrement(), 3)).getAsync("user" + keys.next(r))));
-      LatencyReport clusterPut = ClosedLoop.run("cluster put", inFlight, warmup, duration, List.of(put)).get("cluster put");
-      LatencyReport clusterGet = ClosedLoop.run("cluster get", inFlight, warmup, duration, List.of(get)).get("cluster get");
-      reports.add(clusterPut);
-      reports.add(clusterGet);
+      LatencyReport clusterPut = null;
+      LatencyReport clusterGet = null;
+      if (!onlyMix) {
+        clusterPut = ClosedLoop.run("cluster put", inFlight, warmup, duration, List.of(put)).get("cluster put");
+        clusterGet = ClosedLoop.run("cluster get", inFlight, warmup, duration, List.of(get)).get("cluster get");
+        reports.add(clusterPut);
+        reports.add(clusterGet);
+      }
       if (readFraction > 0 && readFraction < 1) {
         Map<String, LatencyReport> mix = ClosedLoop.run("cluster mix", inFlight, warmup, duration, List.of(
             new ClosedLoop.Op("cluster mix: put", 1 - readFraction, put.send()),
             new ClosedLoop.Op("cluster mix: get", readFraction, get.send())));
         reports.addAll(mix.values());
+        if (onlyMix) {
+          clusterPut = mix.get("cluster mix: put");
+          clusterGet = mix.get("cluster mix: get");
+        }
       }
       report(reports, clusterPut, clusterGet, idealPut, idealGet);
     } finally {
@@ -177,6 +198,12 @@ public final class ClusterBenchmark {
       java.util.function.Function<SplittableRandom, CompletableFuture<?>> request) {
     ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(() -> new SplittableRandom(Thread.currentThread().getId()));
     return () -> request.apply(random.get());
+  }
+
+  /** Returns {@code value} cut to a size drawn from [valueBytes, maxValueBytes]. */
+  private byte[] sized(byte[] value, SplittableRandom r) {
+    int size = maxValueBytes > valueBytes ? valueBytes + r.nextInt(maxValueBytes - valueBytes + 1) : valueBytes;
+    return size == value.length ? value : java.util.Arrays.copyOf(value, size);
   }
 
   private List<DynamoNode> startCluster(Path data) throws Exception {
@@ -216,10 +243,11 @@ public final class ClusterBenchmark {
       }
     });
     progress.start();
+    SplittableRandom sizes = new SplittableRandom(3);
     for (int i = 0; i < records; i++) {
       slots.acquire();
       int k = i;
-      stores.get(i % 3).putAsync("user" + k, Context.EMPTY, value).whenComplete((ctx, e) -> {
+      stores.get(i % 3).putAsync("user" + k, Context.EMPTY, sized(value, sizes)).whenComplete((ctx, e) -> {
         if (e == null) {
           contexts.put(k, ctx);
         } else {
@@ -250,11 +278,14 @@ public final class ClusterBenchmark {
       System.out.printf(Locale.ROOT, "cluster put / ideal quorum put = %.2f (target >= 0.50)%n", putRatio);
       System.out.printf(Locale.ROOT, "cluster get / ideal quorum get = %.2f (target >= 0.50)%n", getRatio);
     }
+    System.out.printf(Locale.ROOT, "heap: at most %d MiB live after a collection (max heap %d MiB)%n",
+        ClosedLoop.maxHeapAfterGc.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf(Locale.ROOT, "cluster p99.9: put %.2f ms, get %.2f ms (target < 10 ms)%n",
         clusterPut.latencyNanos().getValueAtPercentile(99.9) / 1e6, clusterGet.latencyNanos().getValueAtPercentile(99.9) / 1e6);
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("records", records);
-    config.put("valueBytes", valueBytes);
+    config.put("valueBytes", valueBytes == maxValueBytes ? String.valueOf(valueBytes) : valueBytes + "-" + maxValueBytes);
+    config.put("maxHeapLiveAfterGcMiB", ClosedLoop.maxHeapAfterGc.get() >> 20);
     config.put("distribution", zipfian ? "zipfian" : "uniform");
     config.put("inFlight", inFlight);
     config.put("durability", sync ? "sync" : "async");
