@@ -2,7 +2,7 @@ package io.dynamokv;
 
 import io.dynamokv.membership.ClusterState;
 import io.dynamokv.membership.GossipMembership;
-import io.dynamokv.scenario.KeepOpenStorage;
+import io.dynamokv.testkit.CrashableStorage;
 import io.dynamokv.ring.Ring;
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.StorageEngine;
@@ -46,7 +46,7 @@ final class MembershipCluster implements AutoCloseable {
       NodeId id = NodeId.of("n" + i);
       this.founders.add(id);
       endpoints.put(id, Endpoint.of("n" + i, 7000));
-      disks.put(id, new KeepOpenStorage(new MemoryStorageEngine()));
+      disks.put(id, new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO));
     }
     this.founders.forEach(id -> start(id, true));
   }
@@ -54,7 +54,7 @@ final class MembershipCluster implements AutoCloseable {
   /** Starts {@code id} on its disk: as a founder (with the founders' list) or with a seed. */
   DynamoNode start(NodeId id, boolean founder) {
     endpoints.computeIfAbsent(id, n -> Endpoint.of(n.value(), 7000));
-    disks.computeIfAbsent(id, n -> new KeepOpenStorage(new MemoryStorageEngine()));
+    disks.computeIfAbsent(id, n -> new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO));
     DynamoNode.Builder b = DynamoNode.newBuilder(id)
         .storage(disks.get(id))
         .transport(sim.network().transport(endpoints.get(id)))

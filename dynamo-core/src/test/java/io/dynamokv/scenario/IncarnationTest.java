@@ -8,7 +8,9 @@ import io.dynamokv.Replication;
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.testkit.CrashableStorage;
 import io.dynamokv.testkit.Simulation;
+import java.time.Duration;
 import io.dynamokv.version.ActorId;
 import org.junit.jupiter.api.Test;
 
@@ -34,14 +36,14 @@ class IncarnationTest {
   @Test
   void aCleanRestartKeepsTheActorAnUncleanOneOrAWipeTakesANewOne() {
     Simulation sim = new Simulation(5);
-    KeepOpenStorage disk = new KeepOpenStorage(new MemoryStorageEngine());
+    CrashableStorage disk = new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO);
     ActorId first = start(sim, disk);
     assertThat(start(sim, disk)).as("after a clean stop").isEqualTo(first);
-    disk.clean = false;
+    disk.crash();
     ActorId afterCrash = start(sim, disk);
     assertThat(afterCrash).as("after an unclean stop").isNotEqualTo(first);
     assertThat(afterCrash.node()).isEqualTo(first.node());
-    ActorId afterWipe = start(sim, new KeepOpenStorage(new MemoryStorageEngine()));
+    ActorId afterWipe = start(sim, new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO));
     assertThat(afterWipe).as("after a wipe").isNotEqualTo(first).isNotEqualTo(afterCrash);
   }
 }
