@@ -411,8 +411,9 @@ public final class DynamoNode implements AutoCloseable {
       this.id = Objects.requireNonNull(id, "id");
     }
 
+    /** Fails if {@code setting} was set; the setter records it only once its value passed its checks. */
     private void once(String setting) {
-      if (!set.add(setting)) {
+      if (set.contains(setting)) {
         throw new IllegalStateException(setting + " was already set");
       }
     }
@@ -421,6 +422,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder storage(StorageEngine storage) {
       once("storage");
       this.storage = Objects.requireNonNull(storage, "storage");
+      set.add("storage");
       return this;
     }
 
@@ -428,6 +430,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder transport(Transport transport) {
       once("transport");
       this.transport = Objects.requireNonNull(transport, "transport");
+      set.add("transport");
       return this;
     }
 
@@ -461,6 +464,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder gossipInterval(Duration interval) {
       once("gossipInterval");
       this.gossipInterval = positive("gossipInterval", interval);
+      set.add("gossipInterval");
       return this;
     }
 
@@ -475,6 +479,7 @@ public final class DynamoNode implements AutoCloseable {
         throw new IllegalArgumentException("phiThreshold : " + threshold + " (expected: > 0 and <= 100)");
       }
       this.phiThreshold = threshold;
+      set.add("phiThreshold");
       return this;
     }
 
@@ -485,6 +490,7 @@ public final class DynamoNode implements AutoCloseable {
         throw new IllegalArgumentException("weight : " + weight + " (expected: 1.." + io.dynamokv.ring.Member.MAX_WEIGHT + ")");
       }
       this.weight = weight;
+      set.add("weight");
       return this;
     }
 
@@ -495,6 +501,7 @@ public final class DynamoNode implements AutoCloseable {
         throw new IllegalArgumentException("transferRate : " + bytesPerSecond + " (expected: >= 1024 bytes per second)");
       }
       this.transferBytesPerSecond = bytesPerSecond;
+      set.add("transferRate");
       return this;
     }
 
@@ -503,6 +510,7 @@ public final class DynamoNode implements AutoCloseable {
       once("partitions");
       new KeySpace(partitions);
       this.partitions = partitions;
+      set.add("partitions");
       return this;
     }
 
@@ -510,6 +518,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder replication(Replication replication) {
       once("replication");
       this.replication = Objects.requireNonNull(replication, "replication");
+      set.add("replication");
       return this;
     }
 
@@ -517,6 +526,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder requestTimeout(Duration timeout) {
       once("requestTimeout");
       this.requestTimeout = positive("requestTimeout", timeout);
+      set.add("requestTimeout");
       return this;
     }
 
@@ -524,6 +534,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder probeInterval(Duration interval) {
       once("probeInterval");
       this.probeInterval = positive("probeInterval", interval);
+      set.add("probeInterval");
       return this;
     }
 
@@ -531,6 +542,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder hintDeliveryInterval(Duration interval) {
       once("hintDeliveryInterval");
       this.hintInterval = positive("hintDeliveryInterval", interval);
+      set.add("hintDeliveryInterval");
       return this;
     }
 
@@ -541,6 +553,7 @@ public final class DynamoNode implements AutoCloseable {
         throw new IllegalArgumentException("maxKeyBytes : " + bytes + " (expected: 1.." + StorageKey.MAX_KEY_BYTES + ")");
       }
       this.maxKeyBytes = bytes;
+      set.add("maxKeyBytes");
       return this;
     }
 
@@ -551,6 +564,7 @@ public final class DynamoNode implements AutoCloseable {
         throw new IllegalArgumentException("maxValueBytes : " + bytes + " (expected: 1.." + (8 << 20) + ")");
       }
       this.maxValueBytes = bytes;
+      set.add("maxValueBytes");
       return this;
     }
 
@@ -562,6 +576,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder hintedHandoff(boolean enabled) {
       once("hintedHandoff");
       this.hintedHandoff = enabled;
+      set.add("hintedHandoff");
       return this;
     }
 
@@ -569,6 +584,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder antiEntropyInterval(Duration interval) {
       once("antiEntropyInterval");
       this.antiEntropyInterval = positive("antiEntropyInterval", interval);
+      set.add("antiEntropyInterval");
       return this;
     }
 
@@ -576,6 +592,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder clock(Clock clock) {
       once("clock");
       this.clock = Objects.requireNonNull(clock, "clock");
+      set.add("clock");
       return this;
     }
 
@@ -583,6 +600,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder scheduler(Scheduler scheduler) {
       once("scheduler");
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      set.add("scheduler");
       return this;
     }
 
@@ -590,6 +608,7 @@ public final class DynamoNode implements AutoCloseable {
     public Builder random(RandomGenerator random) {
       once("random");
       this.random = Objects.requireNonNull(random, "random");
+      set.add("random");
       return this;
     }
 
