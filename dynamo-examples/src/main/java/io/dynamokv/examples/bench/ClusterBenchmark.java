@@ -56,6 +56,10 @@ import java.util.stream.Stream;
  * --distribution D   uniform or zipfian (uniform)          --durability D    sync or async (sync)
  * --out DIR          where results go (target/bench)       --no-baselines    the cluster only
  * --only-mix         skip the put-only and get-only phases (a long mixed run, e.g. for memory)
+ * --rmw              puts read the key first and write with its context (Store.update), instead
+ *                    of reusing the context of the benchmark's previous put, which it must keep
+ *                    for every key (a client-side cache that would dominate a memory run)
+ * --histogram        print the heap's largest classes at the end (live objects)
  * </pre>
  *
  * {@code --value-bytes 100-1024} draws each value's size uniformly from the range. The progress
@@ -70,6 +74,8 @@ public final class ClusterBenchmark {
   private int valueBytes = 100;
   private int maxValueBytes = 100;
   private boolean onlyMix;
+  private boolean readModifyWrite;
+  private boolean histogram;
   private int records = 100_000;
   private double readFraction = 0.5;
   private boolean zipfian;
@@ -95,6 +101,8 @@ public final class ClusterBenchmark {
           b.maxValueBytes = dash < 0 ? b.valueBytes : Integer.parseInt(v.substring(dash + 1));
         }
         case "--only-mix" -> b.onlyMix = true;
+        case "--rmw" -> b.readModifyWrite = true;
+        case "--histogram" -> b.histogram = true;
         case "--records" -> b.records = Integer.parseInt(args[++i]);
         case "--read-fraction" -> b.readFraction = Double.parseDouble(args[++i]);
         case "--distribution" -> b.zipfian = switch (args[++i]) {
@@ -160,8 +168,12 @@ public final class ClusterBenchmark {
       load(stores, contexts, value);
       ClosedLoop.Op put = new ClosedLoop.Op("cluster put", 1 - readFraction, perThread(r -> {
         int k = keys.next(r);
-        return stores.get(Math.floorMod(rr.getAndIncrement(), 3))
-            .putAsync("user" + k, contexts.getOrDefault(k, Context.EMPTY), sized(value, r))
+        Store<byte[]> store = stores.get(Math.floorMod(rr.getAndIncrement(), 3));
+        byte[] v = sized(value, r);
+        if (readModifyWrite) {
+          return store.updateAsync("user" + k, old -> v);
+        }
+        return store.putAsync("user" + k, contexts.getOrDefault(k, Context.EMPTY), v)
             .thenAccept(ctx -> contexts.put(k, ctx));
       }));
       ClosedLoop.Op get = new ClosedLoop.Op("cluster get", readFraction, perThread(
@@ -198,6 +210,15 @@ public final class ClusterBenchmark {
       java.util.function.Function<SplittableRandom, CompletableFuture<?>> request) {
     ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(() -> new SplittableRandom(Thread.currentThread().getId()));
     return () -> request.apply(random.get());
+  }
+
+  /** Prints the 20 classes with the most live bytes, from the JVM's own class histogram. */
+  private static void printHistogram() throws Exception {
+    String text = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+        new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    System.out.println("live heap by class (top 20):");
+    text.lines().limit(23).forEach(System.out::println);
   }
 
   /** Returns {@code value} cut to a size drawn from [valueBytes, maxValueBytes]. */
@@ -248,7 +269,7 @@ public final class ClusterBenchmark {
       slots.acquire();
       int k = i;
       stores.get(i % 3).putAsync("user" + k, Context.EMPTY, sized(value, sizes)).whenComplete((ctx, e) -> {
-        if (e == null) {
+        if (e == null && !readModifyWrite) {
           contexts.put(k, ctx);
         } else {
           failed.incrementAndGet();
@@ -292,6 +313,9 @@ public final class ClusterBenchmark {
     config.put("secondsPerPhase", seconds);
     config.put("cores", Runtime.getRuntime().availableProcessors());
     BenchResults.writeJson(out.resolve("results.json"), config, reports, ratios);
+    if (histogram) {
+      printHistogram();
+    }
     List<LatencyReport> plotted = new ArrayList<>(List.of(clusterPut, clusterGet));
     if (idealPut != null) {
       plotted.add(idealPut);
