@@ -217,6 +217,9 @@ class RocksDbDurabilityTest {
         .hasMessage("bloomBitsPerKey : 33 (expected: 0..32)");
     assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).blockCacheBytes(10))
         .hasMessage("blockCacheBytes : 10 (expected: >= 1048576)");
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).writeBufferBytes(10))
+        .hasMessage("writeBufferBytes : 10 (expected: >= 1048576)");
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).durability(Durability.ASYNC).durability(Durability.SYNC))
         .hasMessage("durability was already set to ASYNC");
     RocksDbConfig defaults = RocksDbConfig.newBuilder(dir).build();
