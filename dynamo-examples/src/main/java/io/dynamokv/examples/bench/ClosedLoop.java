@@ -85,20 +85,38 @@ final class ClosedLoop {
   /** An operation type of the mix. */
   record Op(String name, double weight, Supplier<CompletableFuture<?>> send) {}
 
-  /** The most heap found live after a collection, over every progress line so far. */
+  /** The most heap in use just after any garbage collection so far (live data plus what is not yet collected). */
   static final AtomicLong maxHeapAfterGc = new AtomicLong();
+  private static final AtomicLong lastHeapAfterGc = new AtomicLong();
+  private static final java.util.Set<String> HEAP_POOLS = java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+      .stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+      .map(java.lang.management.MemoryPoolMXBean::getName).collect(java.util.stream.Collectors.toSet());
+
+  static {
+    // Each collector reports the pools' usage right after each collection; with G1 the old
+    // generation's own "collection usage" changes only at mixed collections, so polling it misleads.
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof javax.management.NotificationEmitter emitter) {
+        emitter.addNotificationListener((notification, handback) -> {
+          if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                (javax.management.openmbean.CompositeData) notification.getUserData());
+            long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                .filter(e -> HEAP_POOLS.contains(e.getKey()))
+                .mapToLong(e -> e.getValue().getUsed()).sum();
+            lastHeapAfterGc.set(used);
+            maxHeapAfterGc.accumulateAndGet(used, Math::max);
+          }
+        }, null, null);
+      }
+    }
+  }
 
   private ClosedLoop() {}
 
-  /** Returns the heap in use just after the last garbage collection (live data, roughly). */
+  /** Returns the heap in use just after the last garbage collection. */
   static long heapAfterGc() {
-    long used = 0;
-    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
-        used += pool.getCollectionUsage().getUsed();
-      }
-    }
-    return used;
+    return lastHeapAfterGc.get();
   }
 
   /** Runs one operation type. */
@@ -134,7 +152,6 @@ final class ClosedLoop {
       long done = counts.stream().mapToLong(AtomicLong::get).sum();
       Runtime rt = Runtime.getRuntime();
       long afterGc = heapAfterGc();
-      maxHeapAfterGc.accumulateAndGet(afterGc, Math::max);
       System.out.printf(Locale.ROOT, "  %s: %s, %d ops recorded (%.0f ops/s), %d failed, heap %d MiB (%d MiB after the last GC)%n",
           phase, now < recordFrom ? "warming up"
               : String.format(Locale.ROOT, "%.0f%%", 100.0 * (now - recordFrom) / (end - recordFrom)),
