@@ -147,6 +147,28 @@ class MembershipTest {
   }
 
   @Test
+  void hintsHeldForARemovedNodeReachTheKeysNewReplicas() {
+    try (MembershipCluster c = new MembershipCluster(18, 5)) {
+      c.pass(Duration.ofSeconds(5));
+      NodeId dead = NodeId.of("n4");
+      c.kill(dead);
+      MembershipCluster.Writers writers = c.new Writers().start(4);
+      c.pass(Duration.ofSeconds(10));
+      writers.stop();
+      c.pass(Duration.ofSeconds(3));
+      assertThat(hintsHeldFor(c, dead)).as("hints held for the dead node").isPositive();
+      c.running.get(NodeId.of("n0")).removeNode(dead);
+      c.awaitCondition(() -> c.agree() && !c.ring().nodes().contains(dead) && hintsHeldFor(c, dead) == 0,
+          Duration.ofMinutes(3));
+      assertEveryAcknowledgedWriteIsReadableAndOnItsReplicas(c, writers);
+    }
+  }
+
+  private static long hintsHeldFor(MembershipCluster c, NodeId node) {
+    return c.running.keySet().stream().mapToLong(n -> c.disks.get(n).hints(node, 1_000_000).size()).sum();
+  }
+
+  @Test
   void concurrentChangesEndInOneRingThatAllAgreeOn() {
     try (MembershipCluster c = new MembershipCluster(14, 4)) {
       MembershipCluster.Writers writers = c.new Writers().start(2);

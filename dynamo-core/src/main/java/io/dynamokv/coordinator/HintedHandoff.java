@@ -45,13 +45,16 @@ final class HintedHandoff {
   private final Duration interval;
   private final int batchSize;
   private final Duration timeout;
+  private final java.util.function.Function<String, Integer> replicasOf;
   private final Set<NodeId> inFlight = ConcurrentHashMap.newKeySet();
   private volatile Cancellable next;
   private volatile boolean stopped;
 
   HintedHandoff(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
-      PeerHealth health, Scheduler scheduler, NodeMetrics metrics, Duration interval, int batchSize, Duration timeout) {
+      PeerHealth health, Scheduler scheduler, NodeMetrics metrics, Duration interval, int batchSize, Duration timeout,
+      java.util.function.Function<String, Integer> replicasOf) {
     this.self = self;
+    this.replicasOf = replicasOf;
     this.membership = membership;
     this.storage = storage;
     this.transport = transport;
@@ -81,7 +84,9 @@ final class HintedHandoff {
       next = scheduler.schedule(interval, () -> {
         try {
           for (NodeId owner : storage.hintTargets()) {
-            if (health.isUp(owner)) {
+            if (!membership.isMember(owner)) {
+              redirect(owner);
+            } else if (health.isUp(owner)) {
               deliverTo(owner);
             }
           }
@@ -135,6 +140,68 @@ final class HintedHandoff {
         inFlight.remove(owner);
         if (hints.size() == batchSize) {
           scheduler.execute(() -> deliverTo(owner)); // more are waiting
+        }
+      });
+    });
+  }
+
+  /**
+   * Hints held for a node that has left or was removed can never reach it: merges each into the
+   * key's current replicas instead (this node's own copy too, if it is one), then removes it.
+   */
+  void redirect(NodeId gone) {
+    if (stopped || !inFlight.add(gone)) {
+      return;
+    }
+    List<Hint> hints;
+    io.dynamokv.ring.Ring ring;
+    try {
+      hints = storage.hints(gone, batchSize);
+      ring = membership.ring();
+    } catch (RuntimeException e) {
+      inFlight.remove(gone);
+      return;
+    }
+    java.util.Map<NodeId, List<KeyedVersions>> byReplica = new java.util.HashMap<>();
+    for (Hint h : hints) {
+      int n = replicasOf.apply(h.key().store());
+      for (NodeId replica : ring.preferenceList(h.key().partition(), n).primaries()) {
+        byReplica.computeIfAbsent(replica, r -> new ArrayList<>())
+            .add(new KeyedVersions(h.key().store(), h.key().key(), h.versions()));
+      }
+    }
+    List<CompletableFuture<?>> merges = new ArrayList<>();
+    byReplica.forEach((replica, batch) -> {
+      if (replica.equals(self)) {
+        for (Hint h : hints) {
+          merges.add(storage.update(h.key(), v -> v.merge(h.versions())));
+        }
+        return;
+      }
+      Optional<Endpoint> endpoint = membership.endpointOf(replica);
+      merges.add(endpoint.isEmpty() ? CompletableFuture.failedFuture(new IllegalStateException(replica + " unknown"))
+          : transport.request(endpoint.get(), new MergeBatch(batch), timeout).thenAccept(reply -> {
+            if (!(reply instanceof Ack)) {
+              throw new IllegalStateException("unexpected reply " + reply);
+            }
+          }));
+    });
+    CompletableFuture.allOf(merges.toArray(CompletableFuture[]::new)).whenComplete((v, failure) -> {
+      if (failure != null) {
+        inFlight.remove(gone); // retried next round
+        return;
+      }
+      List<CompletableFuture<Boolean>> removals = new ArrayList<>();
+      for (Hint h : hints) {
+        removals.add(storage.removeHint(gone, h.key(), h.versions()));
+      }
+      CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> {
+        metrics.hintsDelivered.add(hints.size());
+        log.info("{}: {} has left; merged {} hints held for it into the keys' current replicas", self, gone,
+            hints.size());
+        inFlight.remove(gone);
+        if (hints.size() == batchSize) {
+          scheduler.execute(() -> redirect(gone));
         }
       });
     });

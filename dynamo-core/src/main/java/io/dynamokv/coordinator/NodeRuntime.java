@@ -44,7 +44,7 @@ public final class NodeRuntime {
     coordinator = new Coordinator(s.self(), s.actor(), membership, s.storage(), s.transport(), health,
         s.scheduler(), s.clock(), metrics, s.hintedHandoff());
     handoff = new HintedHandoff(s.self(), membership, s.storage(), s.transport(), health, s.scheduler(), metrics,
-        s.hintInterval(), s.hintBatchSize(), s.requestTimeout());
+        s.hintInterval(), s.hintBatchSize(), s.requestTimeout(), s.replicasOf());
     s.transport().start(new ReplicaService(s.self(), () -> membership.ring().keySpace(), s.storage(), coordinator,
         metrics, membership::handle));
     antiEntropy = new AntiEntropy(s.self(), membership, s.storage(), s.transport(), s.scheduler(), s.clock(),

@@ -26,6 +26,9 @@ public interface ClusterView {
   /** Returns where {@code node} listens, if this node knows it. */
   Optional<Endpoint> endpointOf(NodeId node);
 
+  /** Returns whether {@code node} is a member that has not left (or been removed). */
+  boolean isMember(NodeId node);
+
   /** Returns the number of nodes in the committed ring. */
   default int size() {
     return ring().nodes().size();

@@ -194,6 +194,11 @@ public final class GossipMembership implements ClusterView {
     return state.member(node).map(MemberState::endpoint);
   }
 
+  @Override
+  public boolean isMember(NodeId node) {
+    return state.member(node).map(m -> m.status() != MemberStatus.LEFT).orElse(false);
+  }
+
   /** Returns the current state. */
   public ClusterState state() {
     return state;

@@ -50,6 +50,11 @@ public final class StaticMembership implements ClusterView {
   }
 
   @Override
+  public boolean isMember(NodeId node) {
+    return endpoints.containsKey(node);
+  }
+
+  @Override
   public Optional<Ring> pendingRing() {
     return Optional.empty();
   }
