@@ -95,6 +95,28 @@ public final class ByteWriter {
     return size;
   }
 
+  /** Empties the writer, keeping its buffer: a writer can be reused by one thread for many encodings. */
+  public void reset() {
+    size = 0;
+  }
+
+  /** Returns the length of the buffer, which a reusing owner may cap. */
+  public int capacity() {
+    return buf.length;
+  }
+
+  /** Passes the bytes written, without a copy, to {@code sink} (valid only during the call). */
+  public void writeTo(Sink sink) {
+    sink.accept(buf, 0, size);
+  }
+
+  /** Receives a range of bytes. */
+  @FunctionalInterface
+  public interface Sink {
+    /** Takes {@code length} bytes of {@code bytes} from {@code offset}. */
+    void accept(byte[] bytes, int offset, int length);
+  }
+
   /** Returns a copy of the bytes written. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
