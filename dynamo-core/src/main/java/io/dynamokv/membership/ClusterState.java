@@ -204,17 +204,6 @@ public final class ClusterState {
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof ClusterState s && members.equals(s.members) && committedId().equals(s.committedId())
-        && pendingId().equals(s.pendingId());
-  }
-
-  @Override
-  public int hashCode() {
-    return members.hashCode() * 31 + committedId().hashCode();
-  }
-
-  @Override
   public String toString() {
     return "ClusterState{members=" + members.size() + ", committed=" + committedId() + ", pending=" + pendingId() + "}";
   }

@@ -28,9 +28,4 @@ public interface ClusterView {
 
   /** Returns whether {@code node} is a member that has not left (or been removed). */
   boolean isMember(NodeId node);
-
-  /** Returns the number of nodes in the committed ring. */
-  default int size() {
-    return ring().nodes().size();
-  }
 }

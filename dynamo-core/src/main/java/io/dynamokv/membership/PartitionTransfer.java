@@ -147,7 +147,8 @@ public final class PartitionTransfer {
     final Deque<Item> queue = new ArrayDeque<>();
     final Set<String> done = new TreeSet<>();
     int total;
-    long bytes;
+    // Added to by pulls completing on transport threads, read by progress lines on the scheduler.
+    final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
     long startedNanos;
     long lastLogNanos;
 
@@ -270,7 +271,7 @@ public final class PartitionTransfer {
       return antiEntropy.pull(item.store(), item.partition(), sources.get(i), pacer)
           .handle((result, failure) -> {
             if (result != null) {
-              bytes += result.bytesReceived();
+              bytes.addAndGet(result.bytesReceived());
               bytesReceived.add(result.bytesReceived());
             }
             return failure == null ? 1 : 0;
@@ -291,7 +292,7 @@ public final class PartitionTransfer {
       lastLogNanos = now;
       double seconds = Math.max(1e-3, (now - startedNanos) / 1e9);
       log.info("{}: transfer to ring {}: {}/{} partitions, {} bytes received, {} B/s{}", self, target.id(),
-          done.size(), total, bytes, (long) (bytes / seconds), last ? ": done, ready" : "");
+          done.size(), total, bytes.get(), (long) (bytes.get() / seconds), last ? ": done, ready" : "");
     }
 
     void loadProgress() {

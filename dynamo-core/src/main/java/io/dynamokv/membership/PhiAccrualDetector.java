@@ -60,11 +60,6 @@ public final class PhiAccrualDetector {
     return phi(node, nowMillis) > threshold;
   }
 
-  /** Returns the conviction threshold. */
-  public double threshold() {
-    return threshold;
-  }
-
   /** A peer's last arrival and a window of recent intervals. */
   private static final class Arrivals {
     private final Deque<Long> intervals = new ArrayDeque<>();

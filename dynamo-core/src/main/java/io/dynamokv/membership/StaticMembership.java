@@ -64,7 +64,7 @@ public final class StaticMembership implements ClusterView {
     return Optional.ofNullable(endpoints.get(node));
   }
 
-  @Override
+  /** Returns the number of members. */
   public int size() {
     return endpoints.size();
   }

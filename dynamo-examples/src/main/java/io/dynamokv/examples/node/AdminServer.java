@@ -126,6 +126,9 @@ final class AdminServer implements AutoCloseable {
         return Map.of("leaving", true);
       }
       case "remove" -> {
+        if (path.size() != 2) {
+          throw new IllegalArgumentException("path : /" + String.join("/", path) + " (expected: /remove/{id})");
+        }
         node.removeNode(NodeId.of(path.get(1)));
         return Map.of("removed", path.get(1));
       }
