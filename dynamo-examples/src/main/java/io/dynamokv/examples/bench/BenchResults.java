@@ -23,6 +23,9 @@ final class BenchResults {
     m.put("phase", r.name());
     m.put("ops", r.ops());
     m.put("opsPerSecond", Math.round(r.opsPerSecond()));
+    if (!Double.isNaN(r.cpuMicrosPerOp())) {
+      m.put("cpuMicrosPerOp", Math.round(r.cpuMicrosPerOp() * 10) / 10.0);
+    }
     m.put("p50Micros", r.latencyNanos().getValueAtPercentile(50) / 1000);
     m.put("p99Micros", r.latencyNanos().getValueAtPercentile(99) / 1000);
     m.put("p999Micros", r.latencyNanos().getValueAtPercentile(99.9) / 1000);

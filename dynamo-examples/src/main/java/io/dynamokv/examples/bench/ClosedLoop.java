@@ -39,6 +39,8 @@ final class ClosedLoop {
     long recordFrom = start + warmup.toNanos();
     long end = recordFrom + duration.toNanos();
     System.out.printf(Locale.ROOT, "%s: %d threads, %s warm-up, %s measured%n", name, threads, warmup, duration);
+    AtomicLong all = new AtomicLong();
+    long cpuStart = LatencyReport.processCpuNanos();
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       SplittableRandom random = new SplittableRandom(t * 31L + 5);
@@ -47,6 +49,7 @@ final class ClosedLoop {
         try {
           for (long t0 = System.nanoTime(); t0 < end; t0 = System.nanoTime()) {
             op.run(random);
+            all.incrementAndGet();
             long t1 = System.nanoTime();
             if (t0 >= recordFrom && t1 <= end) {
               local.recordValue(t1 - t0);
@@ -77,8 +80,9 @@ final class ClosedLoop {
         }
       }
     }
+    double cpuPerOp = (LatencyReport.processCpuNanos() - cpuStart) / 1e3 / Math.max(1, all.get());
     synchronized (histogram) {
-      return new LatencyReport(name, count.get(), end - recordFrom, histogram.copy());
+      return new LatencyReport(name, count.get(), end - recordFrom, histogram.copy(), cpuPerOp);
     }
   }
 
@@ -136,12 +140,14 @@ final class ClosedLoop {
       counts.add(new AtomicLong());
     }
     AtomicLong failures = new AtomicLong();
+    AtomicLong all = new AtomicLong();
+    long cpuStart = LatencyReport.processCpuNanos();
     long start = System.nanoTime();
     long recordFrom = start + warmup.toNanos();
     long end = recordFrom + duration.toNanos();
     CountDownLatch finished = new CountDownLatch(inFlight);
     System.out.printf(Locale.ROOT, "%s: %d in flight, %s warm-up, %s measured%n", phase, inFlight, warmup, duration);
-    Loop loop = new Loop(mix, total, histograms, counts, failures, recordFrom, end, finished);
+    Loop loop = new Loop(mix, total, histograms, counts, all, failures, recordFrom, end, finished);
     for (int i = 0; i < inFlight; i++) {
       loop.issue(new SplittableRandom(i * 7919L + 1));
     }
@@ -161,6 +167,8 @@ final class ClosedLoop {
       lastDone = done;
     }
     long elapsed = Math.min(System.nanoTime(), end) - recordFrom;
+    // Over the whole phase, warm-up included: every operation's CPU, whatever its type.
+    double cpuPerOp = (LatencyReport.processCpuNanos() - cpuStart) / 1e3 / Math.max(1, all.get());
     if (failures.get() > 0) {
       System.out.printf(Locale.ROOT, "  %s: %d operations failed%n", phase, failures.get());
     }
@@ -168,7 +176,7 @@ final class ClosedLoop {
     for (int i = 0; i < mix.size(); i++) {
       synchronized (histograms.get(i)) {
         reports.put(mix.get(i).name(), new LatencyReport(mix.get(i).name(), counts.get(i).get(), elapsed,
-            histograms.get(i).copy()));
+            histograms.get(i).copy(), cpuPerOp));
       }
     }
     return reports;
@@ -176,7 +184,7 @@ final class ClosedLoop {
 
   /** The loop's shared state; each outstanding operation issues the next when it completes. */
   private record Loop(List<Op> mix, double total, List<Histogram> histograms, List<AtomicLong> counts,
-      AtomicLong failures, long recordFrom, long end, CountDownLatch finished) {
+      AtomicLong all, AtomicLong failures, long recordFrom, long end, CountDownLatch finished) {
 
     void issue(SplittableRandom random) {
       long t0 = System.nanoTime();
@@ -193,6 +201,7 @@ final class ClosedLoop {
       }
       f.whenComplete((r, e) -> {
         long t1 = System.nanoTime();
+        all.incrementAndGet();
         if (e != null) {
           if (failures.incrementAndGet() <= 5) {
             System.err.println("operation failed: " + e);

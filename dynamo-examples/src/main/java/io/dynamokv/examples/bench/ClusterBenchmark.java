@@ -55,7 +55,8 @@ import java.util.stream.Stream;
  * --records N        records loaded (100000)               --read-fraction F reads in the mix (0.5)
  * --distribution D   uniform or zipfian (uniform)          --durability D    sync or async (sync)
  * --out DIR          where results go (target/bench)       --no-baselines    the cluster only
- * --only-mix         skip the put-only and get-only phases (a long mixed run, e.g. for memory)
+ * --phases LIST      the cluster phases to run, of put,get,mix (all)
+ * --only-mix         the mixed phase only (a long mixed run, e.g. for memory): --phases mix
  * --rmw              puts read the key first and write with its context (Store.update), instead
  *                    of reusing the context of the benchmark's previous put, which it must keep
  *                    for every key (a client-side cache that would dominate a memory run)
@@ -74,7 +75,7 @@ public final class ClusterBenchmark {
   private int inFlight = 64;
   private int valueBytes = 100;
   private int maxValueBytes = 100;
-  private boolean onlyMix;
+  private java.util.Set<String> phases = java.util.Set.of("put", "get", "mix");
   private boolean readModifyWrite;
   private boolean histogram;
   // Three nodes share this machine: one I/O and one handler thread each, not the transport's
@@ -86,6 +87,7 @@ public final class ClusterBenchmark {
   private boolean sync = true;
   private boolean baselines = true;
   private Path out = Path.of("target", "bench");
+  private final List<RocksDbStorageEngine> engines = new ArrayList<>();
 
   private ClusterBenchmark() {}
 
@@ -104,7 +106,13 @@ public final class ClusterBenchmark {
           b.valueBytes = Integer.parseInt(dash < 0 ? v : v.substring(0, dash));
           b.maxValueBytes = dash < 0 ? b.valueBytes : Integer.parseInt(v.substring(dash + 1));
         }
-        case "--only-mix" -> b.onlyMix = true;
+        case "--only-mix" -> b.phases = java.util.Set.of("mix");
+        case "--phases" -> {
+          b.phases = java.util.Set.of(args[++i].split(","));
+          if (!java.util.Set.of("put", "get", "mix").containsAll(b.phases)) {
+            throw new IllegalArgumentException("--phases : " + args[i] + " (expected: a comma list of put, get, mix)");
+          }
+        }
         case "--rmw" -> b.readModifyWrite = true;
         case "--histogram" -> b.histogram = true;
         case "--node-threads" -> b.nodeThreads = Integer.parseInt(args[++i]);
@@ -185,21 +193,25 @@ public final class ClusterBenchmark {
           r -> stores.get(Math.floorMod(rr.getAndIncrement(), 3)).getAsync("user" + keys.next(r))));
       LatencyReport clusterPut = null;
       LatencyReport clusterGet = null;
-      if (!onlyMix) {
+      if (phases.contains("put")) {
+        long syncs = walSyncs();
+        long t0 = System.nanoTime();
         clusterPut = ClosedLoop.run("cluster put", inFlight, warmup, duration, List.of(put)).get("cluster put");
-        clusterGet = ClosedLoop.run("cluster get", inFlight, warmup, duration, List.of(get)).get("cluster get");
+        System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node%n",
+            (walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9));
         reports.add(clusterPut);
+      }
+      if (phases.contains("get")) {
+        clusterGet = ClosedLoop.run("cluster get", inFlight, warmup, duration, List.of(get)).get("cluster get");
         reports.add(clusterGet);
       }
-      if (readFraction > 0 && readFraction < 1) {
+      if (phases.contains("mix") && readFraction > 0 && readFraction < 1) {
         Map<String, LatencyReport> mix = ClosedLoop.run("cluster mix", inFlight, warmup, duration, List.of(
             new ClosedLoop.Op("cluster mix: put", 1 - readFraction, put.send()),
             new ClosedLoop.Op("cluster mix: get", readFraction, get.send())));
         reports.addAll(mix.values());
-        if (onlyMix) {
-          clusterPut = mix.get("cluster mix: put");
-          clusterGet = mix.get("cluster mix: get");
-        }
+        clusterPut = clusterPut == null ? mix.get("cluster mix: put") : clusterPut;
+        clusterGet = clusterGet == null ? mix.get("cluster mix: get") : clusterGet;
       }
       report(reports, clusterPut, clusterGet, idealPut, idealGet);
     } finally {
@@ -232,6 +244,10 @@ public final class ClusterBenchmark {
     return size == value.length ? value : java.util.Arrays.copyOf(value, size);
   }
 
+  private long walSyncs() {
+    return engines.stream().mapToLong(RocksDbStorageEngine::walSyncCount).sum();
+  }
+
   private List<DynamoNode> startCluster(Path data) throws Exception {
     Map<NodeId, Endpoint> members = new LinkedHashMap<>();
     for (int i = 0; i < 3; i++) {
@@ -239,9 +255,11 @@ public final class ClusterBenchmark {
     }
     List<DynamoNode> nodes = new ArrayList<>();
     for (Map.Entry<NodeId, Endpoint> m : members.entrySet()) {
+      RocksDbStorageEngine engine = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(data.resolve(m.getKey().value()))
+          .durability(sync ? Durability.SYNC : Durability.ASYNC).build());
+      engines.add(engine);
       DynamoNode.Builder b = DynamoNode.newBuilder(m.getKey())
-          .storage(RocksDbStorageEngine.open(RocksDbConfig.newBuilder(data.resolve(m.getKey().value()))
-              .durability(sync ? Durability.SYNC : Durability.ASYNC).build()))
+          .storage(engine)
           .transport(NettyTransport.create(transportConfig(m.getValue())))
           .replication(Replication.of(3, 2, 2));
       members.forEach(b::member);
@@ -304,18 +322,24 @@ public final class ClusterBenchmark {
     reports.forEach(r -> System.out.println(r.row()));
     System.out.println();
     Map<String, Object> ratios = new LinkedHashMap<>();
-    if (idealPut != null) {
+    if (idealPut != null && clusterPut != null) {
       double putRatio = clusterPut.opsPerSecond() / idealPut.opsPerSecond();
-      double getRatio = clusterGet.opsPerSecond() / idealGet.opsPerSecond();
       ratios.put("clusterPutOverIdealQuorumPut", Math.round(putRatio * 1000) / 1000.0);
-      ratios.put("clusterGetOverIdealQuorumGet", Math.round(getRatio * 1000) / 1000.0);
       System.out.printf(Locale.ROOT, "cluster put / ideal quorum put = %.2f (target >= 0.50)%n", putRatio);
+    }
+    if (idealGet != null && clusterGet != null) {
+      double getRatio = clusterGet.opsPerSecond() / idealGet.opsPerSecond();
+      ratios.put("clusterGetOverIdealQuorumGet", Math.round(getRatio * 1000) / 1000.0);
       System.out.printf(Locale.ROOT, "cluster get / ideal quorum get = %.2f (target >= 0.50)%n", getRatio);
     }
     System.out.printf(Locale.ROOT, "heap: at most %d MiB live after a collection (max heap %d MiB)%n",
         ClosedLoop.maxHeapAfterGc.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf(Locale.ROOT, "cluster p99.9: put %.2f ms, get %.2f ms (target < 10 ms)%n",
-        clusterPut.latencyNanos().getValueAtPercentile(99.9) / 1e6, clusterGet.latencyNanos().getValueAtPercentile(99.9) / 1e6);
+    for (LatencyReport r : java.util.Arrays.asList(clusterPut, clusterGet)) {
+      if (r != null) {
+        System.out.printf(Locale.ROOT, "%s p99.9: %.2f ms (target < 10 ms)%n", r.name(),
+            r.latencyNanos().getValueAtPercentile(99.9) / 1e6);
+      }
+    }
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("records", records);
     config.put("valueBytes", valueBytes == maxValueBytes ? String.valueOf(valueBytes) : valueBytes + "-" + maxValueBytes);
@@ -329,10 +353,11 @@ public final class ClusterBenchmark {
     if (histogram) {
       printHistogram();
     }
-    List<LatencyReport> plotted = new ArrayList<>(List.of(clusterPut, clusterGet));
-    if (idealPut != null) {
-      plotted.add(idealPut);
-      plotted.add(idealGet);
+    List<LatencyReport> plotted = new ArrayList<>();
+    for (LatencyReport r : java.util.Arrays.asList(clusterPut, clusterGet, idealPut, idealGet)) {
+      if (r != null) {
+        plotted.add(r);
+      }
     }
     BenchResults.writeSvg(out.resolve("latency.svg"), String.format(Locale.ROOT,
         "3 nodes, N=3 R=2 W=2, %d B values, %d in flight, %s", valueBytes, inFlight, sync ? "fsync" : "no fsync"), plotted);
