@@ -164,7 +164,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
     cleanOpen = leafCheckpoint.loadOrRebuild(config.directory()) || brandNew;
     groupCommit = config.durability() == Durability.SYNC
-        ? new GroupCommit(db, "rocksdb-commit-" + config.directory().getFileName())
+        ? new GroupCommit(db, "rocksdb-commit-" + config.directory().getFileName(), config.groupCommitWindow())
         : null;
   }
 
