@@ -18,9 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,8 @@ final class PeerConnection {
     }
   }
 
+  private record Outgoing(Channel channel, long id, Message message) {}
+
   private final Endpoint peer;
   private final Bootstrap bootstrap;
   private final EventLoop loop;
@@ -61,6 +66,9 @@ final class PeerConnection {
   private final Duration backoffMin;
   private final Duration backoffMax;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  /** Requests made off the event loop, written by one task per burst: see {@link #write}. */
+  private final Queue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicLong ids = new AtomicLong();
   private volatile long lastResponseNanos = System.nanoTime();
   private static final long HALF_OPEN_AFTER_NANOS = 10_000_000_000L;
@@ -133,7 +141,9 @@ final class PeerConnection {
         return;
       }
     }
-    ChannelFuture cf = bootstrap.connect(peer.host(), peer.port());
+    // On this connection's own loop, so that the writes queued for it are drained where its
+    // bytes are counted (see write).
+    ChannelFuture cf = bootstrap.clone(loop).connect(peer.host(), peer.port());
     cf.addListener(done -> {
       if (done.isSuccess()) {
         Channel ch = cf.channel();
@@ -175,29 +185,57 @@ final class PeerConnection {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /**
+   * Queues a request for its channel. One task on the channel's event loop writes everything
+   * queued meanwhile and flushes once: with many requests in flight from many threads, one
+   * hand-off and one syscall carry a burst instead of one each. Writability is checked there,
+   * where the bytes are counted: a frame queued from another thread is only counted once
+   * encoded, so a burst from outside the loop would slip past a check made here.
+   */
   private void write(Channel ch, long id, Message message) {
-    if (!ch.eventLoop().inEventLoop()) {
-      // Check writability where the bytes are counted: a frame queued from another thread is
-      // only counted once encoded, so a burst from outside the loop would slip past the check.
-      ch.eventLoop().execute(() -> write(ch, id, message));
-      return;
+    outgoing.add(new Outgoing(ch, id, message));
+    if (drainScheduled.compareAndSet(false, true)) {
+      ch.eventLoop().execute(this::drain);
     }
+  }
+
+  /** Runs on the event loop: writes every queued request, then flushes each channel written. */
+  private void drain() {
+    // Cleared first: a request queued after the last poll below schedules the next drain.
+    drainScheduled.set(false);
+    Channel last = null;
+    Outgoing o;
+    while ((o = outgoing.poll()) != null) {
+      if (last != null && last != o.channel()) {
+        last.flush();
+      }
+      if (writeNow(o.channel(), o.id(), o.message())) {
+        last = o.channel();
+      }
+    }
+    if (last != null) {
+      last.flush();
+    }
+  }
+
+  /** Writes one request without flushing; returns whether anything was written. */
+  private boolean writeNow(Channel ch, long id, Message message) {
     Pending p = pending.get(id);
     if (p == null) {
-      return; // timed out while connecting
+      return false; // timed out while connecting or queued
     }
     if (!ch.isActive()) {
       // Closed between the hand-off to the event loop and now (its outbound buffer is gone).
       fail(id, new PeerUnreachableException(peer, "connection closed before the request was sent", null));
-      return;
+      return false;
     }
     if (!ch.isWritable()) {
       fail(id, new PeerUnreachableException(peer, "outbound buffer full: "
           + ch.unsafe().outboundBuffer().totalPendingWriteBytes() + " bytes not yet sent; the peer is not keeping up", null));
-      return;
+      return false;
     }
     p.channel = ch;
-    ch.writeAndFlush(Frame.request(id, message)).addListener(done -> {
+    ch.write(Frame.request(id, message)).addListener(done -> {
       if (!done.isSuccess()) {
         Throwable cause = done.cause();
         fail(id, cause instanceof io.netty.handler.codec.EncoderException && cause.getMessage() != null
@@ -206,6 +244,7 @@ final class PeerConnection {
             : new PeerUnreachableException(peer, "write failed: " + cause, cause));
       }
     });
+    return true;
   }
 
   /** A response arrived on this connection. Runs on the event loop. */
