@@ -64,6 +64,9 @@ public final class StorageKey implements Comparable<StorageKey> {
   /** Checks a store name: 1 to 255 bytes of UTF-8. */
   public static String validateStore(String store) {
     Objects.requireNonNull(store, "store");
+    if (!store.isEmpty() && store.length() * 3 <= MAX_STORE_NAME_BYTES) {
+      return store; // short enough in any encoding (at most 3 UTF-8 bytes a char): no need to encode it
+    }
     int n = store.getBytes(StandardCharsets.UTF_8).length;
     if (n == 0 || n > MAX_STORE_NAME_BYTES) {
       throw new IllegalArgumentException("store name length : " + n + " bytes (expected: 1.." + MAX_STORE_NAME_BYTES + ")");

@@ -69,29 +69,45 @@ public final class ByteReader {
    * one encoding, so decoded data re-encodes to the same bytes.
    */
   public long readVarLong(String what) {
+    return readVarLong(what, "");
+  }
+
+  /**
+   * Reads a varint; {@code what + suffix} names it in errors. The two parts are joined only for
+   * an error: labels are constants, and joining them on every read cost a string a field.
+   */
+  private long readVarLong(String what, String suffix) {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      int b = readUnsignedByte(what);
+      if (pos >= end) {
+        throw new DecodeException(what + suffix + ": need 1 bytes, 0 remain", pos);
+      }
+      int b = buf[pos++] & 0xFF;
       if (b == 0 && shift > 0) {
-        throw new DecodeException(what + ": varint not in its shortest form", pos - 1);
+        throw new DecodeException(what + suffix + ": varint not in its shortest form", pos - 1);
       }
       if (shift == 63 && (b & 0x7E) != 0) {
-        throw new DecodeException(what + ": varint overflows 64 bits", pos - 1);
+        throw new DecodeException(what + suffix + ": varint overflows 64 bits", pos - 1);
       }
       v |= (long) (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
         return v;
       }
     }
-    throw new DecodeException(what + ": varint longer than 10 bytes", pos);
+    throw new DecodeException(what + suffix + ": varint longer than 10 bytes", pos);
   }
 
   /** Reads a varint that must lie in {@code [min, max]}. */
   public int readVarInt(String what, int min, int max) {
+    return readVarInt(what, "", min, max);
+  }
+
+  private int readVarInt(String what, String suffix, int min, int max) {
     int start = pos;
-    long v = readVarLong(what);
+    long v = readVarLong(what, suffix);
     if (v < min || v > max) {
-      throw new DecodeException(what + " : " + Long.toUnsignedString(v) + " (expected: " + min + ".." + max + ")", start);
+      throw new DecodeException(what + suffix + " : " + Long.toUnsignedString(v) + " (expected: " + min + ".." + max + ")",
+          start);
     }
     return (int) v;
   }
@@ -111,14 +127,14 @@ public final class ByteReader {
 
   /** Reads a varint length and that many bytes, the length at most {@code maxLength}. */
   public byte[] readLengthPrefixed(String what, int maxLength) {
-    int n = readVarInt(what + " length", 0, Math.min(maxLength, remaining()));
+    int n = readVarInt(what, " length", 0, Math.min(maxLength, remaining()));
     return readBytes(n, what);
   }
 
   /** Reads a varint length and that many bytes of well-formed UTF-8. */
   public String readString(String what, int maxBytes) {
     int start = pos;
-    int n = readVarInt(what + " length", 0, maxBytes);
+    int n = readVarInt(what, " length", 0, maxBytes);
     need(n, what);
     // Names are nearly always ASCII, which needs no decoder: one pass to check, one to copy.
     boolean ascii = true;

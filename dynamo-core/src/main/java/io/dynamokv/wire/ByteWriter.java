@@ -87,7 +87,19 @@ public final class ByteWriter {
 
   /** Appends a string as a varint length and its UTF-8 bytes. */
   public ByteWriter writeString(String s) {
-    return writeLengthPrefixed(s.getBytes(StandardCharsets.UTF_8));
+    // Names are nearly always ASCII: written straight in, without an encoded copy first.
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return writeLengthPrefixed(s.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    writeVarInt(n);
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[size++] = (byte) s.charAt(i);
+    }
+    return this;
   }
 
   /** Returns the number of bytes written. */

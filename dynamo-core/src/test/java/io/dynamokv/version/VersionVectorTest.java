@@ -79,6 +79,39 @@ class VersionVectorTest {
     }
   }
 
+  /**
+   * The sorted-array vector agrees with the plain model of a vector, a map from actor to
+   * counter: pointwise maximum for merge, pointwise comparison for compare, one entry raised by
+   * with, and equality (and hash) exactly when the maps are equal.
+   */
+  @Property
+  void agreesWithTheMapModel(@ForAll("vectors") VersionVector a, @ForAll("vectors") VersionVector b) {
+    Map<ActorId, Long> ma = a.counters();
+    Map<ActorId, Long> mb = b.counters();
+    Map<ActorId, Long> max = new HashMap<>(ma);
+    mb.forEach((k, v) -> max.merge(k, v, Math::max));
+    assertThat(a.merge(b).counters()).isEqualTo(max);
+    boolean aAhead = false;
+    boolean bAhead = false;
+    for (ActorId actor : ACTORS) {
+      aAhead |= a.counter(actor) > b.counter(actor);
+      bAhead |= a.counter(actor) < b.counter(actor);
+    }
+    Causality expected = aAhead && bAhead ? Causality.CONCURRENT
+        : aAhead ? Causality.AFTER : bAhead ? Causality.BEFORE : Causality.EQUAL;
+    assertThat(a.compare(b)).isEqualTo(expected);
+    assertThat(a.equals(b)).isEqualTo(ma.equals(mb));
+    if (ma.equals(mb)) {
+      assertThat(a.hashCode()).isEqualTo(b.hashCode());
+    }
+    for (ActorId actor : ACTORS) {
+      Map<ActorId, Long> raised = new HashMap<>(ma);
+      raised.put(actor, a.counter(actor) + 2);
+      assertThat(a.with(new Dot(actor, a.counter(actor) + 2)).counters()).isEqualTo(raised);
+    }
+    assertThat(a.size()).isEqualTo(ma.size());
+  }
+
   @Test
   void concurrentVectorsAreReportedAsSuch() {
     VersionVector x = VersionVector.of(Map.of(ACTORS.get(0), 2L));

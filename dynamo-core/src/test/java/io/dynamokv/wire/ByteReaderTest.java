@@ -33,4 +33,13 @@ class ByteReaderTest {
     assertThatThrownBy(() -> new ByteReader(new byte[] {(byte) 0x80, 0}).readVarLong("n"))
         .isInstanceOf(DecodeException.class).hasMessageContaining("shortest form");
   }
+
+  @Test
+  void aLengthErrorNamesTheLengthOfTheField() {
+    byte[] tooLong = new ByteWriter(4).writeVarInt(200).toByteArray();
+    assertThatThrownBy(() -> new ByteReader(tooLong).readString("node id", 100))
+        .isInstanceOf(DecodeException.class).hasMessage("node id length : 200 (expected: 0..100) (at byte 0)");
+    assertThatThrownBy(() -> new ByteReader(new byte[0]).readLengthPrefixed("value", 100))
+        .isInstanceOf(DecodeException.class).hasMessageStartingWith("value length: need 1 bytes, 0 remain");
+  }
 }
