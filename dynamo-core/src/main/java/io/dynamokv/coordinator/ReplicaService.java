@@ -8,6 +8,7 @@ import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.version.VersionSet;
 import io.dynamokv.wire.Ack;
+import io.dynamokv.wire.CoordinateGet;
 import io.dynamokv.wire.CoordinatePut;
 import io.dynamokv.wire.CoordinatePutReply;
 import io.dynamokv.wire.KeyedVersions;
@@ -29,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves what other nodes ask of this one: replica reads and writes (a write with a hint is kept
- * as a hint for its owner), forwarded puts to coordinate, merge batches (delivered hints,
+ * as a hint for its owner), forwarded puts and clients' gets to coordinate, merge batches (delivered hints,
  * repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
  * membership). Replica writes merge, so a repeated or
  * older write changes nothing. Runs on the transport's request executor.
@@ -77,6 +78,11 @@ final class ReplicaService implements RequestHandler {
       case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
       case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)
           .thenApply(CoordinatePutReply::new);
+      case COORDINATE_GET -> {
+        CoordinateGet g = (CoordinateGet) request;
+        yield coordinator.get(g.store(), g.key(), g.n(), g.r(), java.time.Duration.ofMillis(g.timeoutMillis()))
+            .thenApply(ReplicaGetReply::new);
+      }
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
         KeySpace keySpace = keySpaces.get();

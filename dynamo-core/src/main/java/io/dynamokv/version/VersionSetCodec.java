@@ -201,7 +201,7 @@ public final class VersionSetCodec {
       long counter = in.readVarLong("counter");
       ActorId actor;
       try {
-        actor = new ActorId(nodeId(node), incarnation);
+        actor = actorId(nodeId(node), incarnation);
       } catch (IllegalArgumentException e) {
         throw new DecodeException("actor: " + e.getMessage(), at);
       }
@@ -223,6 +223,24 @@ public final class VersionSetCodec {
   private static final int NODE_CACHE_LIMIT = 10_000;
   private static final java.util.concurrent.ConcurrentHashMap<String, NodeId> NODES =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  // And few actors: the latest incarnation of each node. Sharing them makes decoded sets
+  // smaller (a context kept by a client holds its actors) and identity-equal, which the
+  // vector's comparisons try first.
+  private static final java.util.concurrent.ConcurrentHashMap<NodeId, ActorId> ACTORS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static ActorId actorId(NodeId node, long incarnation) {
+    ActorId cached = ACTORS.get(node);
+    if (cached != null && cached.incarnation() == incarnation) {
+      return cached;
+    }
+    ActorId id = new ActorId(node, incarnation);
+    if (ACTORS.size() < NODE_CACHE_LIMIT || cached != null) {
+      ACTORS.put(node, id);
+    }
+    return id;
+  }
 
   private static NodeId nodeId(String name) {
     NodeId cached = NODES.get(name);

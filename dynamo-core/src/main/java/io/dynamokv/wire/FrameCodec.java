@@ -78,6 +78,11 @@ public final class FrameCodec {
         out.writeVarInt(c.n()).writeVarInt(c.w()).writeVarInt(c.timeoutMillis());
       }
       case COORDINATE_PUT_REPLY -> VersionSetCodec.writeTo(out, ((CoordinatePutReply) m).versions());
+      case COORDINATE_GET -> {
+        CoordinateGet c = (CoordinateGet) m;
+        out.writeString(c.store()).writeLengthPrefixed(c.key());
+        out.writeVarInt(c.n()).writeVarInt(c.r()).writeVarInt(c.timeoutMillis());
+      }
       case MERGE_BATCH -> writeEntries(out, ((MergeBatch) m).entries());
       case PARTITION_SCAN -> {
         PartitionScan s = (PartitionScan) m;
@@ -192,6 +197,8 @@ public final class FrameCodec {
             in.readVarInt("w", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
       }
       case COORDINATE_PUT_REPLY -> new CoordinatePutReply(VersionSetCodec.readFrom(in));
+      case COORDINATE_GET -> new CoordinateGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255),
+          in.readVarInt("r", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
       case MERGE_BATCH -> new MergeBatch(readEntries(in));
       case PARTITION_SCAN -> {
         String store = readStore(in);

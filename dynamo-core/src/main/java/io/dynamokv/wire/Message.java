@@ -7,7 +7,7 @@ package io.dynamokv.wire;
  */
 public sealed interface Message
     permits Ping, Pong, Ack, Failure, ReplicaGet, ReplicaGetReply, ReplicaPut, CoordinatePut,
-        CoordinatePutReply, MergeBatch, PartitionScan, PartitionChunk, MerkleLeavesRequest,
+        CoordinatePutReply, CoordinateGet, MergeBatch, PartitionScan, PartitionChunk, MerkleLeavesRequest,
         MerkleLeavesReply, Gossip, GossipDigest, GossipDelta, ListStores, StoreNames {
 
   /** Returns this message's type, which the codec writes before the payload. */

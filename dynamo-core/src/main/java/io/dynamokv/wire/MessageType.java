@@ -23,6 +23,8 @@ public enum MessageType {
   COORDINATE_PUT(14),
   /** {@link CoordinatePutReply}. */
   COORDINATE_PUT_REPLY(15),
+  /** {@link CoordinateGet} (answered with a {@link ReplicaGetReply}). */
+  COORDINATE_GET(16),
   /** {@link MergeBatch}. */
   MERGE_BATCH(20),
   /** {@link PartitionScan}. */

@@ -46,6 +46,12 @@ public interface ClusterHarness extends AutoCloseable {
   /** Ends partitions and slowness. */
   void heal();
 
+  /**
+   * Sends {@code request} to node {@code id} from a client outside the cluster (a transport of
+   * its own, not a member), as a thin client or a load balancer's pick would.
+   */
+  CompletableFuture<io.dynamokv.wire.Message> sendFromClient(NodeId id, io.dynamokv.wire.Message request);
+
   /** Waits for {@code future}, driving the cluster if it needs driving. */
   <T> T await(CompletableFuture<T> future);
 

@@ -115,6 +115,29 @@ public abstract class ClusterScenarios {
     assertThat(ctx).isNotEqualTo(Context.EMPTY);
   }
 
+  /**
+   * A client outside the cluster writes through one node (CoordinatePut) and reads through
+   * another (CoordinateGet): the put is coordinated by a replica, the get reads R of N and
+   * returns the merged set, and a read of a key never written is the empty set.
+   */
+  @Test
+  void aClientOutsideTheClusterWritesAndReadsThroughAnyNode() {
+    List<NodeId> nodes = cluster.nodes();
+    byte[] key = "dave".getBytes(StandardCharsets.UTF_8);
+    var written = cluster.await(cluster.sendFromClient(nodes.get(0), new io.dynamokv.wire.CoordinatePut(STORE, key,
+        io.dynamokv.version.VersionVector.EMPTY, java.util.Optional.of("milk".getBytes(StandardCharsets.UTF_8)),
+        3, 2, 2000)));
+    VersionSet stored = ((io.dynamokv.wire.CoordinatePutReply) written).versions();
+    assertThat(valuesOf(stored)).containsExactly("milk");
+    var read = cluster.await(cluster.sendFromClient(nodes.get(nodes.size() - 1),
+        new io.dynamokv.wire.CoordinateGet(STORE, key, 3, 2, 2000)));
+    assertThat(((io.dynamokv.wire.ReplicaGetReply) read).versions()).isEqualTo(stored);
+    assertThat(get(store(nodes.get(1)), "dave").values()).containsExactly("milk");
+    var absent = cluster.await(cluster.sendFromClient(nodes.get(1),
+        new io.dynamokv.wire.CoordinateGet(STORE, "nobody".getBytes(StandardCharsets.UTF_8), 3, 2, 2000)));
+    assertThat(((io.dynamokv.wire.ReplicaGetReply) absent).versions()).isEqualTo(VersionSet.EMPTY);
+  }
+
   /** Invariant 2: two writers with the same context both survive, also through one coordinator. */
   @Test
   void concurrentWritesWithTheSameContextBecomeSiblings() {

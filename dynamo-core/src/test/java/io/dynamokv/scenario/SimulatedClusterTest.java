@@ -250,6 +250,17 @@ class SimulatedClusterTest extends ClusterScenarios {
       return members.get(id);
     }
 
+    private io.dynamokv.spi.Transport client;
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.dynamokv.wire.Message> sendFromClient(NodeId id,
+        io.dynamokv.wire.Message request) {
+      if (client == null) {
+        client = sim.network().transport(Endpoint.of("client", 1));
+      }
+      return client.request(members.get(id), request, Duration.ofSeconds(5));
+    }
+
     boolean isRunning(NodeId id) {
       return running.containsKey(id);
     }

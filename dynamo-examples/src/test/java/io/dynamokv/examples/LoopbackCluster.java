@@ -37,7 +37,25 @@ final class LoopbackCluster implements ClusterHarness {
   @Override public void partition(Set<NodeId> a, Set<NodeId> b) { cluster.partition(a, b); }
   @Override public void slow(NodeId id, Duration delay) { cluster.slow(id, delay); }
   @Override public void heal() { cluster.heal(); }
-  @Override public void close() { cluster.close(); }
+  private io.dynamokv.transport.netty.NettyTransport client;
+
+  @Override
+  public synchronized CompletableFuture<io.dynamokv.wire.Message> sendFromClient(NodeId id, io.dynamokv.wire.Message request) {
+    if (client == null) {
+      // Never started: a client sends requests and serves none.
+      client = io.dynamokv.transport.netty.NettyTransport.create(io.dynamokv.transport.netty.NettyTransportConfig
+          .newBuilder(io.dynamokv.spi.Endpoint.of("127.0.0.1", LocalCluster.freePort())).build());
+    }
+    return client.request(cluster.endpoint(id), request, Duration.ofSeconds(5));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      client.close();
+    }
+    cluster.close();
+  }
 
   @Override
   public <T> T await(CompletableFuture<T> future) {

@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Stream;
 
 /**
@@ -176,7 +177,9 @@ public final class ClusterBenchmark {
     List<DynamoNode> nodes = startCluster(data);
     try {
       List<Store<byte[]>> stores = nodes.stream().map(n -> n.store("bench", Codec.bytes())).toList();
-      Map<Integer, Context> contexts = new ConcurrentHashMap<>();
+      // Indexed by record: a map would box every key and add a node per record for the
+      // collector to copy (this client's own garbage, measured in the cluster's pauses).
+      AtomicReferenceArray<Context> contexts = new AtomicReferenceArray<>(records);
       AtomicInteger rr = new AtomicInteger();
       load(stores, contexts, value);
       ClosedLoop.Op put = new ClosedLoop.Op("cluster put", 1 - readFraction, perThread(r -> {
@@ -186,8 +189,9 @@ public final class ClusterBenchmark {
         if (readModifyWrite) {
           return store.updateAsync("user" + k, old -> v);
         }
-        return store.putAsync("user" + k, contexts.getOrDefault(k, Context.EMPTY), v)
-            .thenAccept(ctx -> contexts.put(k, ctx));
+        Context seen = contexts.get(k);
+        return store.putAsync("user" + k, seen == null ? Context.EMPTY : seen, v)
+            .thenAccept(ctx -> contexts.set(k, ctx));
       }));
       ClosedLoop.Op get = new ClosedLoop.Op("cluster get", readFraction, perThread(
           r -> stores.get(Math.floorMod(rr.getAndIncrement(), 3)).getAsync("user" + keys.next(r))));
@@ -279,7 +283,7 @@ public final class ClusterBenchmark {
   }
 
   /** Puts every record once, {@code inFlight} at a time. */
-  private void load(List<Store<byte[]>> stores, Map<Integer, Context> contexts, byte[] value) throws InterruptedException {
+  private void load(List<Store<byte[]>> stores, AtomicReferenceArray<Context> contexts, byte[] value) throws InterruptedException {
     System.out.printf(Locale.ROOT, "cluster load: %d records%n", records);
     Semaphore slots = new Semaphore(inFlight);
     CountDownLatch done = new CountDownLatch(records);
@@ -301,7 +305,7 @@ public final class ClusterBenchmark {
       int k = i;
       stores.get(i % 3).putAsync("user" + k, Context.EMPTY, sized(value, sizes)).whenComplete((ctx, e) -> {
         if (e == null && !readModifyWrite) {
-          contexts.put(k, ctx);
+          contexts.set(k, ctx);
         } else {
           failed.incrementAndGet();
         }
