@@ -13,6 +13,7 @@ import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
 import io.dynamokv.transport.netty.NettyTransport;
 import io.dynamokv.transport.netty.NettyTransportConfig;
+import io.dynamokv.version.VersionVector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,9 @@ import java.util.stream.Stream;
  *                    for every key (a client-side cache that would dominate a memory run)
  * --histogram        print the heap's largest classes at the end (live objects)
  * --node-threads N   each node's Netty I/O and handler threads (1; 0 = the transport's default, by cores)
+ * --processes        the nodes as three processes (the standalone node); a thin client in this
+ *                    JVM sends CoordinatePut and CoordinateGet to them in turn
+ * --node-heap SIZE   each node process's -Xmx (512m)
  * </pre>
  *
  * {@code --value-bytes 100-1024} draws each value's size uniformly from the range. The progress
@@ -87,6 +91,8 @@ public final class ClusterBenchmark {
   private boolean zipfian;
   private boolean sync = true;
   private boolean baselines = true;
+  private boolean processes;
+  private String nodeHeap = "512m";
   private Path out = Path.of("target", "bench");
   private final List<RocksDbStorageEngine> engines = new ArrayList<>();
 
@@ -131,6 +137,8 @@ public final class ClusterBenchmark {
         };
         case "--out" -> b.out = Path.of(args[++i]);
         case "--no-baselines" -> b.baselines = false;
+        case "--processes" -> b.processes = true;
+        case "--node-heap" -> b.nodeHeap = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + a + " (see ClusterBenchmark's Javadoc)");
       }
     }
@@ -174,35 +182,21 @@ public final class ClusterBenchmark {
         reports.add(idealGet);
       }
     }
-    List<DynamoNode> nodes = startCluster(data);
-    try {
-      List<Store<byte[]>> stores = nodes.stream().map(n -> n.store("bench", Codec.bytes())).toList();
-      // Indexed by record: a map would box every key and add a node per record for the
-      // collector to copy (this client's own garbage, measured in the cluster's pauses).
-      AtomicReferenceArray<Context> contexts = new AtomicReferenceArray<>(records);
-      AtomicInteger rr = new AtomicInteger();
-      load(stores, contexts, value);
-      ClosedLoop.Op put = new ClosedLoop.Op("cluster put", 1 - readFraction, perThread(r -> {
-        int k = keys.next(r);
-        Store<byte[]> store = stores.get(Math.floorMod(rr.getAndIncrement(), 3));
-        byte[] v = sized(value, r);
-        if (readModifyWrite) {
-          return store.updateAsync("user" + k, old -> v);
-        }
-        Context seen = contexts.get(k);
-        return store.putAsync("user" + k, seen == null ? Context.EMPTY : seen, v)
-            .thenAccept(ctx -> contexts.set(k, ctx));
-      }));
-      ClosedLoop.Op get = new ClosedLoop.Op("cluster get", readFraction, perThread(
-          r -> stores.get(Math.floorMod(rr.getAndIncrement(), 3)).getAsync("user" + keys.next(r))));
+    try (Target cluster = processes ? new ProcessTarget(data) : new InProcessTarget(data)) {
+      load(cluster, value);
+      ClosedLoop.Op put = new ClosedLoop.Op("cluster put", 1 - readFraction,
+          perThread(r -> cluster.write(keys.next(r), sized(value, r), readModifyWrite)));
+      ClosedLoop.Op get = new ClosedLoop.Op("cluster get", readFraction, perThread(r -> cluster.read(keys.next(r))));
       LatencyReport clusterPut = null;
       LatencyReport clusterGet = null;
       if (phases.contains("put")) {
-        long syncs = walSyncs();
+        long syncs = cluster.walSyncs();
         long t0 = System.nanoTime();
         clusterPut = ClosedLoop.run("cluster put", inFlight, warmup, duration, List.of(put)).get("cluster put");
-        System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node%n",
-            (walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9));
+        if (syncs >= 0) {
+          System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node%n",
+              (cluster.walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9));
+        }
         reports.add(clusterPut);
       }
       if (phases.contains("get")) {
@@ -218,8 +212,111 @@ public final class ClusterBenchmark {
         clusterGet = clusterGet == null ? mix.get("cluster mix: get") : clusterGet;
       }
       report(reports, clusterPut, clusterGet, idealPut, idealGet);
-    } finally {
+    }
+  }
+
+  /** How the benchmark reaches the cluster. Records are named "user" + index. */
+  private interface Target extends AutoCloseable {
+
+    /**
+     * Writes {@code value} to {@code record}: over the context of this client's last write of it
+     * (the benchmark is the only writer, so the value replaces rather than piles up siblings),
+     * or, with {@code readFirst}, over the context of a read made just before.
+     */
+    CompletableFuture<?> write(int record, byte[] value, boolean readFirst);
+
+    /** Reads {@code record}. */
+    CompletableFuture<?> read(int record);
+
+    /** The WAL fsyncs the nodes have made, or -1 if this client cannot see them. */
+    long walSyncs();
+
+    @Override
+    void close();
+  }
+
+  /** Three nodes in this JVM; requests go through their Store API in turn. */
+  private final class InProcessTarget implements Target {
+    private final List<DynamoNode> nodes;
+    private final List<Store<byte[]>> stores;
+    // Indexed by record: a map would box every key and add a node per record for the
+    // collector to copy (this client's own garbage, measured in the cluster's pauses).
+    private final AtomicReferenceArray<Context> contexts = new AtomicReferenceArray<>(records);
+    private final AtomicInteger next = new AtomicInteger();
+
+    InProcessTarget(Path data) throws Exception {
+      nodes = startCluster(data);
+      stores = nodes.stream().map(n -> n.store("bench", Codec.bytes())).toList();
+    }
+
+    private Store<byte[]> store() {
+      return stores.get(Math.floorMod(next.getAndIncrement(), stores.size()));
+    }
+
+    @Override
+    public CompletableFuture<?> write(int record, byte[] value, boolean readFirst) {
+      if (readFirst) {
+        return store().updateAsync("user" + record, old -> value);
+      }
+      Context seen = contexts.get(record);
+      return store().putAsync("user" + record, seen == null ? Context.EMPTY : seen, value)
+          .thenAccept(ctx -> contexts.set(record, ctx));
+    }
+
+    @Override
+    public CompletableFuture<?> read(int record) {
+      return store().getAsync("user" + record);
+    }
+
+    @Override
+    public long walSyncs() {
+      return engines.stream().mapToLong(RocksDbStorageEngine::walSyncCount).sum();
+    }
+
+    @Override
+    public void close() {
       nodes.forEach(DynamoNode::close);
+    }
+  }
+
+  /**
+   * Three node processes; a thin client in this JVM sends each request to them in turn. The CPU
+   * per operation then counts the nodes' processes too.
+   */
+  private final class ProcessTarget implements Target {
+    private final ProcessCluster cluster;
+    private final AtomicReferenceArray<VersionVector> contexts = new AtomicReferenceArray<>(records);
+
+    ProcessTarget(Path data) throws Exception {
+      cluster = new ProcessCluster(data, sync, nodeThreads, nodeHeap);
+      ClosedLoop.cpuNanos = () -> LatencyReport.processCpuNanos() + cluster.nodesCpuNanos();
+    }
+
+    @Override
+    public CompletableFuture<?> write(int record, byte[] value, boolean readFirst) {
+      byte[] key = key(record);
+      if (readFirst) {
+        return cluster.get(key).thenCompose(read -> cluster.put(key, read.context(), value));
+      }
+      VersionVector seen = contexts.get(record);
+      return cluster.put(key, seen == null ? VersionVector.EMPTY : seen, value)
+          .thenAccept(ctx -> contexts.set(record, ctx));
+    }
+
+    @Override
+    public CompletableFuture<?> read(int record) {
+      return cluster.get(key(record));
+    }
+
+    @Override
+    public long walSyncs() {
+      return -1;
+    }
+
+    @Override
+    public void close() {
+      ClosedLoop.cpuNanos = LatencyReport::processCpuNanos;
+      cluster.close();
     }
   }
 
@@ -246,10 +343,6 @@ public final class ClusterBenchmark {
   private byte[] sized(byte[] value, SplittableRandom r) {
     int size = maxValueBytes > valueBytes ? valueBytes + r.nextInt(maxValueBytes - valueBytes + 1) : valueBytes;
     return size == value.length ? value : java.util.Arrays.copyOf(value, size);
-  }
-
-  private long walSyncs() {
-    return engines.stream().mapToLong(RocksDbStorageEngine::walSyncCount).sum();
   }
 
   private List<DynamoNode> startCluster(Path data) throws Exception {
@@ -283,7 +376,7 @@ public final class ClusterBenchmark {
   }
 
   /** Puts every record once, {@code inFlight} at a time. */
-  private void load(List<Store<byte[]>> stores, AtomicReferenceArray<Context> contexts, byte[] value) throws InterruptedException {
+  private void load(Target cluster, byte[] value) throws InterruptedException {
     System.out.printf(Locale.ROOT, "cluster load: %d records%n", records);
     Semaphore slots = new Semaphore(inFlight);
     CountDownLatch done = new CountDownLatch(records);
@@ -302,11 +395,8 @@ public final class ClusterBenchmark {
     SplittableRandom sizes = new SplittableRandom(3);
     for (int i = 0; i < records; i++) {
       slots.acquire();
-      int k = i;
-      stores.get(i % 3).putAsync("user" + k, Context.EMPTY, sized(value, sizes)).whenComplete((ctx, e) -> {
-        if (e == null && !readModifyWrite) {
-          contexts.set(k, ctx);
-        } else {
+      cluster.write(i, sized(value, sizes), false).whenComplete((ok, e) -> {
+        if (e != null) {
           failed.incrementAndGet();
         }
         slots.release();
@@ -350,6 +440,7 @@ public final class ClusterBenchmark {
     config.put("maxHeapLiveAfterGcMiB", ClosedLoop.maxHeapAfterGc.get() >> 20);
     config.put("distribution", zipfian ? "zipfian" : "uniform");
     config.put("inFlight", inFlight);
+    config.put("nodes", processes ? "3 processes, thin client (CoordinatePut/CoordinateGet)" : "3 in this JVM");
     config.put("durability", sync ? "sync" : "async");
     config.put("secondsPerPhase", seconds);
     config.put("cores", Runtime.getRuntime().availableProcessors());
@@ -364,7 +455,7 @@ public final class ClusterBenchmark {
       }
     }
     BenchResults.writeSvg(out.resolve("latency.svg"), String.format(Locale.ROOT,
-        "3 nodes, N=3 R=2 W=2, %d B values, %d in flight, %s", valueBytes, inFlight, sync ? "fsync" : "no fsync"), plotted);
+        (processes ? "3 node processes" : "3 nodes in one JVM") + ", N=3 R=2 W=2, %d B values, %d in flight, %s", valueBytes, inFlight, sync ? "fsync" : "no fsync"), plotted);
     System.out.println("wrote " + out.resolve("results.json") + " and " + out.resolve("latency.svg"));
     deleteRecursively(out.resolve("data"));
   }

@@ -39,11 +39,14 @@ import java.util.Objects;
  * @param phiThreshold the failure detector's threshold (default 8)
  * @param transferBytesPerSecond the most the node receives per second when partitions move to it
  * @param tls mutual TLS between nodes: PEM files, or absent for plaintext
+ * @param ioThreads the transport's I/O threads (default: as many as cores)
+ * @param handlerThreads the threads that serve other nodes' requests (default: as many as cores);
+ *     on a machine shared by several nodes, one each of both keeps them from crowding its cores
  */
 public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
     List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
     Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
-    TlsFiles tls) {
+    TlsFiles tls, Integer ioThreads, Integer handlerThreads) {
 
   /** N, R and W. */
   public record ReplicationConfig(int n, int r, int w) {}
@@ -73,6 +76,12 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
     gossipIntervalMillis = gossipIntervalMillis == null ? 1000 : gossipIntervalMillis;
     phiThreshold = phiThreshold == null ? 8.0 : phiThreshold;
     transferBytesPerSecond = transferBytesPerSecond == null ? 32L << 20 : transferBytesPerSecond;
+    if (ioThreads != null && (ioThreads < 1 || ioThreads > 256)) {
+      throw new IllegalArgumentException("ioThreads : " + ioThreads + " (expected: 1..256)");
+    }
+    if (handlerThreads != null && (handlerThreads < 1 || handlerThreads > 256)) {
+      throw new IllegalArgumentException("handlerThreads : " + handlerThreads + " (expected: 1..256)");
+    }
     parseEndpoint(listen);
     parseEndpoint(admin);
     founders.values().forEach(NodeConfig::parseEndpoint);

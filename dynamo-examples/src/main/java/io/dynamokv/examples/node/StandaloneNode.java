@@ -37,6 +37,12 @@ final class StandaloneNode implements AutoCloseable {
     RocksDbStorageEngine storage = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(Path.of(config.dataDir()))
         .durability(config.durability().equals("sync") ? Durability.SYNC : Durability.ASYNC).build());
     NettyTransportConfig.Builder transportConfig = NettyTransportConfig.newBuilder(NodeConfig.parseEndpoint(config.listen()));
+    if (config.ioThreads() != null) {
+      transportConfig.ioThreads(config.ioThreads());
+    }
+    if (config.handlerThreads() != null) {
+      transportConfig.handlerThreads(config.handlerThreads());
+    }
     if (config.tls() != null) {
       transportConfig.tls(new TlsConfig(Path.of(config.tls().certificateChain()), Path.of(config.tls().privateKey()),
           Path.of(config.tls().trustedCertificates())));
