@@ -164,8 +164,18 @@ public final class DynamoNode implements AutoCloseable {
     long generation = Math.max(clock.currentTimeMillis(),
         storage.getMetadata(META_GENERATION).map(b -> ByteBuffer.wrap(b).getLong() + 1).orElse(Long.MIN_VALUE));
     storage.putMetadata(META_GENERATION, ByteBuffer.allocate(8).putLong(generation).array()).join();
+    // The founders' addresses serve as seeds too. A node restarting on saved state knows its
+    // peers at the addresses they had then; if the whole cluster restarted on new ones (ports
+    // picked afresh, new hosts), gossip to those alone would never reach anyone, while the
+    // configured addresses lead to the peers, whose newer entries then replace the old.
+    java.util.List<Endpoint> contacts = new java.util.ArrayList<>(seeds);
+    founders.forEach((member, endpoint) -> {
+      if (!member.equals(id) && !contacts.contains(endpoint)) {
+        contacts.add(endpoint);
+      }
+    });
     GossipMembership.Settings ms = new GossipMembership.Settings(id, transport.localEndpoint(), generation, weight,
-        seeds, gossipInterval, requestTimeout, replication.n());
+        contacts, gossipInterval, requestTimeout, replication.n());
     ClusterState initial = GossipMembership.initialState(ms, storage, founders, partitions);
     membership = new GossipMembership(ms, initial, transport, storage, scheduler, clock, random,
         new PhiAccrualDetector(phiThreshold, gossipInterval.toMillis()));

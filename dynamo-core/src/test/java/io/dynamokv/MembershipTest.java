@@ -3,6 +3,7 @@ package io.dynamokv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamokv.ring.Ring;
+import io.dynamokv.spi.Endpoint;
 import io.dynamokv.wire.MemberStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -209,6 +210,31 @@ class MembershipTest {
       c.awaitCondition(() -> !watcher.peersBelievedDown().contains(paused), Duration.ofMinutes(1));
       // The ring did not change: being down is not leaving.
       assertThat(c.ring().version()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Every founder stops, and all start again on their data at new addresses (as a test cluster
+   * picking fresh ports does): the addresses they saved lead nowhere, the configured ones lead to
+   * the peers, and within a few rounds each knows the others where they are now and serves
+   * reads and writes.
+   */
+  @Test
+  void aWholeClusterRestartedAtNewAddressesFindsItselfAgain() {
+    try (MembershipCluster c = new MembershipCluster(17, 3)) {
+      c.awaitCondition(c::agree, Duration.ofMinutes(1));
+      Store<String> before = c.node("n0").store("s", Codec.utf8());
+      Context written = c.await(before.putAsync("k", Context.EMPTY, "v1"));
+      List<NodeId> all = List.of(NodeId.of("n0"), NodeId.of("n1"), NodeId.of("n2"));
+      all.forEach(c::kill);
+      all.forEach(id -> c.endpoints.put(id, Endpoint.of(id.value() + "-moved", 7001)));
+      all.forEach(id -> c.start(id, true));
+      c.awaitCondition(() -> all.stream().allMatch(n -> all.stream().allMatch(m ->
+          c.membershipOf(n).endpointOf(m).orElseThrow().equals(c.endpoints.get(m)))), Duration.ofMinutes(1));
+      Store<String> after = c.node("n2").store("s", Codec.utf8());
+      assertThat(c.await(after.getAsync("k")).values()).containsExactly("v1");
+      c.await(after.putAsync("k", written, "v2"));
+      assertThat(c.await(c.node("n1").store("s", Codec.utf8()).getAsync("k")).values()).containsExactly("v2");
     }
   }
 

@@ -40,6 +40,8 @@ public final class LocalCluster implements AutoCloseable {
 
   private final Path root;
   private final Map<NodeId, Endpoint> members = new TreeMap<>();
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LocalCluster.class);
+
   private final Map<NodeId, DynamoNode> running = new TreeMap<>();
   private final Map<NodeId, StorageEngine> storages = new HashMap<>();
   private final Map<NodeId, FaultyTransport> transports = new HashMap<>();
@@ -56,6 +58,35 @@ public final class LocalCluster implements AutoCloseable {
     }
     membership = new StaticMembership(members, Q, 3);
     members.keySet().forEach(this::restart);
+    awaitAddressesKnown(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Waits until every node knows every other at its address of this run. Nodes restarting on
+   * the data of an earlier run (the YCSB binding's load, then run) saved the ports of that run;
+   * gossip with the configured addresses replaces them within a few rounds, and requests sent
+   * meanwhile would go to the old ports and fail.
+   */
+  private void awaitAddressesKnown(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!addressesKnown()) {
+      if (System.nanoTime() > deadline) {
+        log.warn("the nodes do not all know each other's addresses after {}; going on", limit);
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  private synchronized boolean addressesKnown() {
+    for (DynamoNode node : running.values()) {
+      for (io.dynamokv.ClusterStatus.Member m : node.status().members()) {
+        if (!m.endpoint().equals(members.get(m.id()))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
