@@ -16,11 +16,16 @@ public record CoordinateGet(String store, byte[] key, int n, int r, int timeoutM
   public CoordinateGet {
     StorageKey.validateStore(store);
     key = Objects.requireNonNull(key, "key").clone();
+    checkQuorum(n, "r", r, timeoutMillis);
+  }
+
+  /** Checks N (1..255), a quorum {@code name} of it (1..N) and a deadline, as both coordinated requests carry. */
+  static void checkQuorum(int n, String name, int quorum, int timeoutMillis) {
     if (n < 1 || n > 255) {
       throw new IllegalArgumentException("n : " + n + " (expected: 1..255)");
     }
-    if (r < 1 || r > n) {
-      throw new IllegalArgumentException("r : " + r + " (expected: 1..n = " + n + ")");
+    if (quorum < 1 || quorum > n) {
+      throw new IllegalArgumentException(name + " : " + quorum + " (expected: 1..n = " + n + ")");
     }
     if (timeoutMillis < 1) {
       throw new IllegalArgumentException("timeoutMillis : " + timeoutMillis + " (expected: >= 1)");

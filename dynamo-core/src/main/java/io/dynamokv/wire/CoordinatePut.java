@@ -20,15 +20,7 @@ public record CoordinatePut(String store, byte[] key, VersionVector context, Opt
     key = Objects.requireNonNull(key, "key").clone();
     Objects.requireNonNull(context, "context");
     value = Objects.requireNonNull(value, "value").map(byte[]::clone);
-    if (n < 1 || n > 255) {
-      throw new IllegalArgumentException("n : " + n + " (expected: 1..255)");
-    }
-    if (w < 1 || w > n) {
-      throw new IllegalArgumentException("w : " + w + " (expected: 1..n = " + n + ")");
-    }
-    if (timeoutMillis < 1) {
-      throw new IllegalArgumentException("timeoutMillis : " + timeoutMillis + " (expected: >= 1)");
-    }
+    CoordinateGet.checkQuorum(n, "w", w, timeoutMillis);
   }
 
   @Override
