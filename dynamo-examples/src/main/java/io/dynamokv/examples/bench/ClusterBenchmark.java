@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * benchmark is the only writer), so they replace rather than pile up siblings.
  *
  * <pre>
- * --seconds N        measured seconds per phase (15)       --warmup N        warm-up seconds (3)
+ * --seconds N        measured seconds per phase (15)       --warmup N        warm-up seconds (10)
  * --inflight N       requests in flight (64)               --value-bytes N   value size (100)
  * --records N        records loaded (100000)               --read-fraction F reads in the mix (0.5)
  * --distribution D   uniform or zipfian (uniform)          --durability D    sync or async (sync)
@@ -76,7 +76,8 @@ import java.util.stream.Stream;
 public final class ClusterBenchmark {
 
   private int seconds = 15;
-  private int warmupSeconds = 3;
+  // Long enough for the JIT: with 3 s, C2 was still compiling through the measured phase.
+  private int warmupSeconds = 10;
   private int inFlight = 64;
   private int valueBytes = 100;
   private int maxValueBytes = 100;
