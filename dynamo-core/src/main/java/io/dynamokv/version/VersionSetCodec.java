@@ -224,9 +224,11 @@ public final class VersionSetCodec {
   private static final java.util.concurrent.ConcurrentHashMap<String, NodeId> NODES =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  // And few actors: the latest incarnation of each node. Sharing them makes decoded sets
-  // smaller (a context kept by a client holds its actors) and identity-equal, which the
-  // vector's comparisons try first.
+  // And few actors: one incarnation per node is shared. Sharing makes decoded sets smaller (a
+  // context kept by a client holds its actors) and identity-equal, which the vector's
+  // comparisons try first. Incarnations are random, so which one is kept is simply the largest
+  // seen: a set naming two incarnations of a node (old versions beside new) then does not swap
+  // them in and out of the cache on every decode; the other is decoded as a new object.
   private static final java.util.concurrent.ConcurrentHashMap<NodeId, ActorId> ACTORS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -236,7 +238,7 @@ public final class VersionSetCodec {
       return cached;
     }
     ActorId id = new ActorId(node, incarnation);
-    if (ACTORS.size() < NODE_CACHE_LIMIT || cached != null) {
+    if (cached == null ? ACTORS.size() < NODE_CACHE_LIMIT : Long.compareUnsigned(incarnation, cached.incarnation()) > 0) {
       ACTORS.put(node, id);
     }
     return id;

@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
  * <h2>The window</h2>
  * An fsync costs kernel CPU as well as disk time. Back to back, fsyncs cover only the few writes
  * that arrived during the previous one; on a small machine under load that spent a large share
- * of the CPU (measured: about 3 writes per fsync). So when writes arrive fast enough that the
- * window would gather several of them, the thread first waits up to the window for them, ending
- * the wait early once a quiet spell (a quarter of the window) passes with no new write. The
- * rate is estimated from the recent groups; a lone writer, or a slow trickle, is never delayed.
+ * of the CPU (measured: about 3 writes per fsync). So when writers are concurrent (the last
+ * group covered more than one write, or writes arrived while its fsync ran) and arrive fast
+ * enough that the window would gather at least {@value #WORTH_WAITING_FOR} more (the rate is
+ * smoothed over recent groups), the thread first waits up to the window for them, ending the
+ * wait early once a quiet spell (a quarter of the window) passes with no new write. A lone
+ * writer, each write waiting for its own fsync, never meets the first condition, however fast
+ * its disk: it is never delayed.
  *
  * <p>Futures complete on the commit thread; chain heavy work with the {@code *Async} methods.
  */
@@ -47,6 +50,7 @@ final class GroupCommit implements AutoCloseable {
   private long requested;
   private long synced;
   private long syncs;
+  private long gathers;
   private boolean closing;
   // Touched by the commit thread only: the arrival rate, smoothed over recent groups.
   private double writesPerNano;
@@ -84,9 +88,16 @@ final class GroupCommit implements AutoCloseable {
     return syncs;
   }
 
+  /** Returns how many fsyncs waited for more writes first (the window). */
+  synchronized long gatherCount() {
+    return gathers;
+  }
+
   private void run() {
+    boolean concurrent = false;
     while (true) {
       long target;
+      boolean gathered = false;
       synchronized (this) {
         while (!closing && requested == synced) {
           try {
@@ -101,8 +112,9 @@ final class GroupCommit implements AutoCloseable {
         }
         target = requested;
       }
-      if (windowNanos > 0 && writesPerNano * windowNanos >= WORTH_WAITING_FOR) {
+      if (concurrent && windowNanos > 0 && writesPerNano * windowNanos >= WORTH_WAITING_FOR) {
         target = gather(target);
+        gathered = true;
       }
       RuntimeException failure = null;
       try {
@@ -115,8 +127,12 @@ final class GroupCommit implements AutoCloseable {
       long now = System.nanoTime();
       synchronized (this) {
         sampleRate(now, requested);
+        concurrent = target - synced > 1 || requested > target;
         synced = target;
         syncs++;
+        if (gathered) {
+          gathers++;
+        }
         while (!waiters.isEmpty() && waiters.peek().ticket() <= target) {
           done.add(waiters.poll());
         }

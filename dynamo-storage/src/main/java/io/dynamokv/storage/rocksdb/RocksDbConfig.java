@@ -153,11 +153,12 @@ public final class RocksDbConfig {
     /**
      * Sets how long, with {@link Durability#SYNC}, an fsync may wait for more writes to join its
      * group; default 2 ms, {@link Duration#ZERO} never to wait, at most 100 ms. The wait applies
-     * only under concurrent writes (when writes arrived while the previous fsync ran), and ends
-     * as soon as no new write arrives for a fraction of it: a lone writer never waits. Each
-     * fsync costs CPU time in the kernel as well as disk time; on a small machine under load,
-     * fewer and larger groups leave more CPU for the writes themselves (measured in
-     * docs/benchmarks.md: 3 writes per fsync without the window, about 20 with it).
+     * only to concurrent writers (the last group covered more than one write, or writes arrived
+     * during its fsync) arriving fast enough that the window should gather 8 more, and ends once
+     * a quarter of the window passes with no new write: a lone writer never waits. Each fsync
+     * costs CPU time in the kernel as well as disk time; on a small machine under load, fewer
+     * and larger groups leave more CPU for the writes themselves (measured in
+     * docs/benchmarks.md: about 3 writes per fsync without the window, about 20 with it).
      */
     public Builder groupCommitWindow(Duration window) {
       requireUnset(groupCommitWindow, "groupCommitWindow");

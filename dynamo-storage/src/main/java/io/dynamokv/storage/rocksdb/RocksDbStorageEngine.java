@@ -580,6 +580,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
     return groupCommit == null ? 0 : groupCommit.syncCount();
   }
 
+  /** Returns how many of those fsyncs first waited for more writes (the group-commit window). */
+  public long walSyncWaitCount() {
+    return groupCommit == null ? 0 : groupCommit.gatherCount();
+  }
+
   @Override
   public void close() {
     lifecycle.writeLock().lock();

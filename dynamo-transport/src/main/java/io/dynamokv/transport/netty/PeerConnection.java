@@ -18,12 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,9 +63,10 @@ final class PeerConnection {
   private final Duration backoffMin;
   private final Duration backoffMax;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-  /** Requests made off the event loop, written by one task per burst: see {@link #write}. */
-  private final Queue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** Requests, written on the event loop in bursts: see {@link #write}. */
+  private final BurstWriter<Outgoing> outgoing = new BurstWriter<>(this::writeNow, this::flushWritten);
+  /** The channel the current burst wrote to and has not flushed; touched on the loop only. */
+  private Channel unflushed;
   private final AtomicLong ids = new AtomicLong();
   private volatile long lastResponseNanos = System.nanoTime();
   private static final long HALF_OPEN_AFTER_NANOS = 10_000_000_000L;
@@ -186,56 +184,47 @@ final class PeerConnection {
   }
 
   /**
-   * Queues a request for its channel. One task on the channel's event loop writes everything
-   * queued meanwhile and flushes once: with many requests in flight from many threads, one
-   * hand-off and one syscall carry a burst instead of one each. Writability is checked there,
+   * Queues a request for its channel, to be written on this connection's event loop (where its
+   * channels live) in a burst with the others queued meanwhile. Writability is checked there,
    * where the bytes are counted: a frame queued from another thread is only counted once
    * encoded, so a burst from outside the loop would slip past a check made here.
    */
   private void write(Channel ch, long id, Message message) {
-    outgoing.add(new Outgoing(ch, id, message));
-    if (drainScheduled.compareAndSet(false, true)) {
-      ch.eventLoop().execute(this::drain);
+    outgoing.add(new Outgoing(ch, id, message), loop);
+  }
+
+  /** Runs on the event loop, at the end of a burst. */
+  private void flushWritten() {
+    if (unflushed != null) {
+      unflushed.flush();
+      unflushed = null;
     }
   }
 
-  /** Runs on the event loop: writes every queued request, then flushes each channel written. */
-  private void drain() {
-    // Cleared first: a request queued after the last poll below schedules the next drain.
-    drainScheduled.set(false);
-    Channel last = null;
-    Outgoing o;
-    while ((o = outgoing.poll()) != null) {
-      if (last != null && last != o.channel()) {
-        last.flush();
-      }
-      if (writeNow(o.channel(), o.id(), o.message())) {
-        last = o.channel();
-      }
-    }
-    if (last != null) {
-      last.flush();
-    }
-  }
-
-  /** Writes one request without flushing; returns whether anything was written. */
-  private boolean writeNow(Channel ch, long id, Message message) {
+  /** Runs on the event loop: writes one request without flushing. */
+  private void writeNow(Outgoing o) {
+    Channel ch = o.channel();
+    long id = o.id();
     Pending p = pending.get(id);
     if (p == null) {
-      return false; // timed out while connecting or queued
+      return; // timed out while connecting or queued
     }
     if (!ch.isActive()) {
       // Closed between the hand-off to the event loop and now (its outbound buffer is gone).
       fail(id, new PeerUnreachableException(peer, "connection closed before the request was sent", null));
-      return false;
+      return;
     }
     if (!ch.isWritable()) {
       fail(id, new PeerUnreachableException(peer, "outbound buffer full: "
           + ch.unsafe().outboundBuffer().totalPendingWriteBytes() + " bytes not yet sent; the peer is not keeping up", null));
-      return false;
+      return;
     }
     p.channel = ch;
-    ch.write(Frame.request(id, message)).addListener(done -> {
+    if (unflushed != null && unflushed != ch) {
+      unflushed.flush(); // the burst moved on to a newer connection
+    }
+    unflushed = ch;
+    ch.write(Frame.request(id, o.message())).addListener(done -> {
       if (!done.isSuccess()) {
         Throwable cause = done.cause();
         fail(id, cause instanceof io.netty.handler.codec.EncoderException && cause.getMessage() != null
@@ -244,7 +233,6 @@ final class PeerConnection {
             : new PeerUnreachableException(peer, "write failed: " + cause, cause));
       }
     });
-    return true;
   }
 
   /** A response arrived on this connection. Runs on the event loop. */

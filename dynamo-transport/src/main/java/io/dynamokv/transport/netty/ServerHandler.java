@@ -9,23 +9,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves the requests arriving on one accepted connection. Requests are handed to the request
  * executor (never run on the event loop) one socket read at a time: the requests decoded from
- * one read go as one task, and the replies go back to the event loop through a queue that one
- * task drains with one flush: the replies the task produces at once, and later ones that
- * complete together (the writes one fsync made durable), each cost one hand-off in all rather
- * than one each.
+ * one read go as one task, and the replies go back to the event loop through a
+ * {@link BurstWriter}: the replies the task produces at once, and later ones that complete
+ * together (the writes one fsync made durable), each cost one hand-off and one flush in all.
  *
  * <p>While the connection's outbound buffer is over its high watermark the handler stops reading
  * from it, so a client that does not read its replies slows itself down, not the node.
@@ -40,13 +36,18 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
   private final RequestHandler handler;
   private final Executor executor;
   private List<Frame> batch = new ArrayList<>();
-  /** Replies waiting for the event loop, from any thread. */
-  private final Queue<Frame> replies = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** Replies on their way to the event loop, from any thread; made when the handler is added. */
+  private BurstWriter<Frame> outbox;
 
   ServerHandler(RequestHandler handler, Executor executor) {
     this.handler = handler;
     this.executor = executor;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    Channel ch = ctx.channel();
+    outbox = new BurstWriter<>(f -> ch.write(f, ch.voidPromise()), ch::flush);
   }
 
   @Override
@@ -79,7 +80,6 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
 
   /** Runs on the request executor. */
   private void serve(Channel ch, List<Frame> requests) {
-    boolean queued = false;
     for (Frame request : requests) {
       CompletableFuture<Message> reply;
       try {
@@ -88,45 +88,11 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
         reply = CompletableFuture.failedFuture(e);
       }
       if (reply.isDone()) {
-        replies.add(Frame.response(request.requestId(), replyOf(reply)));
-        queued = true;
+        outbox.add(Frame.response(request.requestId(), replyOf(reply)), ch.eventLoop());
       } else {
         CompletableFuture<Message> later = reply;
-        later.whenComplete((m, t) -> reply(ch, Frame.response(request.requestId(), replyOf(later))));
+        later.whenComplete((m, t) -> outbox.add(Frame.response(request.requestId(), replyOf(later)), ch.eventLoop()));
       }
-    }
-    if (queued) {
-      scheduleDrain(ch);
-    }
-  }
-
-  /**
-   * Queues a reply that completed after its batch was served. Replies that complete together (a
-   * group commit's fsync completes every write it covered) go out as one write and one flush.
-   */
-  private void reply(Channel ch, Frame response) {
-    replies.add(response);
-    scheduleDrain(ch);
-  }
-
-  private void scheduleDrain(Channel ch) {
-    if (drainScheduled.compareAndSet(false, true)) {
-      ch.eventLoop().execute(() -> drain(ch));
-    }
-  }
-
-  /** Runs on the event loop. */
-  private void drain(Channel ch) {
-    // Cleared first: a reply queued after the last poll below schedules the next drain.
-    drainScheduled.set(false);
-    boolean wrote = false;
-    Frame f;
-    while ((f = replies.poll()) != null) {
-      ch.write(f, ch.voidPromise());
-      wrote = true;
-    }
-    if (wrote) {
-      ch.flush();
     }
   }
 
