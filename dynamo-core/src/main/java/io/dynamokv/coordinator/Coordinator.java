@@ -10,6 +10,7 @@ import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Update;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportException;
 import io.dynamokv.version.ActorId;
@@ -33,7 +34,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The quorum protocol of one node (the paper's sections 4.5 and 4.6).
@@ -301,21 +301,13 @@ public final class Coordinator {
       int n, VersionVector seen, Optional<byte[]> value, int w, Duration timeout) {
     metrics.putsCoordinated.increment();
     long now = clock.currentTimeMillis();
-    AtomicReference<VersionSet> applied = new AtomicReference<>();
-    CompletableFuture<VersionSet> durable = storage.update(sk, current -> {
-      VersionSet next = value.isPresent()
-          ? current.put(seen, actor, value.get(), now)
-          : current.delete(seen, actor, now);
-      applied.set(next);
-      return next;
-    });
-    if (applied.get() == null || durable.isCompletedExceptionally()) {
-      return durable.thenCompose(local -> replicate(store, key, sk, pl, n, local, w, timeout, durable));
-    }
-    // The write is applied here (its dot is taken); while it becomes durable, the replicas get
-    // it too: one fsync's wait instead of two in a row. If this node crashes before its fsync,
-    // it restarts with a new incarnation, so the dot is never handed out again.
-    return replicate(store, key, sk, pl, n, applied.get(), w, timeout, durable);
+    Update local = storage.apply(sk, current -> value.isPresent()
+        ? current.put(seen, actor, value.get(), now)
+        : current.delete(seen, actor, now));
+    // Once the write is applied here (its dot is taken), the replicas get it while it becomes
+    // durable here: one fsync's wait instead of two in a row. If this node crashes before its
+    // fsync, it restarts with a new incarnation, so the dot is never handed out again.
+    return local.applied().thenCompose(applied -> replicate(store, key, sk, pl, n, applied, w, timeout, local.durable()));
   }
 
   /**

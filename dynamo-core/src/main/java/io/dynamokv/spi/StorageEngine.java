@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * <h2>Contract</h2>
  *
  * <ul>
- *   <li><b>Atomic read-modify-write.</b> {@link #update} applies its function to the current set
+ *   <li><b>Atomic read-modify-write.</b> {@link #apply} applies its function to the current set
  *       of one key with no other update of that key in between. Updates of different keys do not
  *       wait for each other.
  *   <li><b>Idempotence.</b> An update whose function returns a set equal to the current one
@@ -47,13 +47,23 @@ public interface StorageEngine extends AutoCloseable {
   /**
    * Atomically replaces the set of {@code key} with {@code change} applied to it. The function
    * receives {@link VersionSet#EMPTY} for an absent key; returning {@code EMPTY} removes the key.
-   * It must be quick and free of side effects: it runs while the key is locked. The change is
-   * applied (visible to later reads and updates of the key) before this method returns, unless
-   * the returned future has already failed; the future completes once it is also durable.
+   * It must be quick and free of side effects: it runs while the key is locked, and may run on
+   * another thread (the RocksDB engine applies updates in batches on its writer thread).
+   *
+   * <p>Returns without waiting for I/O, so an I/O thread may call it. The result's
+   * {@link Update#applied() applied} completes once later reads and updates of the key see the
+   * change, its {@link Update#durable() durable} once the change is also durable.
+   */
+  Update apply(StorageKey key, UnaryOperator<VersionSet> change);
+
+  /**
+   * {@link #apply} for callers that need only the durable moment.
    *
    * @return a future of the stored set after the change, completed once it is durable
    */
-  CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change);
+  default CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change) {
+    return apply(key, change).durable();
+  }
 
   /**
    * Visits the keys of {@code range} in order until the visitor returns false. The visitor sees a

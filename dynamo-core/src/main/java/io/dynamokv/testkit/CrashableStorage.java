@@ -7,6 +7,7 @@ import io.dynamokv.spi.ScanVisitor;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Update;
 import io.dynamokv.version.VersionSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.function.UnaryOperator;
  * A simulated disk: wraps a storage engine so that a simulated node can crash and lose what it
  * had not yet synced, as a real one does under SIGKILL with group commit.
  *
- * <p>An update applies at once (reads see it) but becomes durable only at the next simulated
+ * <p>An update applies at once (reads see it, and its {@code applied} completes; the delegate
+ * must apply on the caller's thread, as the in-memory engine does) but becomes durable only at the next simulated
  * fsync, {@code fsyncDelay} after the first unsynced write (one fsync covers every write waiting,
  * like group commit); only then does its future complete. {@link #crash()} undoes every update
  * not yet durable, fails their futures, and makes the next start report an unclean stop, so the
@@ -73,14 +75,14 @@ public final class CrashableStorage implements StorageEngine {
   }
 
   @Override
-  public synchronized CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change) {
+  public synchronized Update apply(StorageKey key, UnaryOperator<VersionSet> change) {
     if (fsyncDelay.isZero()) {
-      return delegate.update(key, change);
+      return delegate.apply(key, change);
     }
     VersionSet before = delegate.get(key).orElse(VersionSet.EMPTY);
-    CompletableFuture<VersionSet> applied = delegate.update(key, change);
+    CompletableFuture<VersionSet> applied = delegate.apply(key, change).applied();
     if (applied.isCompletedExceptionally()) {
-      return applied;
+      return new Update(applied, applied);
     }
     undo.putIfAbsent(key, before);
     CompletableFuture<VersionSet> durable = new CompletableFuture<>();
@@ -90,7 +92,7 @@ public final class CrashableStorage implements StorageEngine {
       fsyncScheduled = true;
       scheduler.schedule(fsyncDelay, this::fsync);
     }
-    return durable;
+    return new Update(applied, durable);
   }
 
   private void fsync() {

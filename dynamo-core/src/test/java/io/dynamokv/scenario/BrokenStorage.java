@@ -6,6 +6,7 @@ import io.dynamokv.spi.ScanRange;
 import io.dynamokv.spi.ScanVisitor;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Update;
 import io.dynamokv.version.Sibling;
 import io.dynamokv.version.VersionSet;
 import java.nio.charset.StandardCharsets;
@@ -50,14 +51,14 @@ final class BrokenStorage implements StorageEngine {
   }
 
   @Override
-  public CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change) {
+  public Update apply(StorageKey key, UnaryOperator<VersionSet> change) {
     if (dropWrites) {
       VersionSet current = delegate.get(key).orElse(VersionSet.EMPTY);
       if (doomed(change.apply(current))) {
-        return CompletableFuture.completedFuture(current); // acknowledged, not stored
+        return Update.done(current); // acknowledged, not stored
       }
     }
-    return delegate.update(key, change);
+    return delegate.apply(key, change);
   }
 
   @Override public List<Hint> hints(NodeId target, int limit) { return hideHints ? List.of() : delegate.hints(target, limit); }

@@ -78,18 +78,55 @@ public abstract class StorageEngineContract {
     assertThat(engine.get(k)).isEmpty();
   }
 
-  /** The coordinator relies on it: an update is applied before update() returns, durable later. */
+  /** The coordinator relies on it: once {@code applied} completes, reads see the change; durable follows. */
   @Test
-  void anUpdateIsAppliedBeforeUpdateReturns() {
+  void readsSeeAnUpdateOnceItIsAppliedAndItBecomesDurableWithTheSameSet() {
     StorageKey k = key("s", "applied");
-    boolean[] ran = {false};
-    var durable = engine.update(k, v -> {
-      ran[0] = true;
-      return write(v, "x");
-    });
-    assertThat(ran[0]).isTrue();
-    assertThat(engine.get(k)).isPresent();
-    assertThat(durable.join().values()).hasSize(1);
+    Update u = engine.apply(k, v -> write(v, "x"));
+    VersionSet applied = u.applied().join();
+    assertThat(engine.get(k)).contains(applied);
+    assertThat(u.durable().join()).isEqualTo(applied);
+  }
+
+  /**
+   * Updates of one key queued together (an engine may apply them as one batch) each see the one
+   * before: none is lost, and a failing change fails only itself.
+   */
+  @Test
+  void updatesQueuedTogetherOnOneKeyEachSeeThePreviousOne() {
+    StorageKey k = key("s", "counter");
+    int updates = 500;
+    List<Update> queued = new ArrayList<>();
+    for (int i = 0; i < updates; i++) {
+      boolean fails = i % 7 == 3;
+      queued.add(engine.apply(k, v -> {
+        if (fails) {
+          throw new IllegalStateException("change refused");
+        }
+        int count = v.isEmpty() ? 0 : Integer.parseInt(valueOf(v));
+        return write(v, Integer.toString(count + 1));
+      }));
+    }
+    List<Integer> seen = new ArrayList<>();
+    int failed = 0;
+    for (Update u : queued) {
+      try {
+        seen.add(Integer.parseInt(valueOf(u.durable().join())));
+        assertThat(u.applied()).isCompleted();
+      } catch (CompletionException e) {
+        assertThat(e).hasRootCauseMessage("change refused");
+        assertThat(u.applied()).isCompletedExceptionally();
+        failed++;
+      }
+    }
+    int succeeded = updates - failed;
+    assertThat(failed).isEqualTo((updates + 3) / 7);
+    assertThat(seen).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, succeeded).boxed().toList());
+    assertThat(valueOf(engine.get(k).orElseThrow())).isEqualTo(Integer.toString(succeeded));
+    VersionSet last = engine.get(k).orElseThrow();
+    long[] expected = new long[KeySpace.SEGMENTS_PER_PARTITION];
+    expected[k.segment()] = SegmentDigest.of(k, VersionSetCodec.encode(last));
+    assertThat(engine.merkleLeaves("s", k.partition())).isEqualTo(expected);
   }
 
   @Test

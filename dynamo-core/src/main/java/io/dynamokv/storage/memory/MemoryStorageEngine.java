@@ -9,6 +9,7 @@ import io.dynamokv.spi.ScanVisitor;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageException;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Update;
 import io.dynamokv.version.VersionSet;
 import io.dynamokv.version.VersionSetCodec;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class MemoryStorageEngine implements StorageEngine {
   }
 
   @Override
-  public CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change) {
+  public Update apply(StorageKey key, UnaryOperator<VersionSet> change) {
     try {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(change, "change");
@@ -85,7 +86,7 @@ public final class MemoryStorageEngine implements StorageEngine {
         VersionSet before = data.getOrDefault(key, VersionSet.EMPTY);
         VersionSet after = Objects.requireNonNull(change.apply(before), "change returned null");
         if (after.equals(before)) {
-          return CompletableFuture.completedFuture(before);
+          return Update.done(before);
         }
         long delta = before.isEmpty() ? 0 : SegmentDigest.of(key, VersionSetCodec.encode(before));
         if (after.isEmpty()) {
@@ -98,10 +99,10 @@ public final class MemoryStorageEngine implements StorageEngine {
           }
         }
         leavesOf(key.store(), key.partition()).getAndAccumulate(key.segment(), delta, (a, b) -> a ^ b);
-        return CompletableFuture.completedFuture(after);
+        return Update.done(after);
       }
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      return Update.failed(e);
     }
   }
 

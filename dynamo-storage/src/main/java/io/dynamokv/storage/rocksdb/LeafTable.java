@@ -16,7 +16,7 @@ final class LeafTable {
 
   private final ConcurrentHashMap<Long, AtomicLongArray> leaves = new ConcurrentHashMap<>();
 
-  private static long id(int storeId, int partition) {
+  static long id(int storeId, int partition) {
     return ((long) storeId << 16) | partition;
   }
 

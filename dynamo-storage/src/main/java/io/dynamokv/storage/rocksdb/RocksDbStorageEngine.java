@@ -10,6 +10,7 @@ import io.dynamokv.spi.ScanVisitor;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageException;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Update;
 import io.dynamokv.version.VersionSet;
 import io.dynamokv.version.VersionSetCodec;
 import io.dynamokv.wire.DecodeException;
@@ -50,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * data, Merkle leaves, hints and metadata (layouts in {@code KeyLayout}).
  *
  * <h2>Writes</h2>
- * An update locks its key (one of {@value #STRIPES} lock stripes, so different keys rarely
- * wait), reads the current set, applies the change, writes the new set, and XORs the change of
- * the key's digest into its Merkle leaf, all before it unlocks. With {@link Durability#SYNC}
- * the future completes after a group commit has fsync'd the write-ahead log.
+ * An update is queued for the engine's writer thread ({@code GroupCommit}), which applies the
+ * updates queued together as one write batch ({@code UpdateBatch}): per update it locks the
+ * key (one of {@value #STRIPES} lock stripes), reads the current set, applies the change, and
+ * puts the new set in the batch; it writes the batch, XORs the changes of the keys' digests into
+ * their Merkle leaves, and unlocks. With {@link Durability#SYNC} one fsync of the write-ahead
+ * log then makes the whole group durable.
  *
  * <h2>Merkle leaves</h2>
  * Leaves live in memory ({@code LeafTable}); a clean close saves them with a marker, and the
@@ -93,6 +96,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
   private final ColumnFamilyHandle meta;
   private final WriteOptions writeOptions;
   private final WriteOptions syncWriteOptions;
+  private final UpdateBatch updateBatch;
   private final GroupCommit groupCommit;
   private final StoreIds storeIds;
   private final LeafTable leaves = new LeafTable();
@@ -163,9 +167,9 @@ public final class RocksDbStorageEngine implements StorageEngine {
       brandNew = !it.isValid(); // no store, no node metadata: nothing was ever written
     }
     cleanOpen = leafCheckpoint.loadOrRebuild(config.directory()) || brandNew;
-    groupCommit = config.durability() == Durability.SYNC
-        ? new GroupCommit(db, "rocksdb-commit-" + config.directory().getFileName(), config.groupCommitWindow())
-        : null;
+    updateBatch = new UpdateBatch(db, data, writeOptions, storeIds, leaves, this::stripe);
+    groupCommit = new GroupCommit(db, updateBatch, config.durability() == Durability.SYNC,
+        "rocksdb-commit-" + config.directory().getFileName(), config.groupCommitWindow());
   }
 
   /**
@@ -222,8 +226,13 @@ public final class RocksDbStorageEngine implements StorageEngine {
     return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
   }
 
+  /** The stripe that guards {@code key} (of a store that exists); for tests of the writer's locking. */
+  ReentrantLock stripeOf(StorageKey key) {
+    return stripe(KeyLayout.dataKey(storeIds.find(key.store()).orElseThrow(), key));
+  }
+
   private CompletableFuture<Void> durable() {
-    return groupCommit == null ? CompletableFuture.completedFuture(null) : groupCommit.sync();
+    return groupCommit.sync();
   }
 
   private static <T> CompletableFuture<T> failed(Throwable t) {
@@ -260,60 +269,19 @@ public final class RocksDbStorageEngine implements StorageEngine {
   }
 
   @Override
-  public CompletableFuture<VersionSet> update(StorageKey key, UnaryOperator<VersionSet> change) {
-    VersionSet after;
+  public Update apply(StorageKey key, UnaryOperator<VersionSet> change) {
     try {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(change, "change");
       enter();
       try {
-        byte[] dataKey = KeyLayout.dataKey(storeIds.idFor(key.store()), key);
-        ReentrantLock lock = stripe(dataKey);
-        lock.lock();
-        try {
-          byte[] stored = db.get(data, dataKey);
-          VersionSet before = VersionSet.EMPTY;
-          boolean corrupt = false;
-          if (stored != null) {
-            try {
-              before = VersionSetCodec.decode(stored);
-            } catch (DecodeException e) {
-              corrupt = true;
-              log.error("replacing the corrupt stored value of {}: {}", key, e.getMessage());
-            }
-          }
-          after = Objects.requireNonNull(change.apply(before), "change returned null");
-          if (after.equals(before) && !corrupt) {
-            return CompletableFuture.completedFuture(before); // idempotent: nothing to write
-          }
-          write(key, dataKey, stored, after);
-        } finally {
-          lock.unlock();
-        }
+        return groupCommit.submit(key, change);
       } finally {
         exit();
       }
-    } catch (RocksDBException | RuntimeException e) {
-      return failed(e);
+    } catch (RuntimeException e) {
+      return Update.failed(e);
     }
-    VersionSet result = after;
-    return durable().thenApply(v -> result);
-  }
-
-  /**
-   * Writes the new set and applies the change of the key's digest to its leaf. Called with the
-   * key's stripe held, so the leaf changes in the same order as the data.
-   */
-  private void write(StorageKey key, byte[] dataKey, byte[] stored, VersionSet after) throws RocksDBException {
-    byte[] encoded = after.isEmpty() ? null : VersionSetCodec.encode(after);
-    if (encoded == null) {
-      db.delete(data, writeOptions, dataKey);
-    } else {
-      db.put(data, writeOptions, dataKey, encoded);
-    }
-    long change = (encoded == null ? 0 : SegmentDigest.of(key, encoded))
-        ^ (stored == null ? 0 : SegmentDigest.of(key, stored));
-    leaves.xor(KeyLayout.storeIdOf(dataKey, 0), key.partition(), key.segment(), change);
   }
 
   @Override
@@ -577,12 +545,12 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
   /** Returns how many WAL fsyncs group commit has made (0 with {@link Durability#ASYNC}). */
   public long walSyncCount() {
-    return groupCommit == null ? 0 : groupCommit.syncCount();
+    return groupCommit.syncCount();
   }
 
   /** Returns how many of those fsyncs first waited for more writes (the group-commit window). */
   public long walSyncWaitCount() {
-    return groupCommit == null ? 0 : groupCommit.gatherCount();
+    return groupCommit.gatherCount();
   }
 
   @Override
@@ -593,9 +561,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
         return;
       }
       closed = true;
-      if (groupCommit != null) {
-        groupCommit.close();
-      }
+      groupCommit.close(); // writes and syncs what was queued before this close
+      updateBatch.close();
       try {
         leafCheckpoint.save(); // fsync'd, so also makes every earlier write durable, whatever the setting
       } catch (RocksDBException e) {

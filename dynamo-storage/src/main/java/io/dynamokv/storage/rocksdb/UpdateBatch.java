@@ -1,0 +1,187 @@
+package io.dynamokv.storage.rocksdb;
+
+import io.dynamokv.antientropy.SegmentDigest;
+import io.dynamokv.spi.StorageException;
+import io.dynamokv.version.VersionSet;
+import io.dynamokv.version.VersionSetCodec;
+import io.dynamokv.wire.DecodeException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a group of queued updates as one RocksDB write batch: for each, lock the key's stripe,
+ * read its set (from this batch if an earlier update of the group changed it, else from the
+ * database), apply the change, and put the new set in the batch; then write the batch, XOR the
+ * changes of the keys' digests into their Merkle leaves, unlock, and complete the updates'
+ * {@code applied} futures. A failing change fails only its own update; a failing write fails
+ * every update of the batch.
+ *
+ * <p>Stripes stay locked until the batch is written, so a reader-then-writer elsewhere (a
+ * dropped partition, a leaf rebuild, a hint) never sees a set that is about to change under it.
+ * A stripe that is busy is not waited for while others are held (that could deadlock with a
+ * thread taking every stripe): the batch so far is written and released first.
+ *
+ * <p>Used by the writer thread only ({@link GroupCommit}).
+ */
+final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(UpdateBatch.class);
+
+  /** The bytes stored under a key once the batch is written; null bytes: the key is deleted. */
+  private record Pending(byte[] stored) {}
+
+  private final RocksDB db;
+  private final ColumnFamilyHandle data;
+  private final WriteOptions writeOptions;
+  private final StoreIds storeIds;
+  private final LeafTable leaves;
+  private final Function<byte[], ReentrantLock> stripe;
+  private final WriteBatch batch = new WriteBatch();
+  private final Map<ByteBuffer, Pending> written = new HashMap<>();
+  private final List<ReentrantLock> held = new ArrayList<>();
+  private final List<GroupCommit.Queued> members = new ArrayList<>();
+  private final List<VersionSet> results = new ArrayList<>();
+  private long[] leafChanges = new long[64];
+  private int leafChangeCount;
+  private boolean wrote;
+
+  UpdateBatch(RocksDB db, ColumnFamilyHandle data, WriteOptions writeOptions, StoreIds storeIds, LeafTable leaves,
+      Function<byte[], ReentrantLock> stripe) {
+    this.db = db;
+    this.data = data;
+    this.writeOptions = writeOptions;
+    this.storeIds = storeIds;
+    this.leaves = leaves;
+    this.stripe = stripe;
+  }
+
+  @Override
+  public boolean write(List<GroupCommit.Queued> group) {
+    wrote = false;
+    for (GroupCommit.Queued q : group) {
+      if (!q.isSync()) {
+        add(q);
+      }
+    }
+    flush();
+    return wrote;
+  }
+
+  private void add(GroupCommit.Queued q) {
+    try {
+      int storeId = storeIds.idFor(q.key.store());
+      byte[] dataKey = KeyLayout.dataKey(storeId, q.key);
+      lock(stripe.apply(dataKey));
+      ByteBuffer name = ByteBuffer.wrap(dataKey);
+      Pending earlier = written.get(name);
+      byte[] stored = earlier != null ? earlier.stored() : db.get(data, dataKey);
+      VersionSet before = VersionSet.EMPTY;
+      boolean corrupt = false;
+      if (stored != null) {
+        try {
+          before = VersionSetCodec.decode(stored);
+        } catch (DecodeException e) {
+          corrupt = true;
+          log.error("replacing the corrupt stored value of {}: {}", q.key, e.getMessage());
+        }
+      }
+      VersionSet after = Objects.requireNonNull(q.change.apply(before), "change returned null");
+      if (!after.equals(before) || corrupt) {
+        byte[] encoded = after.isEmpty() ? null : VersionSetCodec.encode(after);
+        if (encoded == null) {
+          batch.delete(data, dataKey);
+        } else {
+          batch.put(data, dataKey, encoded);
+        }
+        written.put(name, new Pending(encoded));
+        long change = (encoded == null ? 0 : SegmentDigest.of(q.key, encoded))
+            ^ (stored == null ? 0 : SegmentDigest.of(q.key, stored));
+        addLeafChange(LeafTable.id(storeId, q.key.partition()), q.key.segment(), change);
+      }
+      // An unchanged set also completes with the batch: what it found may be this batch's.
+      members.add(q);
+      results.add(after);
+    } catch (RocksDBException e) {
+      q.fail(new StorageException("update of " + q.key + " failed: " + e.getMessage(), e));
+    } catch (RuntimeException e) {
+      q.fail(e);
+    }
+  }
+
+  private void lock(ReentrantLock lock) {
+    if (lock.isHeldByCurrentThread()) {
+      return;
+    }
+    if (!lock.tryLock()) {
+      flush();
+      lock.lock();
+    }
+    held.add(lock);
+  }
+
+  private void addLeafChange(long partitionId, int segment, long change) {
+    if (leafChangeCount + 3 > leafChanges.length) {
+      leafChanges = java.util.Arrays.copyOf(leafChanges, leafChanges.length * 2);
+    }
+    leafChanges[leafChangeCount++] = partitionId;
+    leafChanges[leafChangeCount++] = segment;
+    leafChanges[leafChangeCount++] = change;
+  }
+
+  /** Writes the batch so far, then releases its stripes and completes its updates' {@code applied}. */
+  private void flush() {
+    RuntimeException failure = null;
+    try {
+      if (batch.count() > 0) {
+        wrote = true; // even if the write fails: part of it may be in the log
+        db.write(writeOptions, batch);
+      }
+      for (int i = 0; i < leafChangeCount; i += 3) {
+        long id = leafChanges[i];
+        leaves.xor(LeafTable.storeIdOf(id), LeafTable.partitionOf(id), (int) leafChanges[i + 1], leafChanges[i + 2]);
+      }
+    } catch (RocksDBException e) {
+      failure = new StorageException("write of a batch of " + members.size() + " updates failed: " + e.getMessage(), e);
+    } finally {
+      try {
+        batch.clear();
+      } catch (RuntimeException e) {
+        log.warn("clearing a write batch failed", e);
+      }
+      written.clear();
+      leafChangeCount = 0;
+      for (ReentrantLock lock : held) {
+        lock.unlock();
+      }
+      held.clear();
+    }
+    // Callbacks run here but never re-enter this batch (new updates only queue).
+    for (int i = 0; i < members.size(); i++) {
+      if (failure == null) {
+        members.get(i).applied.complete(results.get(i));
+      } else {
+        members.get(i).fail(failure);
+      }
+    }
+    members.clear();
+    results.clear();
+  }
+
+  @Override
+  public void close() {
+    batch.close();
+  }
+}
