@@ -33,7 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * as a hint for its owner), forwarded puts and clients' gets to coordinate, merge batches (delivered hints,
  * repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
  * membership). Replica writes merge, so a repeated or
- * older write changes nothing. Runs on the transport's request executor.
+ * older write changes nothing. Runs on the transport's request executor, and replica writes
+ * and pings also on its I/O threads.
  */
 final class ReplicaService implements RequestHandler {
 
@@ -53,6 +54,20 @@ final class ReplicaService implements RequestHandler {
     this.storage = storage;
     this.coordinator = coordinator;
     this.metrics = metrics;
+  }
+
+  /**
+   * A replica write without a hint only queues a storage update ({@link StorageEngine#apply}
+   * never waits for I/O), and a ping only answers: both may be served on an I/O thread. A hinted
+   * write is not, as hints are written in place.
+   */
+  @Override
+  public boolean servesWithoutBlocking(Message request) {
+    return switch (request.type()) {
+      case PING -> true;
+      case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
+      default -> false;
+    };
   }
 
   @Override

@@ -17,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the requests arriving on one accepted connection. Requests are handed to the request
- * executor (never run on the event loop) one socket read at a time: the requests decoded from
- * one read go as one task, and the replies go back to the event loop through a
+ * Serves the requests arriving on one accepted connection. A request the handler serves without
+ * blocking ({@link RequestHandler#servesWithoutBlocking}, such as a replica write that only
+ * queues a storage update) is served on the event loop as it is decoded. The others are handed
+ * to the request executor one socket read at a time: the requests decoded from one read go as
+ * one task. Replies go back to the event loop through a
  * {@link BurstWriter}: the replies the task produces at once, and later ones that complete
  * together (the writes one fsync made durable), each cost one hand-off and one flush in all.
  *
@@ -57,7 +59,11 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
       ctx.channel().close();
       return;
     }
-    batch.add(frame);
+    if (handler.servesWithoutBlocking(frame.message())) {
+      serve(ctx.channel(), frame);
+    } else {
+      batch.add(frame);
+    }
   }
 
   @Override
@@ -81,18 +87,23 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
   /** Runs on the request executor. */
   private void serve(Channel ch, List<Frame> requests) {
     for (Frame request : requests) {
-      CompletableFuture<Message> reply;
-      try {
-        reply = handler.handle(request.message());
-      } catch (RuntimeException e) {
-        reply = CompletableFuture.failedFuture(e);
-      }
-      if (reply.isDone()) {
-        outbox.add(Frame.response(request.requestId(), replyOf(reply)), ch.eventLoop());
-      } else {
-        CompletableFuture<Message> later = reply;
-        later.whenComplete((m, t) -> outbox.add(Frame.response(request.requestId(), replyOf(later)), ch.eventLoop()));
-      }
+      serve(ch, request);
+    }
+  }
+
+  /** Runs on the request executor, or on the event loop for a request served without blocking. */
+  private void serve(Channel ch, Frame request) {
+    CompletableFuture<Message> reply;
+    try {
+      reply = handler.handle(request.message());
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    if (reply.isDone()) {
+      outbox.add(Frame.response(request.requestId(), replyOf(reply)), ch.eventLoop());
+    } else {
+      CompletableFuture<Message> later = reply;
+      later.whenComplete((m, t) -> outbox.add(Frame.response(request.requestId(), replyOf(later)), ch.eventLoop()));
     }
   }
 

@@ -164,6 +164,43 @@ class NettyTransportTest {
     return sent.stream().filter(CompletableFuture::isCompletedExceptionally).count();
   }
 
+  /**
+   * A request the handler serves without blocking runs on the I/O thread that decoded it (no
+   * hand-off); every other request runs on the request executor, never on an I/O thread.
+   */
+  @Test
+  void onlyRequestsServedWithoutBlockingRunOnTheIoThread() {
+    java.util.Map<Class<?>, java.util.Set<String>> threads = new java.util.concurrent.ConcurrentHashMap<>();
+    RequestHandler handler = new RequestHandler() {
+      @Override
+      public CompletableFuture<Message> handle(Message m) {
+        threads.computeIfAbsent(m.getClass(), c -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+            .add(Thread.currentThread().getName());
+        return echo.handle(m);
+      }
+
+      @Override
+      public boolean servesWithoutBlocking(Message m) {
+        return m instanceof Ping;
+      }
+    };
+    try (NettyTransport inline = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .ioThreads(1).handlerThreads(1).build())) {
+      inline.start(handler);
+      List<CompletableFuture<Message>> replies = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        replies.add(client.request(inline.localEndpoint(), new Ping(i), TIMEOUT));
+        replies.add(client.request(inline.localEndpoint(), new Ack(), TIMEOUT));
+      }
+      for (int i = 0; i < replies.size(); i++) {
+        assertThat(awaitFuture(replies.get(i))).isEqualTo(i % 2 == 0 ? new Pong(i / 2) : new Ack());
+      }
+      String prefix = inline.threadNamePrefix();
+      assertThat(threads.get(Ping.class)).isNotEmpty().allMatch(t -> t.startsWith(prefix + "-io"));
+      assertThat(threads.get(Ack.class)).isNotEmpty().allMatch(t -> t.startsWith(prefix + "-handler"));
+    }
+  }
+
   @Test
   void closeStopsEveryThreadItStarted() {
     normalTrafficWorks(10);
