@@ -13,7 +13,6 @@ import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
 import io.dynamokv.transport.netty.NettyTransport;
 import io.dynamokv.transport.netty.NettyTransportConfig;
-import io.dynamokv.version.VersionVector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Stream;
 
 /**
@@ -240,9 +238,7 @@ public final class ClusterBenchmark {
   private final class InProcessTarget implements Target {
     private final List<DynamoNode> nodes;
     private final List<Store<byte[]>> stores;
-    // Indexed by record: a map would box every key and add a node per record for the
-    // collector to copy (this client's own garbage, measured in the cluster's pauses).
-    private final AtomicReferenceArray<Context> contexts = new AtomicReferenceArray<>(records);
+    private final ContextSlab contexts = new ContextSlab(records);
     private final AtomicInteger next = new AtomicInteger();
 
     InProcessTarget(Path data) throws Exception {
@@ -259,8 +255,7 @@ public final class ClusterBenchmark {
       if (readFirst) {
         return store().updateAsync("user" + record, old -> value);
       }
-      Context seen = contexts.get(record);
-      return store().putAsync("user" + record, seen == null ? Context.EMPTY : seen, value)
+      return store().putAsync("user" + record, contexts.get(record), value)
           .thenAccept(ctx -> contexts.set(record, ctx));
     }
 
@@ -286,7 +281,7 @@ public final class ClusterBenchmark {
    */
   private final class ProcessTarget implements Target {
     private final ProcessCluster cluster;
-    private final AtomicReferenceArray<VersionVector> contexts = new AtomicReferenceArray<>(records);
+    private final ContextSlab contexts = new ContextSlab(records);
 
     ProcessTarget(Path data) throws Exception {
       cluster = new ProcessCluster(data, sync, nodeThreads, nodeHeap);
@@ -299,9 +294,8 @@ public final class ClusterBenchmark {
       if (readFirst) {
         return cluster.get(key).thenCompose(read -> cluster.put(key, read.context(), value));
       }
-      VersionVector seen = contexts.get(record);
-      return cluster.put(key, seen == null ? VersionVector.EMPTY : seen, value)
-          .thenAccept(ctx -> contexts.set(record, ctx));
+      return cluster.put(key, contexts.get(record).versionVector(), value)
+          .thenAccept(ctx -> contexts.set(record, Context.of(ctx)));
     }
 
     @Override
