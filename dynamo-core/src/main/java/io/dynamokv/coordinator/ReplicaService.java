@@ -58,13 +58,14 @@ final class ReplicaService implements RequestHandler {
 
   /**
    * A replica write without a hint only queues a storage update ({@link StorageEngine#apply}
-   * never waits for I/O), and a ping only answers: both may be served on an I/O thread. A hinted
-   * write is not, as hints are written in place.
+   * never waits for I/O); a put to coordinate queues its local update and sends requests; a ping
+   * only answers: these may be served on an I/O thread. A hinted write is not, as hints are
+   * written in place, nor a get, whose local read may wait for the disk.
    */
   @Override
   public boolean servesWithoutBlocking(Message request) {
     return switch (request.type()) {
-      case PING -> true;
+      case PING, COORDINATE_PUT -> true;
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
       default -> false;
     };

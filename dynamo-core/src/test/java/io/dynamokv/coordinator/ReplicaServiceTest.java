@@ -9,6 +9,8 @@ import io.dynamokv.version.ActorId;
 import io.dynamokv.version.VersionSet;
 import io.dynamokv.version.VersionVector;
 import io.dynamokv.wire.Ack;
+import io.dynamokv.wire.CoordinateGet;
+import io.dynamokv.wire.CoordinatePut;
 import io.dynamokv.wire.Ping;
 import io.dynamokv.wire.Pong;
 import io.dynamokv.wire.ReplicaGet;
@@ -30,11 +32,12 @@ class ReplicaServiceTest {
       m -> CompletableFuture.failedFuture(new IllegalStateException("no gossip here")));
 
   /**
-   * Only requests that queue a storage update or just answer: a hinted write is written in place
-   * (a blocking RocksDB write) and a read may touch the disk, so both go to the request executor.
+   * Only requests that queue a storage update, send requests, or just answer: a hinted write is
+   * written in place (a blocking RocksDB write) and a read may touch the disk, so both go to the
+   * request executor.
    */
   @Test
-  void unhintedReplicaWritesAndPingsAreServedWithoutBlockingAndNothingElse() {
+  void writesWithoutHintsPutsToCoordinateAndPingsAreServedWithoutBlockingAndNothingElse() {
     byte[] key = {7};
     assertThat(service.servesWithoutBlocking(new ReplicaPut("s", key, VERSIONS, Optional.empty()))).isTrue();
     assertThat(service.servesWithoutBlocking(new ReplicaPut("s", key, VERSIONS, Optional.of(SELF))))
@@ -42,6 +45,9 @@ class ReplicaServiceTest {
     assertThat(service.servesWithoutBlocking(new ReplicaPut("s", key, VERSIONS, Optional.of(NodeId.of("c"))))).isFalse();
     assertThat(service.servesWithoutBlocking(new ReplicaGet("s", key))).isFalse();
     assertThat(service.servesWithoutBlocking(new Ping(1))).isTrue();
+    assertThat(service.servesWithoutBlocking(new CoordinatePut("s", key, VersionVector.EMPTY, Optional.of(new byte[] {1}), 3, 2, 1000)))
+        .isTrue();
+    assertThat(service.servesWithoutBlocking(new CoordinateGet("s", key, 3, 2, 1000))).isFalse();
 
     assertThat(service.handle(new ReplicaPut("s", key, VERSIONS, Optional.empty())).join()).isEqualTo(new Ack());
     assertThat(storage.get(io.dynamokv.spi.StorageKey.of("s", KEY_SPACE, key))).contains(VERSIONS);

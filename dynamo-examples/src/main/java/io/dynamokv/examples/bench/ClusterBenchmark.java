@@ -65,6 +65,7 @@ import java.util.stream.Stream;
  * --processes        the nodes as three processes (the standalone node); a thin client in this
  *                    JVM sends CoordinatePut and CoordinateGet to them in turn
  * --node-heap SIZE   each node process's -Xmx (512m)
+ * --node-jvm "OPTS"  more JVM options for each node process, e.g. "-XX:+UseShenandoahGC -Xlog:gc"
  * </pre>
  *
  * {@code --value-bytes 100-1024} draws each value's size uniformly from the range. The progress
@@ -92,6 +93,7 @@ public final class ClusterBenchmark {
   private boolean baselines = true;
   private boolean processes;
   private String nodeHeap = "512m";
+  private List<String> nodeJvmOptions = List.of();
   private Path out = Path.of("target", "bench");
   private final List<RocksDbStorageEngine> engines = new ArrayList<>();
 
@@ -138,6 +140,7 @@ public final class ClusterBenchmark {
         case "--no-baselines" -> b.baselines = false;
         case "--processes" -> b.processes = true;
         case "--node-heap" -> b.nodeHeap = args[++i];
+        case "--node-jvm" -> b.nodeJvmOptions = List.of(args[++i].trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown option " + a + " (see ClusterBenchmark's Javadoc)");
       }
     }
@@ -284,7 +287,7 @@ public final class ClusterBenchmark {
     private final ContextSlab contexts = new ContextSlab(records);
 
     ProcessTarget(Path data) throws Exception {
-      cluster = new ProcessCluster(data, sync, nodeThreads, nodeHeap);
+      cluster = new ProcessCluster(data, sync, nodeThreads, nodeHeap, nodeJvmOptions);
       ClosedLoop.cpuNanos = () -> LatencyReport.processCpuNanos() + cluster.nodesCpuNanos();
     }
 

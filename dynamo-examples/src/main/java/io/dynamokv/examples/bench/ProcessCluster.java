@@ -48,8 +48,10 @@ final class ProcessCluster implements AutoCloseable {
    *
    * @param nodeThreads each node's I/O and handler threads (0: the transport's default)
    * @param heap each node's -Xmx, e.g. "512m"
+   * @param jvmOptions more options for each node's JVM
    */
-  ProcessCluster(Path dir, boolean sync, int nodeThreads, String heap) throws IOException, InterruptedException {
+  ProcessCluster(Path dir, boolean sync, int nodeThreads, String heap, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     Map<String, String> founders = new LinkedHashMap<>();
     for (int i = 0; i < 3; i++) {
       founders.put("node-" + i, "127.0.0.1:" + LocalCluster.freePort());
@@ -71,8 +73,11 @@ final class ProcessCluster implements AutoCloseable {
       }
       Path file = dir.resolve(id + ".json");
       json.writeValue(file.toFile(), config);
-      processes.add(new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-          DynamoCli.class.getName(), "node", "--config", file.toString())
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), DynamoCli.class.getName(),
+          "node", "--config", file.toString()));
+      processes.add(new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile()))
           .start());
