@@ -273,8 +273,14 @@ public final class RocksDbStorageEngine implements StorageEngine {
     try {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(change, "change");
-      enter();
+      // Not enter(): an I/O thread may call this, and must not wait while close() drains.
+      if (!lifecycle.readLock().tryLock()) {
+        throw new StorageException("RocksDB storage engine at " + config.directory() + " is closing");
+      }
       try {
+        if (closed) {
+          throw new StorageException("RocksDB storage engine at " + config.directory() + " is closed");
+        }
         return groupCommit.submit(key, change);
       } finally {
         exit();
