@@ -13,6 +13,7 @@ import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
 import io.dynamokv.transport.netty.NettyTransport;
 import io.dynamokv.transport.netty.NettyTransportConfig;
+import io.dynamokv.version.VersionVector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,6 +260,9 @@ public final class ClusterBenchmark {
       if (readFirst) {
         return store().updateAsync("user" + record, old -> value);
       }
+      if (contexts == null) { // --rmw: only the load writes blind, each record once
+        return store().putAsync("user" + record, Context.EMPTY, value);
+      }
       return store().putAsync("user" + record, contexts.get(record), value)
           .thenAccept(ctx -> contexts.set(record, ctx));
     }
@@ -297,6 +301,9 @@ public final class ClusterBenchmark {
       byte[] key = key(record);
       if (readFirst) {
         return cluster.get(key).thenCompose(read -> cluster.put(key, read.context(), value));
+      }
+      if (contexts == null) { // --rmw: only the load writes blind, each record once
+        return cluster.put(key, VersionVector.EMPTY, value);
       }
       return cluster.put(key, contexts.get(record).versionVector(), value)
           .thenAccept(ctx -> contexts.set(record, Context.of(ctx)));
@@ -390,6 +397,7 @@ public final class ClusterBenchmark {
         Thread.currentThread().interrupt();
       }
     });
+    progress.setDaemon(true); // a failed load must not leave the JVM running
     progress.start();
     SplittableRandom sizes = new SplittableRandom(3);
     for (int i = 0; i < records; i++) {
