@@ -34,7 +34,8 @@ import java.util.concurrent.CompletableFuture;
  * repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
  * membership). Replica writes merge, so a repeated or
  * older write changes nothing. Runs on the transport's request executor, and replica writes
- * and pings also on its I/O threads.
+ * without a hint, puts to coordinate and pings also on its I/O threads
+ * ({@link #servesWithoutBlocking}).
  */
 final class ReplicaService implements RequestHandler {
 

@@ -29,8 +29,13 @@ final class LeafTable {
   }
 
   void xor(int storeId, int partition, int segment, long change) {
+    xor(id(storeId, partition), segment, change);
+  }
+
+  /** As {@link #xor(int, int, int, long)}, for a partition named by {@link #id}. */
+  void xor(long partitionId, int segment, long change) {
     if (change != 0) {
-      leaves.computeIfAbsent(id(storeId, partition), k -> new AtomicLongArray(KeySpace.SEGMENTS_PER_PARTITION))
+      leaves.computeIfAbsent(partitionId, k -> new AtomicLongArray(KeySpace.SEGMENTS_PER_PARTITION))
           .getAndAccumulate(segment, change, (a, b) -> a ^ b);
     }
   }

@@ -211,6 +211,19 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
   private void enter() {
     lifecycle.readLock().lock();
+    checkOpen();
+  }
+
+  /** As {@link #enter()}, but never waits: fails as closing while {@link #close()} runs. */
+  private void enterWithoutWaiting() {
+    if (!lifecycle.readLock().tryLock()) {
+      throw new StorageException("RocksDB storage engine at " + config.directory() + " is closing");
+    }
+    checkOpen();
+  }
+
+  /** With the shared lock held: releases it and throws if the engine is closed. */
+  private void checkOpen() {
     if (closed) {
       lifecycle.readLock().unlock();
       throw new StorageException("RocksDB storage engine at " + config.directory() + " is closed");
@@ -273,14 +286,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
     try {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(change, "change");
-      // Not enter(): an I/O thread may call this, and must not wait while close() drains.
-      if (!lifecycle.readLock().tryLock()) {
-        throw new StorageException("RocksDB storage engine at " + config.directory() + " is closing");
-      }
+      enterWithoutWaiting(); // an I/O thread may call this: it must not wait while close() drains
       try {
-        if (closed) {
-          throw new StorageException("RocksDB storage engine at " + config.directory() + " is closed");
-        }
         return groupCommit.submit(key, change);
       } finally {
         exit();

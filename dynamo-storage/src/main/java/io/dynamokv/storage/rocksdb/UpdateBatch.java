@@ -150,17 +150,12 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
         db.write(writeOptions, batch);
       }
       for (int i = 0; i < leafChangeCount; i += 3) {
-        long id = leafChanges[i];
-        leaves.xor(LeafTable.storeIdOf(id), LeafTable.partitionOf(id), (int) leafChanges[i + 1], leafChanges[i + 2]);
+        leaves.xor(leafChanges[i], (int) leafChanges[i + 1], leafChanges[i + 2]);
       }
     } catch (RocksDBException e) {
       failure = new StorageException("write of a batch of " + members.size() + " updates failed: " + e.getMessage(), e);
     } finally {
-      try {
-        batch.clear();
-      } catch (RuntimeException e) {
-        log.warn("clearing a write batch failed", e);
-      }
+      batch.clear();
       written.clear();
       leafChangeCount = 0;
       for (ReentrantLock lock : held) {
