@@ -95,7 +95,17 @@ public final class VersionSetCodec {
    * @throws DecodeException if the bytes are not a well-formed format-1 version set
    */
   public static VersionSet decode(byte[] bytes) {
-    ByteReader in = new ByteReader(bytes);
+    return decode(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Decodes the version set in {@code length} bytes of {@code buf} from {@code offset}; the set
+   * shares no bytes with {@code buf}.
+   *
+   * @throws DecodeException if those bytes are not a well-formed format-1 version set
+   */
+  public static VersionSet decode(byte[] buf, int offset, int length) {
+    ByteReader in = new ByteReader(buf, offset, length);
     VersionSet set = readFrom(in);
     in.expectEnd("version set");
     return set;

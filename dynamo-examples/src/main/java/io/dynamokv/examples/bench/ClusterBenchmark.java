@@ -67,6 +67,7 @@ import java.util.stream.Stream;
  *                    JVM sends CoordinatePut and CoordinateGet to them in turn
  * --node-heap SIZE   each node process's -Xmx (512m)
  * --node-jvm "OPTS"  more JVM options for each node process, e.g. "-XX:+UseShenandoahGC -Xlog:gc"
+ * --update-cache-mb N each in-process node's update cache (32; 0 = none)
  * </pre>
  *
  * {@code --value-bytes 100-1024} draws each value's size uniformly from the range. The progress
@@ -95,6 +96,7 @@ public final class ClusterBenchmark {
   private boolean processes;
   private String nodeHeap = "512m";
   private List<String> nodeJvmOptions = List.of();
+  private int updateCacheBytes = RocksDbConfig.DEFAULT_UPDATE_CACHE_BYTES;
   private Path out = Path.of("target", "bench");
   private final List<RocksDbStorageEngine> engines = new ArrayList<>();
 
@@ -141,6 +143,7 @@ public final class ClusterBenchmark {
         case "--no-baselines" -> b.baselines = false;
         case "--processes" -> b.processes = true;
         case "--node-heap" -> b.nodeHeap = args[++i];
+        case "--update-cache-mb" -> b.updateCacheBytes = Integer.parseInt(args[++i]) << 20;
         case "--node-jvm" -> b.nodeJvmOptions = List.of(args[++i].trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown option " + a + " (see ClusterBenchmark's Javadoc)");
       }
@@ -194,11 +197,15 @@ public final class ClusterBenchmark {
       LatencyReport clusterGet = null;
       if (phases.contains("put")) {
         long syncs = cluster.walSyncs();
+        long[] cache = cluster.updateCacheCounts();
         long t0 = System.nanoTime();
         clusterPut = ClosedLoop.run("cluster put", inFlight, warmup, duration, List.of(put)).get("cluster put");
         if (syncs >= 0) {
-          System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node%n",
-              (cluster.walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9));
+          long[] cacheAfter = cluster.updateCacheCounts();
+          long hits = cacheAfter[0] - cache[0];
+          long lookups = hits + cacheAfter[1] - cache[1];
+          System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node, %.1f%% of updates found their set in the update cache%n",
+              (cluster.walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9), 100.0 * hits / Math.max(1, lookups));
         }
         reports.add(clusterPut);
       }
@@ -233,6 +240,9 @@ public final class ClusterBenchmark {
 
     /** The WAL fsyncs the nodes have made, or -1 if this client cannot see them. */
     long walSyncs();
+
+    /** The nodes' update cache hits and misses, or zeros if this client cannot see them. */
+    long[] updateCacheCounts();
 
     @Override
     void close();
@@ -278,6 +288,12 @@ public final class ClusterBenchmark {
     }
 
     @Override
+    public long[] updateCacheCounts() {
+      return new long[] {engines.stream().mapToLong(RocksDbStorageEngine::updateCacheHits).sum(),
+          engines.stream().mapToLong(RocksDbStorageEngine::updateCacheMisses).sum()};
+    }
+
+    @Override
     public void close() {
       nodes.forEach(DynamoNode::close);
     }
@@ -320,6 +336,11 @@ public final class ClusterBenchmark {
     }
 
     @Override
+    public long[] updateCacheCounts() {
+      return new long[2];
+    }
+
+    @Override
     public void close() {
       ClosedLoop.cpuNanos = LatencyReport::processCpuNanos;
       cluster.close();
@@ -359,7 +380,8 @@ public final class ClusterBenchmark {
     List<DynamoNode> nodes = new ArrayList<>();
     for (Map.Entry<NodeId, Endpoint> m : members.entrySet()) {
       RocksDbStorageEngine engine = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(data.resolve(m.getKey().value()))
-          .durability(sync ? Durability.SYNC : Durability.ASYNC).build());
+          .durability(sync ? Durability.SYNC : Durability.ASYNC)
+          .updateCacheBytes(updateCacheBytes).build());
       engines.add(engine);
       DynamoNode.Builder b = DynamoNode.newBuilder(m.getKey())
           .storage(engine)

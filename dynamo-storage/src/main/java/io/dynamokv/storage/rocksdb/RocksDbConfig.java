@@ -19,6 +19,10 @@ public final class RocksDbConfig {
   public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofMillis(2);
   /** Default bloom filter bits per key: 10, about 1% false positives. */
   public static final int DEFAULT_BLOOM_BITS_PER_KEY = 10;
+  /** Default update cache: 32 MiB of heap (see {@link Builder#updateCacheBytes}). */
+  public static final int DEFAULT_UPDATE_CACHE_BYTES = 32 << 20;
+  /** The largest update cache: 1 GiB. */
+  public static final int MAX_UPDATE_CACHE_BYTES = 1 << 30;
 
   private final Path directory;
   private final Durability durability;
@@ -27,6 +31,7 @@ public final class RocksDbConfig {
   private final int bloomBitsPerKey;
   private final boolean compression;
   private final Duration groupCommitWindow;
+  private final int updateCacheBytes;
 
   private RocksDbConfig(Builder b) {
     directory = b.directory;
@@ -36,6 +41,7 @@ public final class RocksDbConfig {
     bloomBitsPerKey = b.bloomBitsPerKey == null ? DEFAULT_BLOOM_BITS_PER_KEY : b.bloomBitsPerKey;
     compression = b.compression == null || b.compression;
     groupCommitWindow = b.groupCommitWindow == null ? DEFAULT_GROUP_COMMIT_WINDOW : b.groupCommitWindow;
+    updateCacheBytes = b.updateCacheBytes == null ? DEFAULT_UPDATE_CACHE_BYTES : b.updateCacheBytes;
   }
 
   /** Starts a configuration for the data directory {@code directory} (created if missing). */
@@ -78,12 +84,18 @@ public final class RocksDbConfig {
     return groupCommitWindow;
   }
 
+  /** Returns the heap kept for the sets of recently updated keys, in bytes (0: none). */
+  public int updateCacheBytes() {
+    return updateCacheBytes;
+  }
+
   @Override
   public String toString() {
     return "RocksDbConfig{directory=" + directory + ", durability=" + durability
         + ", blockCacheBytes=" + blockCacheBytes + ", writeBufferBytes=" + writeBufferBytes
         + ", bloomBitsPerKey=" + bloomBitsPerKey + ", compression=" + (compression ? "lz4" : "none")
-        + ", groupCommitWindow=" + groupCommitWindow.toNanos() / 1000 + "us}";
+        + ", groupCommitWindow=" + groupCommitWindow.toNanos() / 1000 + "us"
+        + ", updateCacheBytes=" + updateCacheBytes + "}";
   }
 
   /** Collects settings; each may be set once. Not thread-safe. */
@@ -95,6 +107,7 @@ public final class RocksDbConfig {
     private Integer bloomBitsPerKey;
     private Boolean compression;
     private Duration groupCommitWindow;
+    private Integer updateCacheBytes;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -167,6 +180,25 @@ public final class RocksDbConfig {
         throw new IllegalArgumentException("groupCommitWindow : " + window + " (expected: 0..100 ms)");
       }
       groupCommitWindow = window;
+      return this;
+    }
+
+    /**
+     * Sets how much heap the writer keeps for the stored sets of the keys it last read or
+     * wrote; default 32 MiB, 0 for none, at most 1 GiB. Every update reads its key's set before
+     * writing (a coordinator to make the new version, a replica to merge); a key found here
+     * costs no RocksDB read, which was the largest single cost of a put (measured in
+     * docs/benchmarks.md). It helps when the keys being written fit: 32 MiB holds the last
+     * 150,000 or so updates of 100-byte values; with writes spread over many more keys than
+     * that, most updates read RocksDB as before. One byte array, allocated when the engine
+     * opens.
+     */
+    public Builder updateCacheBytes(int bytes) {
+      requireUnset(updateCacheBytes, "updateCacheBytes");
+      if (bytes < 0 || bytes > MAX_UPDATE_CACHE_BYTES) {
+        throw new IllegalArgumentException("updateCacheBytes : " + bytes + " (expected: 0.." + MAX_UPDATE_CACHE_BYTES + ")");
+      }
+      updateCacheBytes = bytes;
       return this;
     }
 

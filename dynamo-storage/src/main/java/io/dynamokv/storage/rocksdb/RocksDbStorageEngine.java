@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
@@ -103,6 +104,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
   private final LeafCheckpoint leafCheckpoint;
   private final boolean cleanOpen;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+  /** Counts dropped partitions, so the writer forgets the sets it remembers of them. */
+  private final AtomicLong partitionDrops = new AtomicLong();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
@@ -167,7 +170,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
       brandNew = !it.isValid(); // no store, no node metadata: nothing was ever written
     }
     cleanOpen = leafCheckpoint.loadOrRebuild(config.directory()) || brandNew;
-    updateBatch = new UpdateBatch(db, data, writeOptions, storeIds, leaves, this::stripe);
+    updateBatch = new UpdateBatch(db, data, writeOptions, storeIds, leaves, this::stripe, partitionDrops,
+        config.updateCacheBytes());
     groupCommit = new GroupCommit(db, updateBatch, config.durability() == Durability.SYNC,
         "rocksdb-commit-" + config.directory().getFileName(), config.groupCommitWindow());
   }
@@ -420,6 +424,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         try {
           db.deleteRange(data, writeOptions, begin, end);
           leaves.clear(storeId.get(), partition);
+          partitionDrops.incrementAndGet(); // under every stripe: the writer sees it before its next update
         } finally {
           unlockAllStripes();
         }
@@ -559,6 +564,19 @@ public final class RocksDbStorageEngine implements StorageEngine {
   /** Returns how many WAL fsyncs group commit has made (0 with {@link Durability#ASYNC}). */
   public long walSyncCount() {
     return groupCommit.syncCount();
+  }
+
+  /**
+   * Returns how many updates found their key's set in the update cache (see
+   * {@link RocksDbConfig.Builder#updateCacheBytes}) and so did not read RocksDB.
+   */
+  public long updateCacheHits() {
+    return updateBatch.recentSets().hits();
+  }
+
+  /** Returns how many updates did not find their key's set in the update cache and read RocksDB. */
+  public long updateCacheMisses() {
+    return updateBatch.recentSets().misses();
   }
 
   /** Returns how many of those fsyncs first waited for more writes (the group-commit window). */

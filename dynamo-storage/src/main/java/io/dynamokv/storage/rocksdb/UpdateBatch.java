@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.rocksdb.ColumnFamilyHandle;
@@ -40,8 +41,8 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(UpdateBatch.class);
 
-  /** The bytes stored under a key once the batch is written; null bytes: the key is deleted. */
-  private record Pending(byte[] stored) {}
+  /** A key's set once the batch is written (empty: deleted), and that set's digest. */
+  private record Pending(VersionSet set, long digest) {}
 
   private final RocksDB db;
   private final ColumnFamilyHandle data;
@@ -49,6 +50,9 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
   private final StoreIds storeIds;
   private final LeafTable leaves;
   private final Function<byte[], ReentrantLock> stripe;
+  private final AtomicLong partitionDrops;
+  private final RecentSets recent;
+  private long dropsSeen;
   private final WriteBatch batch = new WriteBatch();
   private final Map<ByteBuffer, Pending> written = new HashMap<>();
   private final List<ReentrantLock> held = new ArrayList<>();
@@ -59,13 +63,21 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
   private boolean wrote;
 
   UpdateBatch(RocksDB db, ColumnFamilyHandle data, WriteOptions writeOptions, StoreIds storeIds, LeafTable leaves,
-      Function<byte[], ReentrantLock> stripe) {
+      Function<byte[], ReentrantLock> stripe, AtomicLong partitionDrops, int recentSetsBytes) {
     this.db = db;
     this.data = data;
     this.writeOptions = writeOptions;
     this.storeIds = storeIds;
     this.leaves = leaves;
     this.stripe = stripe;
+    this.partitionDrops = partitionDrops;
+    this.dropsSeen = partitionDrops.get();
+    this.recent = new RecentSets(recentSetsBytes);
+  }
+
+  /** The cache of recently read and written sets; its counters may be read from any thread. */
+  RecentSets recentSets() {
+    return recent;
   }
 
   @Override
@@ -85,31 +97,51 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
       int storeId = storeIds.idFor(q.key.store());
       byte[] dataKey = KeyLayout.dataKey(storeId, q.key);
       lock(stripe.apply(dataKey));
+      long drops = partitionDrops.get();
+      if (drops != dropsSeen) { // a dropped partition's keys are gone from the database
+        recent.clear();
+        dropsSeen = drops;
+      }
       ByteBuffer name = ByteBuffer.wrap(dataKey);
       Pending earlier = written.get(name);
-      byte[] stored = earlier != null ? earlier.stored() : db.get(data, dataKey);
-      VersionSet before = VersionSet.EMPTY;
+      VersionSet before;
+      long beforeDigest;
       boolean corrupt = false;
-      if (stored != null) {
-        try {
-          before = VersionSetCodec.decode(stored);
-        } catch (DecodeException e) {
-          corrupt = true;
-          log.error("replacing the corrupt stored value of {}: {}", q.key, e.getMessage());
+      if (earlier != null) {
+        before = earlier.set();
+        beforeDigest = earlier.digest();
+      } else if (recent.find(dataKey)) {
+        before = recent.storedLength() < 0 ? VersionSet.EMPTY
+            : VersionSetCodec.decode(recent.ring(), recent.storedOffset(), recent.storedLength());
+        beforeDigest = recent.digest();
+      } else {
+        byte[] stored = db.get(data, dataKey);
+        before = VersionSet.EMPTY;
+        beforeDigest = stored == null ? 0 : SegmentDigest.of(q.key, stored);
+        if (stored != null) {
+          try {
+            before = VersionSetCodec.decode(stored);
+          } catch (DecodeException e) {
+            corrupt = true;
+            log.error("replacing the corrupt stored value of {}: {}", q.key, e.getMessage());
+          }
+        }
+        if (!corrupt) {
+          recent.remember(dataKey, stored, beforeDigest);
         }
       }
       VersionSet after = Objects.requireNonNull(q.change.apply(before), "change returned null");
       if (!after.equals(before) || corrupt) {
         byte[] encoded = after.isEmpty() ? null : VersionSetCodec.encode(after);
+        long afterDigest = encoded == null ? 0 : SegmentDigest.of(q.key, encoded);
         if (encoded == null) {
           batch.delete(data, dataKey);
         } else {
           batch.put(data, dataKey, encoded);
         }
-        written.put(name, new Pending(encoded));
-        long change = (encoded == null ? 0 : SegmentDigest.of(q.key, encoded))
-            ^ (stored == null ? 0 : SegmentDigest.of(q.key, stored));
-        addLeafChange(LeafTable.id(storeId, q.key.partition()), q.key.segment(), change);
+        written.put(name, new Pending(after, afterDigest));
+        recent.remember(dataKey, encoded, afterDigest); // forgotten again if the write fails
+        addLeafChange(LeafTable.id(storeId, q.key.partition()), q.key.segment(), afterDigest ^ beforeDigest);
       }
       // An unchanged set also completes with the batch: what it found may be this batch's.
       members.add(q);
@@ -153,6 +185,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
         leaves.xor(leafChanges[i], (int) leafChanges[i + 1], leafChanges[i + 2]);
       }
     } catch (RocksDBException e) {
+      recent.clear(); // it holds what this batch would have written
       failure = new StorageException("write of a batch of " + members.size() + " updates failed: " + e.getMessage(), e);
     } finally {
       batch.clear();

@@ -235,6 +235,49 @@ class RocksDbDurabilityTest {
     }
   }
 
+  /**
+   * The writer remembers the sets it last read or wrote: a second update of a key reads no
+   * RocksDB; yet once the key's partition is dropped, its next update starts from nothing, and
+   * after a reopen (a new, empty cache) from what is on disk.
+   */
+  @Test
+  void theUpdateCacheServesRepeatedUpdatesAndForgetsADroppedPartition() {
+    StorageKey k = key("k");
+    try (RocksDbStorageEngine engine = open()) {
+      put(engine, k, "v1");
+      long misses = engine.updateCacheMisses();
+      VersionSet second = put(engine, k, "v2");
+      assertThat(engine.updateCacheHits()).isEqualTo(1);
+      assertThat(engine.updateCacheMisses()).isEqualTo(misses);
+      assertThat(engine.get(k)).contains(second);
+
+      engine.dropPartition("carts", k.partition()).join();
+      List<VersionSet> seen = new ArrayList<>();
+      engine.update(k, v -> {
+        seen.add(v);
+        return v;
+      }).join();
+      assertThat(seen).containsExactly(VersionSet.EMPTY);
+      VersionSet third = put(engine, k, "v3");
+      assertThat(third.siblings()).hasSize(1);
+    }
+    try (RocksDbStorageEngine engine = open()) {
+      List<VersionSet> seen = new ArrayList<>();
+      engine.update(k, v -> {
+        seen.add(v);
+        return v;
+      }).join();
+      assertThat(seen).singleElement().extracting(VersionSet::siblings).asList().hasSize(1);
+      assertThat(engine.updateCacheHits()).isZero();
+    }
+    try (RocksDbStorageEngine engine = RocksDbStorageEngine.open(
+        RocksDbConfig.newBuilder(dir).blockCacheBytes(8 << 20).updateCacheBytes(0).build())) {
+      put(engine, k, "v4");
+      put(engine, k, "v5");
+      assertThat(engine.updateCacheHits()).isZero();
+    }
+  }
+
   private void writeConcurrently(RocksDbStorageEngine engine, int writers, int writesEach) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     try {
@@ -401,7 +444,14 @@ class RocksDbDurabilityTest {
         .hasMessage("groupCommitWindow : PT0.101S (expected: 0..100 ms)");
     assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).groupCommitWindow(null))
         .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).updateCacheBytes(-1))
+        .hasMessage("updateCacheBytes : -1 (expected: 0..1073741824)");
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).updateCacheBytes((1 << 30) + 1))
+        .hasMessage("updateCacheBytes : 1073741825 (expected: 0..1073741824)");
+    assertThatThrownBy(() -> RocksDbConfig.newBuilder(dir).updateCacheBytes(0).updateCacheBytes(1))
+        .hasMessage("updateCacheBytes was already set to 0");
     RocksDbConfig defaults = RocksDbConfig.newBuilder(dir).build();
+    assertThat(defaults.updateCacheBytes()).isEqualTo(32 << 20);
     assertThat(defaults.groupCommitWindow()).isEqualTo(java.time.Duration.ofMillis(2));
     assertThat(defaults.durability()).isEqualTo(Durability.SYNC);
     assertThat(defaults.bloomBitsPerKey()).isEqualTo(10);
