@@ -15,19 +15,26 @@ import java.util.Arrays;
  *
  * <h2>Layout</h2>
  * Entries are appended to a ring: key length (int), stored length (int; -1 for a key known to
- * be absent), digest (long), the key, the stored bytes. An entry that does not fit before the
- * ring's end starts the next lap at offset 0. Positions are absolute (they only grow), so an
- * entry is intact while its position is at least {@code head - capacity}: nothing written since
- * has reached it. The index is set-associative, {@value #WAYS} slots a bucket, each slot the
- * entry's position plus one (0: empty) with a tag of the key's hash in its top byte; a key's new
- * entry takes its old slot, a new key an empty or overwritten one, else the bucket's oldest.
+ * be absent), room for stored bytes (int), digest (long), the key, the room. An entry that does
+ * not fit before the ring's end starts the next lap at offset 0. Positions are absolute (they
+ * only grow), so an entry is intact while its position is at least {@code head - capacity}:
+ * nothing written since has reached it. The index is set-associative, {@value #WAYS} slots a
+ * bucket, each slot the entry's position plus one (0: empty) with a tag of the key's hash in its
+ * top byte; a new key takes an empty or overwritten slot, else the bucket's oldest.
+ *
+ * <p>A key's new bytes overwrite its intact entry when they fit in its room (each entry has a few
+ * bytes to spare), and only otherwise go to the ring's head: a key updated again and again holds
+ * one entry, not one per update, so the ring holds as many keys as its size allows rather than as
+ * many recent updates (32 MiB, 100,000 keys updated uniformly: hits went from 85% to 94%;
+ * docs/benchmarks.md).
  *
  * <p>Not thread-safe: the writer thread owns it.
  */
 final class RecentSets {
 
-  /** Bytes before an entry's key: key length, stored length, digest. */
-  static final int ENTRY_HEADER = 16;
+  /** Bytes before an entry's key: key length, stored length, room, digest. */
+  static final int ENTRY_HEADER = 20;
+  private static final int DIGEST_AT = 12;
   private static final int WAYS = 4;
   private static final int TAG_SHIFT = 56;
   private static final long POSITION_MASK = (1L << TAG_SHIFT) - 1;
@@ -67,9 +74,9 @@ final class RecentSets {
       misses++;
       return false;
     }
-    int offset = (int) (((slots[slot] & POSITION_MASK) - 1) % ring.length);
+    int offset = offsetOf(slots[slot]);
     foundLength = readInt(offset + 4);
-    foundDigest = readLong(offset + 8);
+    foundDigest = readLong(offset + DIGEST_AT);
     foundOffset = offset + ENTRY_HEADER + key.length;
     hits++;
     return true;
@@ -97,14 +104,24 @@ final class RecentSets {
 
   /**
    * Remembers that {@code key} now holds {@code stored} (null: absent) whose digest is
-   * {@code digest}. An entry larger than an eighth of the ring is not kept (it would push out
-   * many small ones); its older entry, if any, is forgotten.
+   * {@code digest}: in the key's entry if the bytes fit its room, else in a new one. An entry
+   * larger than an eighth of the ring is not kept (it would push out many small ones); its older
+   * entry, if any, is forgotten.
    */
   void remember(byte[] key, byte[] stored, long digest) {
     long hash = hash(key);
     int slot = slotOf(key, hash);
     int storedLength = stored == null ? -1 : stored.length;
-    int length = ENTRY_HEADER + key.length + Math.max(0, storedLength);
+    if (slot >= 0) {
+      int offset = offsetOf(slots[slot]);
+      if (storedLength <= readInt(offset + 8)) {
+        write(offset, key.length, storedLength, stored, digest);
+        return;
+      }
+    }
+    // A little room to spare, so that a set that grows by a byte or two stays in place.
+    int room = (Math.max(0, storedLength) + 8) & ~7;
+    int length = ENTRY_HEADER + key.length + room;
     if (length > ring.length / 8) {
       if (slot >= 0) {
         slots[slot] = 0;
@@ -124,15 +141,20 @@ final class RecentSets {
       remember(key, stored, digest);
       return;
     }
-    writeInt(offset, key.length);
-    writeInt(offset + 4, storedLength);
-    writeLong(offset + 8, digest);
+    writeInt(offset + 8, room);
     System.arraycopy(key, 0, ring, offset + ENTRY_HEADER, key.length);
-    if (stored != null) {
-      System.arraycopy(stored, 0, ring, offset + ENTRY_HEADER + key.length, stored.length);
-    }
+    write(offset, key.length, storedLength, stored, digest);
     slots[slot] = (tag(hash) << TAG_SHIFT) | (head + 1);
     head += length;
+  }
+
+  private void write(int offset, int keyLength, int storedLength, byte[] stored, long digest) {
+    writeInt(offset, keyLength);
+    writeInt(offset + 4, storedLength);
+    writeLong(offset + DIGEST_AT, digest);
+    if (stored != null) {
+      System.arraycopy(stored, 0, ring, offset + ENTRY_HEADER + keyLength, stored.length);
+    }
   }
 
   /** Forgets every entry. */
@@ -187,8 +209,12 @@ final class RecentSets {
     return (slot & POSITION_MASK) - 1 >= head - ring.length;
   }
 
+  private int offsetOf(long slot) {
+    return (int) (((slot & POSITION_MASK) - 1) % ring.length);
+  }
+
   private boolean keyAt(long slot, byte[] key) {
-    int offset = (int) (((slot & POSITION_MASK) - 1) % ring.length);
+    int offset = offsetOf(slot);
     return readInt(offset) == key.length
         && Arrays.equals(ring, offset + ENTRY_HEADER, offset + ENTRY_HEADER + key.length, key, 0, key.length);
   }

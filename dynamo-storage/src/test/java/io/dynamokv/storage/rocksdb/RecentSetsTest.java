@@ -69,23 +69,61 @@ class RecentSetsTest {
   /**
    * A key's entry once overwritten is gone, even when the bytes now at its place look exactly
    * like an entry of that key (here forged inside another entry's value): positions, not the
-   * bytes found, say what is still intact.
+   * bytes found, say what is still intact. An entry takes 20 header bytes, the key and its room
+   * (the stored length plus 8, rounded down to a multiple of 8).
    */
   @Test
   void anOverwrittenEntryIsNotFoundEvenIfItsPlaceLooksLikeOne() {
     RecentSets cache = new RecentSets(4096);
-    cache.remember(bytes("p"), new byte[100 - 17], 0); // [0, 100)
-    cache.remember(bytes("K"), bytes("old"), 1); // [100, 120)
+    cache.remember(bytes("p"), new byte[79], 0); // 20 + 1 + 80: [0, 101)
+    cache.remember(bytes("K"), bytes("old"), 1); // 20 + 1 + 8: [101, 130)
     for (int i = 0; i < 7; i++) {
-      cache.remember(bytes("f"), new byte[500 - 17], 0); // up to 3620
+      cache.remember(bytes("f" + i), new byte[483], 0); // 20 + 2 + 488 each: up to 3700
     }
     assertThat(cache.find(bytes("K"))).isTrue();
-    java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(480 - 17); // next lap: [0, 480)
-    value.position(100 - 17).putInt(1).putInt(6).putLong(99).put(bytes("K")).put(bytes("forged"));
-    cache.remember(bytes("w"), value.array(), 0);
+    // Too long for the rest of the lap, so at 0: its value starts at 21, and at 101 (80 into
+    // the value) it holds what K's entry would hold with "forged" as its bytes.
+    java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(400);
+    value.position(101 - 21).putInt(1).putInt(6).putInt(8).putLong(99).put(bytes("K")).put(bytes("forged"));
+    cache.remember(bytes("w"), value.array(), 0); // [0, 429) of the next lap
     assertThat(cache.find(bytes("K"))).isFalse();
     assertThat(cache.find(bytes("w"))).isTrue();
-    assertThat(cache.find(bytes("f"))).isTrue();
+    assertThat(cache.find(bytes("f6"))).isTrue();
+  }
+
+  /** A key written again and again keeps one entry: the keys written before it stay. */
+  @Test
+  void aKeyRewrittenInPlaceDoesNotPushOutTheOthers() {
+    RecentSets cache = new RecentSets(1024);
+    for (String key : new String[] {"a", "b", "c", "d", "e"}) {
+      cache.remember(bytes(key), bytes("0123456789"), 1);
+    }
+    for (int i = 0; i < 1000; i++) { // 1000 new entries would lap the ring many times
+      cache.remember(bytes("a"), bytes(String.format("%010d", i)), i);
+    }
+    assertThat(cache.find(bytes("a"))).isTrue();
+    assertThat(found(cache)).isEqualTo(bytes("0000000999"));
+    assertThat(cache.digest()).isEqualTo(999);
+    for (String key : new String[] {"b", "c", "d", "e"}) {
+      assertThat(cache.find(bytes(key))).as(key).isTrue();
+      assertThat(found(cache)).as(key).isEqualTo(bytes("0123456789"));
+    }
+  }
+
+  /** Bytes that outgrow their entry's room move to a new entry; smaller ones, or none, stay. */
+  @Test
+  void aSetThatOutgrowsItsRoomMovesAndIsFoundWhole() {
+    RecentSets cache = new RecentSets(4096);
+    byte[][] values = {new byte[10], new byte[16], new byte[17], null, new byte[3], new byte[40]};
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        Arrays.fill(values[i], (byte) (i + 1));
+      }
+      cache.remember(bytes("k"), values[i], i);
+      assertThat(cache.find(bytes("k"))).isTrue();
+      assertThat(found(cache)).as("value %d", i).isEqualTo(values[i]);
+      assertThat(cache.digest()).isEqualTo(i);
+    }
   }
 
   /**
