@@ -192,8 +192,13 @@ public final class VersionSetCodec {
     for (int i = 0; i < vector.size(); i++) {
       ActorId actor = vector.actorAt(i);
       actors.add(actor);
-      out.writeString(actor.node().value());
-      out.writeLong(actor.incarnation());
+      byte[] known = KnownActors.encodingOf(actor);
+      if (known != null) {
+        out.writeBytes(known);
+      } else {
+        out.writeString(actor.node().value());
+        out.writeLong(actor.incarnation());
+      }
       out.writeVarLong(vector.counterAt(i));
     }
     return actors;
@@ -206,15 +211,20 @@ public final class VersionSetCodec {
     ActorId previous = null;
     for (int i = 0; i < count; i++) {
       int at = in.position();
-      String node = in.readString("node id", NodeId.MAX_UTF8_BYTES);
-      long incarnation = in.readLong("incarnation");
-      long counter = in.readVarLong("counter");
-      ActorId actor;
-      try {
-        actor = actorId(nodeId(node), incarnation);
-      } catch (IllegalArgumentException e) {
-        throw new DecodeException("actor: " + e.getMessage(), at);
+      ActorId actor = KnownActors.read(in);
+      if (actor == null) {
+        String node = in.readString("node id", NodeId.MAX_UTF8_BYTES);
+        long incarnation = in.readLong("incarnation");
+        try {
+          actor = actorId(nodeId(node), incarnation);
+        } catch (IllegalArgumentException e) {
+          throw new DecodeException("actor: " + e.getMessage(), at);
+        }
+        if (ACTORS.get(actor.node()) == actor) {
+          KnownActors.remember(in.copySince(at), actor);
+        }
       }
+      long counter = in.readVarLong("counter");
       if (counter < 1) {
         throw new DecodeException("counter of " + actor + " : " + Long.toUnsignedString(counter) + " (expected: >= 1)", at);
       }

@@ -42,6 +42,32 @@ public final class ByteReader {
     return end - pos;
   }
 
+  /** Returns the byte {@code ahead} bytes past the position (0 to 255), or -1 past the end; reads nothing. */
+  public int peek(int ahead) {
+    return ahead >= 0 && ahead < end - pos ? buf[pos + ahead] & 0xFF : -1;
+  }
+
+  /**
+   * If the next bytes equal {@code expected}, reads past them and returns true; else reads
+   * nothing. Lets a decoder recognise a part it decoded before without decoding it again.
+   */
+  public boolean skipIfNext(byte[] expected) {
+    int n = expected.length;
+    if (n > end - pos || !Arrays.equals(buf, pos, pos + n, expected, 0, n)) {
+      return false;
+    }
+    pos += n;
+    return true;
+  }
+
+  /** Returns a copy of the bytes read since offset {@code start} (an earlier {@link #position()}). */
+  public byte[] copySince(int start) {
+    if (start < 0 || start > pos) {
+      throw new IndexOutOfBoundsException("start " + start + " (expected: 0.." + pos + ")");
+    }
+    return Arrays.copyOfRange(buf, start, pos);
+  }
+
   private void need(int n, String what) {
     if (n > end - pos) {
       throw new DecodeException(what + ": need " + n + " bytes, " + (end - pos) + " remain", pos);

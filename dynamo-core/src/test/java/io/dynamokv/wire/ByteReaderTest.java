@@ -42,4 +42,20 @@ class ByteReaderTest {
     assertThatThrownBy(() -> new ByteReader(new byte[0]).readLengthPrefixed("value", 100))
         .isInstanceOf(DecodeException.class).hasMessageStartingWith("value length: need 1 bytes, 0 remain");
   }
+
+  @Test
+  void peekAndSkipIfNextReadNothingUnlessTheBytesMatch() {
+    ByteReader in = new ByteReader(new byte[] {9, 1, 2, 3, (byte) 0xFF}, 1, 4);
+    assertThat(in.peek(0)).isEqualTo(1);
+    assertThat(in.peek(3)).isEqualTo(255);
+    assertThat(in.peek(4)).isEqualTo(-1);
+    assertThat(in.peek(-1)).isEqualTo(-1);
+    assertThat(in.skipIfNext(new byte[] {1, 2, 4})).isFalse();
+    assertThat(in.skipIfNext(new byte[] {1, 2, 3, (byte) 0xFF, 0})).isFalse(); // past the end
+    assertThat(in.position()).isEqualTo(1);
+    assertThat(in.skipIfNext(new byte[] {1, 2})).isTrue();
+    assertThat(in.position()).isEqualTo(3);
+    assertThat(in.copySince(1)).containsExactly(1, 2);
+    assertThatThrownBy(() -> in.copySince(4)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
 }
