@@ -26,6 +26,9 @@ final class BenchResults {
     if (!Double.isNaN(r.cpuMicrosPerOp())) {
       m.put("cpuMicrosPerOp", Math.round(r.cpuMicrosPerOp() * 10) / 10.0);
     }
+    if (!Double.isNaN(r.allocatedBytesPerOp())) {
+      m.put("allocatedBytesPerOp", Math.round(r.allocatedBytesPerOp()));
+    }
     m.put("p50Micros", r.latencyNanos().getValueAtPercentile(50) / 1000);
     m.put("p99Micros", r.latencyNanos().getValueAtPercentile(99) / 1000);
     m.put("p999Micros", r.latencyNanos().getValueAtPercentile(99.9) / 1000);

@@ -41,6 +41,7 @@ final class ClosedLoop {
     System.out.printf(Locale.ROOT, "%s: %d threads, %s warm-up, %s measured%n", name, threads, warmup, duration);
     AtomicLong all = new AtomicLong();
     long cpuStart = cpuNanos.getAsLong();
+    long allocatedStart = allocatedBytes.getAsLong();
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       SplittableRandom random = new SplittableRandom(t * 31L + 5);
@@ -81,8 +82,9 @@ final class ClosedLoop {
       }
     }
     double cpuPerOp = (cpuNanos.getAsLong() - cpuStart) / 1e3 / Math.max(1, all.get());
+    double allocatedPerOp = perOp(allocatedStart, allocatedBytes.getAsLong(), all.get());
     synchronized (histogram) {
-      return new LatencyReport(name, count.get(), end - recordFrom, histogram.copy(), cpuPerOp);
+      return new LatencyReport(name, count.get(), end - recordFrom, histogram.copy(), cpuPerOp, allocatedPerOp);
     }
   }
 
@@ -91,6 +93,16 @@ final class ClosedLoop {
    * adds its node processes when it runs them.
    */
   static volatile java.util.function.LongSupplier cpuNanos = LatencyReport::processCpuNanos;
+
+  /**
+   * Where the heap bytes allocated are read (-1: not measured): this JVM by default; with node
+   * processes the nodes' allocation is not seen here, so the cluster benchmark turns it off.
+   */
+  static volatile java.util.function.LongSupplier allocatedBytes = LatencyReport::processAllocatedBytes;
+
+  private static double perOp(long start, long now, long ops) {
+    return start < 0 || now < 0 ? Double.NaN : (double) (now - start) / Math.max(1, ops);
+  }
 
   /** An operation type of the mix. */
   record Op(String name, double weight, Supplier<CompletableFuture<?>> send) {}
@@ -148,6 +160,7 @@ final class ClosedLoop {
     AtomicLong failures = new AtomicLong();
     AtomicLong all = new AtomicLong();
     long cpuStart = cpuNanos.getAsLong();
+    long allocatedStart = allocatedBytes.getAsLong();
     long start = System.nanoTime();
     long recordFrom = start + warmup.toNanos();
     long end = recordFrom + duration.toNanos();
@@ -173,8 +186,9 @@ final class ClosedLoop {
       lastDone = done;
     }
     long elapsed = Math.min(System.nanoTime(), end) - recordFrom;
-    // Over the whole phase, warm-up included: every operation's CPU, whatever its type.
+    // Over the whole phase, warm-up included: every operation's CPU and allocation, whatever its type.
     double cpuPerOp = (cpuNanos.getAsLong() - cpuStart) / 1e3 / Math.max(1, all.get());
+    double allocatedPerOp = perOp(allocatedStart, allocatedBytes.getAsLong(), all.get());
     if (failures.get() > 0) {
       System.out.printf(Locale.ROOT, "  %s: %d operations failed%n", phase, failures.get());
     }
@@ -182,7 +196,7 @@ final class ClosedLoop {
     for (int i = 0; i < mix.size(); i++) {
       synchronized (histograms.get(i)) {
         reports.put(mix.get(i).name(), new LatencyReport(mix.get(i).name(), counts.get(i).get(), elapsed,
-            histograms.get(i).copy(), cpuPerOp));
+            histograms.get(i).copy(), cpuPerOp, allocatedPerOp));
       }
     }
     return reports;

@@ -310,6 +310,7 @@ public final class ClusterBenchmark {
     ProcessTarget(Path data) throws Exception {
       cluster = new ProcessCluster(data, sync, nodeThreads, nodeHeap, nodeJvmOptions);
       ClosedLoop.cpuNanos = () -> LatencyReport.processCpuNanos() + cluster.nodesCpuNanos();
+      ClosedLoop.allocatedBytes = () -> -1; // the nodes' heaps are in their own processes
     }
 
     @Override
@@ -343,6 +344,7 @@ public final class ClusterBenchmark {
     @Override
     public void close() {
       ClosedLoop.cpuNanos = LatencyReport::processCpuNanos;
+      ClosedLoop.allocatedBytes = LatencyReport::processAllocatedBytes;
       cluster.close();
     }
   }

@@ -5,13 +5,22 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One measured phase: how many operations, how long, the latency distribution, and the
- * process's CPU time per operation (NaN where not measured). On a saturated machine the CPU per
- * operation is the steadier figure: it moves less with what else the machine runs.
+ * process's CPU time and heap bytes allocated per operation (NaN where not measured). On a
+ * saturated machine these two are the steadier figures: they move less with what else the
+ * machine runs, so they show a change that the rates, noisier, cannot.
  */
-record LatencyReport(String name, long ops, long elapsedNanos, Histogram latencyNanos, double cpuMicrosPerOp) {
+record LatencyReport(String name, long ops, long elapsedNanos, Histogram latencyNanos, double cpuMicrosPerOp,
+    double allocatedBytesPerOp) {
 
   LatencyReport(String name, long ops, long elapsedNanos, Histogram latencyNanos) {
-    this(name, ops, elapsedNanos, latencyNanos, Double.NaN);
+    this(name, ops, elapsedNanos, latencyNanos, Double.NaN, Double.NaN);
+  }
+
+  /** The heap bytes this JVM's threads have allocated so far, or -1 if the JVM cannot tell. */
+  static long processAllocatedBytes() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    return threads instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemoryEnabled()
+        ? t.getTotalThreadAllocatedBytes() : -1;
   }
 
   /** The CPU time this process has used, all threads, in nanoseconds. */
@@ -25,14 +34,15 @@ record LatencyReport(String name, long ops, long elapsedNanos, Histogram latency
   }
 
   static String header() {
-    return String.format(Locale.ROOT, "%-36s %10s %10s %9s %9s %9s %9s %10s", "phase", "ops", "ops/s",
-        "p50 us", "p99 us", "p99.9 us", "max us", "cpu us/op");
+    return String.format(Locale.ROOT, "%-36s %10s %10s %9s %9s %9s %9s %10s %12s", "phase", "ops", "ops/s",
+        "p50 us", "p99 us", "p99.9 us", "max us", "cpu us/op", "alloc KB/op");
   }
 
   String row() {
-    return String.format(Locale.ROOT, "%-36s %10d %10.0f %9.1f %9.1f %9.1f %9.1f %10s", name, ops, opsPerSecond(),
+    return String.format(Locale.ROOT, "%-36s %10d %10.0f %9.1f %9.1f %9.1f %9.1f %10s %12s", name, ops, opsPerSecond(),
         latencyNanos.getValueAtPercentile(50) / 1e3, latencyNanos.getValueAtPercentile(99) / 1e3,
         latencyNanos.getValueAtPercentile(99.9) / 1e3, latencyNanos.getMaxValue() / 1e3,
-        Double.isNaN(cpuMicrosPerOp) ? "-" : String.format(Locale.ROOT, "%.1f", cpuMicrosPerOp));
+        Double.isNaN(cpuMicrosPerOp) ? "-" : String.format(Locale.ROOT, "%.1f", cpuMicrosPerOp),
+        Double.isNaN(allocatedBytesPerOp) ? "-" : String.format(Locale.ROOT, "%.1f", allocatedBytesPerOp / 1024));
   }
 }
