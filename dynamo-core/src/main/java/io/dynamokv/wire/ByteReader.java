@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * Reads what {@link ByteWriter} wrote, checking every length against the bytes that remain so
  * that malformed input fails with a {@link DecodeException} and never allocates more than the
- * input's size. Not thread-safe.
+ * input's size. Everything read is copied out (no result is a view of the array), so a caller
+ * may reuse the array as soon as it has decoded what it holds. Not thread-safe.
  */
 public final class ByteReader {
 

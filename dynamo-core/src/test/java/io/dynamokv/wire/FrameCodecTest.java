@@ -131,6 +131,21 @@ class FrameCodecTest {
     assertThat(FrameCodec.encode(decoded)).isEqualTo(bytes);
   }
 
+  /**
+   * A decoded frame keeps nothing of the bytes it was decoded from: the transport decodes every
+   * frame from one reused array, so a view into it would change under a message still in use.
+   */
+  @Property(tries = 1000)
+  void aDecodedFrameOwnsItsBytes(@ForAll("frames") Frame frame) {
+    byte[] bytes = FrameCodec.encode(frame);
+    byte[] reused = new byte[bytes.length + 3];
+    System.arraycopy(bytes, 0, reused, 3, bytes.length);
+    Frame decoded = FrameCodec.decode(new ByteReader(reused, 3, bytes.length));
+    java.util.Arrays.fill(reused, (byte) 0x5A);
+    assertThat(FrameCodec.encode(decoded)).isEqualTo(bytes);
+    assertThat(decoded).isEqualTo(frame);
+  }
+
   @Example
   void theGeneratorCoversEveryMessageType() {
     Set<MessageType> seen = EnumSet.noneOf(MessageType.class);

@@ -1,8 +1,8 @@
 package io.dynamokv.transport.netty;
 
+import io.dynamokv.wire.ByteReader;
 import io.dynamokv.wire.FrameCodec;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
@@ -12,6 +12,13 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * ({@code DecodeException}) reach {@code exceptionCaught}, where the connection is closed.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+
+  private static final int KEEP_SCRATCH_BYTES = 64 << 10;
+
+  // One decoder per channel, called on its event loop only: each frame is copied out of Netty's
+  // buffer into this array and decoded from it. Decoding copies what it keeps (ByteReader never
+  // hands out a view of its array), so the array is free again at once: no array per frame.
+  private byte[] scratch = new byte[1024];
 
   FrameDecoder(int maxFrameBytes) {
     // length field: 4 bytes at offset 0, stripped; fail as soon as a length is too long
@@ -25,9 +32,17 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       return null;
     }
     try {
-      return FrameCodec.decode(ByteBufUtil.getBytes(frame));
+      int length = frame.readableBytes();
+      if (length > scratch.length) {
+        scratch = new byte[Math.max(length, scratch.length * 2)];
+      }
+      frame.getBytes(frame.readerIndex(), scratch, 0, length);
+      return FrameCodec.decode(new ByteReader(scratch, 0, length));
     } finally {
       frame.release();
+      if (scratch.length > KEEP_SCRATCH_BYTES) {
+        scratch = new byte[1024];
+      }
     }
   }
 }
