@@ -34,6 +34,8 @@ final class RecentSets {
 
   /** Bytes before an entry's key: key length, stored length, room, digest. */
   static final int ENTRY_HEADER = 20;
+  private static final int STORED_LENGTH_AT = 4;
+  private static final int ROOM_AT = 8;
   private static final int DIGEST_AT = 12;
   private static final int WAYS = 4;
   private static final int TAG_SHIFT = 56;
@@ -75,7 +77,7 @@ final class RecentSets {
       return false;
     }
     int offset = offsetOf(slots[slot]);
-    foundLength = readInt(offset + 4);
+    foundLength = readInt(offset + STORED_LENGTH_AT);
     foundDigest = readLong(offset + DIGEST_AT);
     foundOffset = offset + ENTRY_HEADER + key.length;
     hits++;
@@ -114,7 +116,7 @@ final class RecentSets {
     int storedLength = stored == null ? -1 : stored.length;
     if (slot >= 0) {
       int offset = offsetOf(slots[slot]);
-      if (storedLength <= readInt(offset + 8)) {
+      if (storedLength <= readInt(offset + ROOM_AT)) {
         write(offset, key.length, storedLength, stored, digest);
         return;
       }
@@ -141,7 +143,7 @@ final class RecentSets {
       remember(key, stored, digest);
       return;
     }
-    writeInt(offset + 8, room);
+    writeInt(offset + ROOM_AT, room);
     System.arraycopy(key, 0, ring, offset + ENTRY_HEADER, key.length);
     write(offset, key.length, storedLength, stored, digest);
     slots[slot] = (tag(hash) << TAG_SHIFT) | (head + 1);
@@ -150,7 +152,7 @@ final class RecentSets {
 
   private void write(int offset, int keyLength, int storedLength, byte[] stored, long digest) {
     writeInt(offset, keyLength);
-    writeInt(offset + 4, storedLength);
+    writeInt(offset + STORED_LENGTH_AT, storedLength);
     writeLong(offset + DIGEST_AT, digest);
     if (stored != null) {
       System.arraycopy(stored, 0, ring, offset + ENTRY_HEADER + keyLength, stored.length);
