@@ -2,15 +2,13 @@ package io.dynamokv.transport.netty;
 
 import io.dynamokv.wire.ByteWriter;
 import io.dynamokv.wire.Frame;
-import io.dynamokv.wire.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
- * Writes a {@link Frame} as a 4-byte big-endian length and the {@link FrameCodec} bytes, into a
- * pooled buffer. A frame over the limit fails its write instead of reaching the peer, which
+ * Writes a {@link Frame} as a 4-byte big-endian length and the
+ * {@link io.dynamokv.wire.FrameCodec} bytes, into a pooled buffer. A frame over the limit fails its write instead of reaching the peer, which
  * would close the connection for everyone on it.
  */
 final class FrameEncoder extends MessageToByteEncoder<Frame> {
@@ -29,16 +27,9 @@ final class FrameEncoder extends MessageToByteEncoder<Frame> {
 
   @Override
   protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
-    writer.reset();
     try {
-      FrameCodec.encode(frame, writer);
-      int length = writer.size();
-      if (length > maxFrameBytes) {
-        throw new EncoderException("frame of " + length + " bytes (expected: <= maxFrameBytes = "
-            + maxFrameBytes + ") for " + frame.message().type());
-      }
-      out.writeInt(length);
-      writer.writeTo(out::writeBytes);
+      FrameBurst.encode(writer, frame, maxFrameBytes);
+      FrameBurst.append(writer, out);
     } finally {
       if (writer.capacity() > KEEP_BUFFER_BYTES) {
         writer = new ByteWriter(256);

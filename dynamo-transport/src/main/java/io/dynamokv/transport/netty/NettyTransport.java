@@ -142,7 +142,7 @@ public final class NettyTransport implements Transport {
             ChannelPipeline p = ch.pipeline();
             serverTls.ifPresent(t -> p.addLast("tls", t.newHandler(ch.alloc())));
             addFraming(p);
-            p.addLast("server", new ServerHandler(handler, executor));
+            p.addLast("server", new ServerHandler(handler, executor, config.maxFrameBytes()));
           }
         });
     Endpoint bind = config.bind();
@@ -189,7 +189,8 @@ public final class NettyTransport implements Transport {
       return CompletableFuture.failedFuture(new TransportClosedException(peer));
     }
     PeerConnection connection = peers.computeIfAbsent(peer, p ->
-        new PeerConnection(p, client, group.next(), deadlines, config.reconnectBackoffMin(), config.reconnectBackoffMax()));
+        new PeerConnection(p, client, group.next(), deadlines, config.reconnectBackoffMin(), config.reconnectBackoffMax(),
+            config.maxFrameBytes()));
     return connection.request(request, timeout);
   }
 

@@ -65,8 +65,10 @@ final class PeerConnection {
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   /** Requests, written on the event loop in bursts: see {@link #write}. */
   private final BurstWriter<Outgoing> outgoing = new BurstWriter<>(this::writeNow, this::flushWritten);
-  /** The channel the current burst wrote to and has not flushed; touched on the loop only. */
+  /** The channel the current burst is for, and the burst: its frames and their request ids; touched on the loop only. */
   private Channel unflushed;
+  private final FrameBurst burst;
+  private long[] burstIds = new long[64];
   private final AtomicLong ids = new AtomicLong();
   private volatile long lastResponseNanos = System.nanoTime();
   private static final long HALF_OPEN_AFTER_NANOS = 10_000_000_000L;
@@ -79,8 +81,9 @@ final class PeerConnection {
   private boolean closed;
 
   PeerConnection(Endpoint peer, Bootstrap bootstrap, EventLoop loop, Timer deadlines, Duration backoffMin,
-      Duration backoffMax) {
+      Duration backoffMax, int maxFrameBytes) {
     this.peer = peer;
+    this.burst = new FrameBurst(maxFrameBytes);
     this.bootstrap = bootstrap;
     this.loop = loop;
     this.deadlines = deadlines;
@@ -193,15 +196,26 @@ final class PeerConnection {
     outgoing.add(new Outgoing(ch, id, message), loop);
   }
 
-  /** Runs on the event loop, at the end of a burst. */
+  /** Runs on the event loop, at the end of a burst: the burst's frames go out as one write. */
   private void flushWritten() {
-    if (unflushed != null) {
-      unflushed.flush();
-      unflushed = null;
+    if (unflushed == null) {
+      return;
+    }
+    long[] ids = java.util.Arrays.copyOf(burstIds, burst.frames());
+    ChannelFuture written = burst.writeTo(unflushed);
+    unflushed = null;
+    if (written != null) {
+      written.addListener(done -> {
+        if (!done.isSuccess()) {
+          for (long id : ids) {
+            fail(id, new PeerUnreachableException(peer, "write failed: " + done.cause(), done.cause()));
+          }
+        }
+      });
     }
   }
 
-  /** Runs on the event loop: writes one request without flushing. */
+  /** Runs on the event loop: adds one request to the burst, or fails it. */
   private void writeNow(Outgoing o) {
     Channel ch = o.channel();
     long id = o.id();
@@ -209,30 +223,34 @@ final class PeerConnection {
     if (p == null) {
       return; // timed out while connecting or queued
     }
+    if (unflushed != null && unflushed != ch) {
+      flushWritten(); // the burst moved on to a newer connection
+    }
     if (!ch.isActive()) {
       // Closed between the hand-off to the event loop and now (its outbound buffer is gone).
       fail(id, new PeerUnreachableException(peer, "connection closed before the request was sent", null));
       return;
     }
-    if (!ch.isWritable()) {
+    // The burst's bytes are not in the outbound buffer yet: count them here.
+    if (!ch.isWritable() || burst.bytes() >= ch.bytesBeforeUnwritable()) {
       fail(id, new PeerUnreachableException(peer, "outbound buffer full: "
-          + ch.unsafe().outboundBuffer().totalPendingWriteBytes() + " bytes not yet sent; the peer is not keeping up", null));
+          + (ch.unsafe().outboundBuffer().totalPendingWriteBytes() + burst.bytes())
+          + " bytes not yet sent; the peer is not keeping up", null));
+      return;
+    }
+    try {
+      burst.add(ch, Frame.request(id, o.message()));
+    } catch (io.netty.handler.codec.EncoderException e) {
+      fail(id, new IllegalArgumentException(e.getMessage(), e));
       return;
     }
     p.channel = ch;
-    if (unflushed != null && unflushed != ch) {
-      unflushed.flush(); // the burst moved on to a newer connection
-    }
     unflushed = ch;
-    ch.write(Frame.request(id, o.message())).addListener(done -> {
-      if (!done.isSuccess()) {
-        Throwable cause = done.cause();
-        fail(id, cause instanceof io.netty.handler.codec.EncoderException && cause.getMessage() != null
-                && cause.getMessage().contains("maxFrameBytes")
-            ? new IllegalArgumentException(cause.getMessage(), cause)
-            : new PeerUnreachableException(peer, "write failed: " + cause, cause));
-      }
-    });
+    int n = burst.frames();
+    if (n > burstIds.length) {
+      burstIds = java.util.Arrays.copyOf(burstIds, burstIds.length * 2);
+    }
+    burstIds[n - 1] = id;
   }
 
   /** A response arrived on this connection. Runs on the event loop. */

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * to the request executor one socket read at a time: the requests decoded from one read go as
  * one task. Replies go back to the event loop through a
  * {@link BurstWriter}: the replies the task produces at once, and later ones that complete
- * together (the writes one fsync made durable), each cost one hand-off and one flush in all.
+ * together (the writes one fsync made durable), each cost one hand-off, one buffer and one
+ * flush in all ({@link FrameBurst}). A reply too large for a frame goes back as a failure of its
+ * request; the connection stays open for the others.
  *
  * <p>While the connection's outbound buffer is over its high watermark the handler stops reading
  * from it, so a client that does not read its replies slows itself down, not the node.
@@ -37,19 +39,32 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
 
   private final RequestHandler handler;
   private final Executor executor;
+  /** The replies of the current burst, encoded into one buffer; touched by the event loop only. */
+  private final FrameBurst burst;
   private List<Frame> batch = new ArrayList<>();
   /** Replies on their way to the event loop, from any thread; made when the handler is added. */
   private BurstWriter<Frame> outbox;
 
-  ServerHandler(RequestHandler handler, Executor executor) {
+  ServerHandler(RequestHandler handler, Executor executor, int maxFrameBytes) {
     this.handler = handler;
     this.executor = executor;
+    this.burst = new FrameBurst(maxFrameBytes);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     Channel ch = ctx.channel();
-    outbox = new BurstWriter<>(f -> ch.write(f, ch.voidPromise()), ch::flush);
+    outbox = new BurstWriter<>(reply -> addReply(ch, reply), () -> burst.writeToAndForget(ch));
+  }
+
+  /** Runs on the event loop. A reply over the frame limit goes back as a failure of its request. */
+  private void addReply(Channel ch, Frame reply) {
+    try {
+      burst.add(ch, reply);
+    } catch (io.netty.handler.codec.EncoderException e) {
+      log.warn("reply to request {} from {} not sent: {}", reply.requestId(), ch.remoteAddress(), e.getMessage());
+      burst.add(ch, Frame.response(reply.requestId(), new Failure("reply not sent: " + e.getMessage())));
+    }
   }
 
   @Override

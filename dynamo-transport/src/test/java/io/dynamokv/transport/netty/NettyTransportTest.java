@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.PeerUnreachableException;
+import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.version.VersionSet;
 import io.dynamokv.wire.Ack;
@@ -137,6 +138,39 @@ class NettyTransportTest {
         .hasCauseInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected: <= maxFrameBytes = " + MAX_FRAME);
     normalTrafficWorks(100);
+  }
+
+  /**
+   * A reply too large for a frame fails its own request, as a remote failure naming the limit,
+   * instead of breaking the connection (and every other request on it).
+   */
+  @Test
+  void aReplyOverTheLimitFailsOnlyItsRequest() {
+    ReplicaPut huge = new ReplicaPut("s", new byte[] {1},
+        VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
+            new byte[MAX_FRAME * 2], 1), Optional.empty());
+    NettyTransport large = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .maxFrameBytes(MAX_FRAME).ioThreads(1).build());
+    large.start(m -> CompletableFuture.completedFuture(
+        m instanceof Ping p ? (p.nonce() == 7 ? huge : new Pong(p.nonce())) : new Ack()));
+    try {
+      List<CompletableFuture<Message>> replies = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        replies.add(client.request(large.localEndpoint(), new Ping(i), TIMEOUT));
+      }
+      for (int i = 0; i < 20; i++) {
+        CompletableFuture<Message> f = replies.get(i);
+        if (i == 7) {
+          assertThatThrownBy(() -> awaitFuture(f)).isInstanceOf(CompletionException.class)
+              .hasCauseInstanceOf(RemoteFailureException.class)
+              .hasMessageContaining("expected: <= maxFrameBytes = " + MAX_FRAME);
+        } else {
+          assertThat(awaitFuture(f)).isEqualTo(new Pong(i));
+        }
+      }
+    } finally {
+      large.close();
+    }
   }
 
   /** A peer that accepts but never reads: requests fail clearly instead of queueing without bound. */
