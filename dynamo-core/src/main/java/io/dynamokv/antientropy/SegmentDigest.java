@@ -30,24 +30,38 @@ public final class SegmentDigest {
   public static long of(StorageKey key, byte[] encodedVersionSet) {
     byte[] k = new byte[key.keyLength()];
     key.copyKeyTo(k, 0);
-    long h = hash64(k, 0x9E3779B97F4A7C15L);
-    return fmix64(h * 31 + hash64(encodedVersionSet, h));
+    return of(k, 0, k.length, encodedVersionSet);
+  }
+
+  /**
+   * The same digest, for a key whose bytes are {@code keyLength} bytes of {@code keyBytes} from
+   * {@code keyOffset}: a storage engine holding the key inside its own layout needs no copy.
+   */
+  public static long of(byte[] keyBytes, int keyOffset, int keyLength, byte[] encodedVersionSet) {
+    java.util.Objects.checkFromIndexSize(keyOffset, keyLength, keyBytes.length);
+    long h = hash64(keyBytes, keyOffset, keyLength, 0x9E3779B97F4A7C15L);
+    return fmix64(h * 31 + hash64(encodedVersionSet, 0, encodedVersionSet.length, h));
   }
 
   /** Hashes {@code data} with {@code seed}. */
   static long hash64(byte[] data, long seed) {
-    long h = seed ^ (data.length * C2);
-    int i = 0;
-    for (; i + 8 <= data.length; i += 8) {
+    return hash64(data, 0, data.length, seed);
+  }
+
+  private static long hash64(byte[] data, int offset, int length, long seed) {
+    long h = seed ^ (length * C2);
+    int i = offset;
+    int end = offset + length;
+    for (; i + 8 <= end; i += 8) {
       h ^= mixK((long) LITTLE_ENDIAN_LONG.get(data, i));
       h = Long.rotateLeft(h, 27) * 5 + 0x52dce729;
     }
     long tail = 0;
-    for (int b = data.length - 1; b >= i; b--) {
+    for (int b = end - 1; b >= i; b--) {
       tail = (tail << 8) | (data[b] & 0xFF);
     }
     h ^= mixK(tail);
-    h ^= data.length;
+    h ^= length;
     return fmix64(h);
   }
 

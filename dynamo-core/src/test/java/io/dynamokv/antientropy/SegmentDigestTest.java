@@ -38,4 +38,24 @@ class SegmentDigestTest {
       assertThat(SegmentDigest.of(key, value)).as("%d bytes", n).isEqualTo(p[1]);
     }
   }
+
+  /** A key read in place from a larger array, at any offset, digests as the key on its own. */
+  @Test
+  void aKeyInsideALargerArrayDigestsAsTheKeyAlone() {
+    KeySpace keySpace = new KeySpace(8);
+    byte[] value = "a stored version set".getBytes(StandardCharsets.UTF_8);
+    for (int length = 1; length <= 40; length++) {
+      byte[] keyBytes = new byte[length];
+      for (int i = 0; i < length; i++) {
+        keyBytes[i] = (byte) (i * 13 + length);
+      }
+      long expected = SegmentDigest.of(StorageKey.of("s", keySpace, keyBytes), value);
+      for (int offset = 0; offset < 9; offset++) {
+        byte[] around = new byte[offset + length + 5];
+        java.util.Arrays.fill(around, (byte) 0x7F);
+        System.arraycopy(keyBytes, 0, around, offset, length);
+        assertThat(SegmentDigest.of(around, offset, length, value)).as("length %d at %d", length, offset).isEqualTo(expected);
+      }
+    }
+  }
 }

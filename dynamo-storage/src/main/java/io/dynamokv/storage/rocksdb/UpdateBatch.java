@@ -117,7 +117,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
       } else {
         byte[] stored = db.get(data, dataKey);
         before = VersionSet.EMPTY;
-        beforeDigest = stored == null ? 0 : SegmentDigest.of(q.key, stored);
+        beforeDigest = stored == null ? 0 : digest(dataKey, stored);
         if (stored != null) {
           try {
             before = VersionSetCodec.decode(stored);
@@ -133,7 +133,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
       VersionSet after = Objects.requireNonNull(q.change.apply(before), "change returned null");
       if (!after.equals(before) || corrupt) {
         byte[] encoded = after.isEmpty() ? null : VersionSetCodec.encode(after);
-        long afterDigest = encoded == null ? 0 : SegmentDigest.of(q.key, encoded);
+        long afterDigest = encoded == null ? 0 : digest(dataKey, encoded);
         if (encoded == null) {
           batch.delete(data, dataKey);
         } else {
@@ -151,6 +151,11 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
     } catch (RuntimeException e) {
       q.fail(e);
     }
+  }
+
+  /** The key's digest, hashing the key's bytes where the data key holds them (no copy). */
+  private static long digest(byte[] dataKey, byte[] stored) {
+    return SegmentDigest.of(dataKey, KeyLayout.SEGMENT_PREFIX, dataKey.length - KeyLayout.SEGMENT_PREFIX, stored);
   }
 
   private void lock(ReentrantLock lock) {
