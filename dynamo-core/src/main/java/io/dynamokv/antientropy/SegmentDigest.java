@@ -38,9 +38,15 @@ public final class SegmentDigest {
    * {@code keyOffset}: a storage engine holding the key inside its own layout needs no copy.
    */
   public static long of(byte[] keyBytes, int keyOffset, int keyLength, byte[] encodedVersionSet) {
+    return of(keyBytes, keyOffset, keyLength, encodedVersionSet, encodedVersionSet.length);
+  }
+
+  /** The same digest, for an encoding that is the first {@code encodedLength} bytes of {@code encoded}. */
+  public static long of(byte[] keyBytes, int keyOffset, int keyLength, byte[] encoded, int encodedLength) {
     java.util.Objects.checkFromIndexSize(keyOffset, keyLength, keyBytes.length);
+    java.util.Objects.checkFromIndexSize(0, encodedLength, encoded.length);
     long h = hash64(keyBytes, keyOffset, keyLength, 0x9E3779B97F4A7C15L);
-    return fmix64(h * 31 + hash64(encodedVersionSet, 0, encodedVersionSet.length, h));
+    return fmix64(h * 31 + hash64(encoded, 0, encodedLength, h));
   }
 
   /** Hashes {@code data} with {@code seed}. */

@@ -129,6 +129,14 @@ public final class ByteWriter {
     void accept(byte[] bytes, int offset, int length);
   }
 
+  /**
+   * Returns the writer's own buffer, whose first {@link #size()} bytes are what was written: for
+   * a caller that consumes them at once without a copy. Valid until the next write or reset.
+   */
+  public byte[] array() {
+    return buf;
+  }
+
   /** Returns a copy of the bytes written. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);

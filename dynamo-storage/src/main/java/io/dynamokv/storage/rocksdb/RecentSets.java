@@ -111,9 +111,13 @@ final class RecentSets {
    * entry, if any, is forgotten.
    */
   void remember(byte[] key, byte[] stored, long digest) {
+    remember(key, stored, stored == null ? -1 : stored.length, digest);
+  }
+
+  /** The same, for stored bytes that are the first {@code storedLength} of {@code stored} (-1 with null: absent). */
+  void remember(byte[] key, byte[] stored, int storedLength, long digest) {
     long hash = hash(key);
     int slot = slotOf(key, hash);
-    int storedLength = stored == null ? -1 : stored.length;
     if (slot >= 0) {
       int offset = offsetOf(slots[slot]);
       if (storedLength <= readInt(offset + ROOM_AT)) {
@@ -140,7 +144,7 @@ final class RecentSets {
     }
     if (head + length > POSITION_MASK) {
       clear(); // after 2^56 bytes written: start the positions again
-      remember(key, stored, digest);
+      remember(key, stored, storedLength, digest);
       return;
     }
     writeInt(offset + ROOM_AT, room);
@@ -155,7 +159,7 @@ final class RecentSets {
     writeInt(offset + STORED_LENGTH_AT, storedLength);
     writeLong(offset + DIGEST_AT, digest);
     if (stored != null) {
-      System.arraycopy(stored, 0, ring, offset + ENTRY_HEADER + keyLength, stored.length);
+      System.arraycopy(stored, 0, ring, offset + ENTRY_HEADER + keyLength, storedLength);
     }
   }
 

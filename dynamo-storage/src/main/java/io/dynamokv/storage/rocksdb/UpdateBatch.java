@@ -4,6 +4,7 @@ import io.dynamokv.antientropy.SegmentDigest;
 import io.dynamokv.spi.StorageException;
 import io.dynamokv.version.VersionSet;
 import io.dynamokv.version.VersionSetCodec;
+import io.dynamokv.wire.ByteWriter;
 import io.dynamokv.wire.DecodeException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(UpdateBatch.class);
 
+  private static final int KEEP_BUFFER_BYTES = 1 << 20;
+
   /** A key's set once the batch is written (empty: deleted), and that set's digest. */
   private record Pending(VersionSet set, long digest) {}
 
@@ -59,6 +62,11 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
   private final List<GroupCommit.Queued> members = new ArrayList<>();
   private final List<VersionSet> results = new ArrayList<>();
   private long[] leafChanges = new long[64];
+  // Reused by the writer thread for every update: the new set's encoding, and the direct
+  // buffers RocksDB reads the key and the encoding from.
+  private ByteWriter encoding = new ByteWriter(1024);
+  private ByteBuffer directKey = ByteBuffer.allocateDirect(512);
+  private ByteBuffer directValue = ByteBuffer.allocateDirect(16 << 10);
   private int leafChangeCount;
   private boolean wrote;
 
@@ -132,15 +140,26 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
       }
       VersionSet after = Objects.requireNonNull(q.change.apply(before), "change returned null");
       if (!after.equals(before) || corrupt) {
-        byte[] encoded = after.isEmpty() ? null : VersionSetCodec.encode(after);
-        long afterDigest = encoded == null ? 0 : digest(dataKey, encoded);
-        if (encoded == null) {
+        long afterDigest;
+        if (after.isEmpty()) {
+          afterDigest = 0;
           batch.delete(data, dataKey);
+          recent.remember(dataKey, null, 0); // forgotten again if the write fails
         } else {
-          batch.put(data, dataKey, encoded);
+          encoding.reset();
+          VersionSetCodec.writeTo(encoding, after);
+          byte[] encoded = encoding.array();
+          int length = encoding.size();
+          afterDigest = SegmentDigest.of(dataKey, KeyLayout.SEGMENT_PREFIX, dataKey.length - KeyLayout.SEGMENT_PREFIX,
+              encoded, length);
+          put(dataKey, encoded, length);
+          recent.remember(dataKey, encoded, length, afterDigest); // forgotten again if the write fails
+          if (encoding.capacity() > KEEP_BUFFER_BYTES) { // a large set: do not keep its room for every small one
+            encoding = new ByteWriter(1024);
+            directValue = ByteBuffer.allocateDirect(16 << 10);
+          }
         }
         written.put(name, new Pending(after, afterDigest));
-        recent.remember(dataKey, encoded, afterDigest); // forgotten again if the write fails
         addLeafChange(LeafTable.id(storeId, q.key.partition()), q.key.segment(), afterDigest ^ beforeDigest);
       }
       // An unchanged set also completes with the batch: what it found may be this batch's.
@@ -151,6 +170,24 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
     } catch (RuntimeException e) {
       q.fail(e);
     }
+  }
+
+  /**
+   * Puts the key and the first {@code length} bytes of {@code encoded} in the batch through
+   * reused direct buffers: no array per update, and no copy in and out of the JNI array calls.
+   */
+  private void put(byte[] dataKey, byte[] encoded, int length) throws RocksDBException {
+    if (directKey.capacity() < dataKey.length) {
+      directKey = ByteBuffer.allocateDirect(Math.max(dataKey.length, directKey.capacity() * 2));
+    }
+    if (directValue.capacity() < length) {
+      directValue = ByteBuffer.allocateDirect(Math.max(length, directValue.capacity() * 2));
+    }
+    directKey.clear();
+    directKey.put(dataKey).flip();
+    directValue.clear();
+    directValue.put(encoded, 0, length).flip();
+    batch.put(data, directKey, directValue);
   }
 
   /** The key's digest, hashing the key's bytes where the data key holds them (no copy). */

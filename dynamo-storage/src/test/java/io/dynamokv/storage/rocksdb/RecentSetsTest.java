@@ -161,4 +161,17 @@ class RecentSetsTest {
       assertThat(hits).as("seed %d: the cache found something", seed).isPositive();
     }
   }
+
+  /** Bytes given as the start of a longer array (the writer's reused encoding buffer) are kept without the rest. */
+  @Test
+  void theStartOfALongerArrayIsKeptAlone() {
+    RecentSets cache = new RecentSets(4096);
+    byte[] buffer = bytes("set-bytes and leftovers of a longer earlier set");
+    cache.remember(bytes("k"), buffer, 9, 3);
+    assertThat(cache.find(bytes("k"))).isTrue();
+    assertThat(found(cache)).isEqualTo(bytes("set-bytes"));
+    cache.remember(bytes("k"), buffer, 3, 4); // in place, shorter
+    assertThat(cache.find(bytes("k"))).isTrue();
+    assertThat(found(cache)).isEqualTo(bytes("set"));
+  }
 }
