@@ -30,18 +30,15 @@ public final class SegmentDigest {
   public static long of(StorageKey key, byte[] encodedVersionSet) {
     byte[] k = new byte[key.keyLength()];
     key.copyKeyTo(k, 0);
-    return of(k, 0, k.length, encodedVersionSet);
+    return of(k, 0, k.length, encodedVersionSet, encodedVersionSet.length);
   }
 
   /**
    * The same digest, for a key whose bytes are {@code keyLength} bytes of {@code keyBytes} from
-   * {@code keyOffset}: a storage engine holding the key inside its own layout needs no copy.
+   * {@code keyOffset} and an encoding that is the first {@code encodedLength} bytes of
+   * {@code encoded}: a storage engine holding the key inside its own layout, and the encoding in
+   * a reused buffer, needs no copy of either.
    */
-  public static long of(byte[] keyBytes, int keyOffset, int keyLength, byte[] encodedVersionSet) {
-    return of(keyBytes, keyOffset, keyLength, encodedVersionSet, encodedVersionSet.length);
-  }
-
-  /** The same digest, for an encoding that is the first {@code encodedLength} bytes of {@code encoded}. */
   public static long of(byte[] keyBytes, int keyOffset, int keyLength, byte[] encoded, int encodedLength) {
     java.util.Objects.checkFromIndexSize(keyOffset, keyLength, keyBytes.length);
     java.util.Objects.checkFromIndexSize(0, encodedLength, encoded.length);

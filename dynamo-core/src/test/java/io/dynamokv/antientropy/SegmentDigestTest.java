@@ -54,7 +54,7 @@ class SegmentDigestTest {
         byte[] around = new byte[offset + length + 5];
         java.util.Arrays.fill(around, (byte) 0x7F);
         System.arraycopy(keyBytes, 0, around, offset, length);
-        assertThat(SegmentDigest.of(around, offset, length, value)).as("length %d at %d", length, offset).isEqualTo(expected);
+        assertThat(SegmentDigest.of(around, offset, length, value, value.length)).as("length %d at %d", length, offset).isEqualTo(expected);
         byte[] longer = java.util.Arrays.copyOf(value, value.length + offset + 3);
         longer[value.length] = 1; // what follows the encoding must not count
         assertThat(SegmentDigest.of(around, offset, length, longer, value.length)).isEqualTo(expected);

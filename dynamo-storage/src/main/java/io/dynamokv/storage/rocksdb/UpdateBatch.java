@@ -125,7 +125,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
       } else {
         byte[] stored = db.get(data, dataKey);
         before = VersionSet.EMPTY;
-        beforeDigest = stored == null ? 0 : digest(dataKey, stored);
+        beforeDigest = stored == null ? 0 : digest(dataKey, stored, stored.length);
         if (stored != null) {
           try {
             before = VersionSetCodec.decode(stored);
@@ -150,8 +150,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
           VersionSetCodec.writeTo(encoding, after);
           byte[] encoded = encoding.array();
           int length = encoding.size();
-          afterDigest = SegmentDigest.of(dataKey, KeyLayout.SEGMENT_PREFIX, dataKey.length - KeyLayout.SEGMENT_PREFIX,
-              encoded, length);
+          afterDigest = digest(dataKey, encoded, length);
           put(dataKey, encoded, length);
           recent.remember(dataKey, encoded, length, afterDigest); // forgotten again if the write fails
           if (encoding.capacity() > KEEP_BUFFER_BYTES) { // a large set: do not keep its room for every small one
@@ -190,9 +189,9 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
     batch.put(data, directKey, directValue);
   }
 
-  /** The key's digest, hashing the key's bytes where the data key holds them (no copy). */
-  private static long digest(byte[] dataKey, byte[] stored) {
-    return SegmentDigest.of(dataKey, KeyLayout.SEGMENT_PREFIX, dataKey.length - KeyLayout.SEGMENT_PREFIX, stored);
+  /** The key's digest with the first {@code length} bytes of {@code stored}, hashing the key where the data key holds it. */
+  private static long digest(byte[] dataKey, byte[] stored, int length) {
+    return SegmentDigest.of(dataKey, KeyLayout.SEGMENT_PREFIX, dataKey.length - KeyLayout.SEGMENT_PREFIX, stored, length);
   }
 
   private void lock(ReentrantLock lock) {

@@ -61,35 +61,27 @@ final class FrameBurst {
 
   /** Writes and flushes what was added, if anything; returns the write's future, or null if there was nothing. */
   ChannelFuture writeTo(Channel ch) {
-    if (frames == 0) {
-      discard();
-      return null;
-    }
-    ByteBuf out = pending;
-    pending = null;
-    frames = 0;
-    return ch.writeAndFlush(out);
+    ByteBuf out = take();
+    return out == null ? null : ch.writeAndFlush(out);
   }
 
   /** Writes and flushes what was added, if anything, with no future to complete (failures reach the pipeline). */
   void writeToAndForget(Channel ch) {
-    if (frames == 0) {
-      discard();
-    } else {
-      ByteBuf out = pending;
-      pending = null;
-      frames = 0;
+    ByteBuf out = take();
+    if (out != null) {
       ch.writeAndFlush(out, ch.voidPromise());
     }
   }
 
-  /** Drops what was added (its channel is gone). */
-  void discard() {
-    if (pending != null) {
+  /** Hands over the burst's buffer and starts a new burst; null (and no buffer kept) if it holds no frame. */
+  private ByteBuf take() {
+    ByteBuf out = frames == 0 ? null : pending;
+    if (out == null && pending != null) {
       pending.release();
-      pending = null;
-      frames = 0;
     }
+    pending = null;
+    frames = 0;
+    return out;
   }
 
   /**
