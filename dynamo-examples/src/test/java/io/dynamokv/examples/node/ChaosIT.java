@@ -53,7 +53,7 @@ class ChaosIT {
       for (String id : NODES) {
         nodes.start(id, NODES, List.of());
       }
-      await("the nodes to serve", Duration.ofSeconds(90), () -> NODES.stream().allMatch(id -> nodes.status(id).isPresent()));
+      nodes.awaitServing(Duration.ofSeconds(90), NODES);
 
       Map<String, Boolean> available = new ConcurrentHashMap<>();
       NODES.forEach(n -> available.put(n, true));

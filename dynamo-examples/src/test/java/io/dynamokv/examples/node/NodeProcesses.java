@@ -220,6 +220,39 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until every one of {@code ids} answers its status. On timeout the failure names the
+   * nodes that do not, whether each process still runs (or its exit code), and the end of its
+   * log: the data directory and the logs are gone once the test ends.
+   */
+  void awaitServing(Duration limit, List<String> ids) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!ids.stream().allMatch(id -> status(id).isPresent())) {
+      if (System.nanoTime() > deadline) {
+        StringBuilder why = new StringBuilder("timed out after " + limit + " waiting for " + ids + " to serve");
+        for (String id : ids) {
+          if (status(id).isEmpty()) {
+            Process p = processes.get(id);
+            why.append("\n--- ").append(id).append(" does not answer; its process ")
+                .append(p.isAlive() ? "runs" : "exited with " + p.exitValue()).append("; last lines of its log:\n")
+                .append(tail(id, 30));
+          }
+        }
+        throw new AssertionError(why.toString());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private String tail(String id, int lines) {
+    try {
+      List<String> all = Files.exists(dir.resolve(id + ".log")) ? Files.readAllLines(dir.resolve(id + ".log")) : List.of();
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
   /** Returns the log of {@code id} (for failure messages). */
   String log(String id) throws IOException {
     Path file = dir.resolve(id + ".log");

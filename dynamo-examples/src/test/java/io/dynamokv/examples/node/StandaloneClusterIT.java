@@ -38,8 +38,7 @@ class StandaloneClusterIT {
       for (String id : founders) {
         nodes.start(id, founders, List.of());
       }
-      await("the founders to serve", Duration.ofSeconds(60),
-          () -> founders.stream().allMatch(id -> nodes.status(id).isPresent()));
+      nodes.awaitServing(Duration.ofSeconds(60), founders);
 
       List<String> targets = new CopyOnWriteArrayList<>(founders);
       Writers writers = new Writers(nodes, targets);
