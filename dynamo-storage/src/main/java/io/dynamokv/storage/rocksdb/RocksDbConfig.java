@@ -15,8 +15,8 @@ public final class RocksDbConfig {
   public static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
   /** Default memtable size: 32 MiB. */
   public static final long DEFAULT_WRITE_BUFFER_BYTES = 32L << 20;
-  /** Default group-commit window: 2 ms (see {@link Builder#groupCommitWindow}). */
-  public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofMillis(2);
+  /** Default group-commit window: 0.5 ms (see {@link Builder#groupCommitWindow}). */
+  public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofNanos(500_000);
   /** Default bloom filter bits per key: 10, about 1% false positives. */
   public static final int DEFAULT_BLOOM_BITS_PER_KEY = 10;
   /** Default update cache: 32 MiB of heap (see {@link Builder#updateCacheBytes}). */
@@ -164,14 +164,15 @@ public final class RocksDbConfig {
     }
 
     /**
-     * Sets how long, with {@link Durability#SYNC}, an fsync may wait for more writes to join its
-     * group; default 2 ms, {@link Duration#ZERO} never to wait, at most 100 ms. The wait applies
-     * only to concurrent writers (the last group covered more than one write, or writes arrived
-     * during its fsync) arriving fast enough that the window should gather 8 more, and ends once
-     * a quarter of the window passes with no new write: a lone writer never waits. Each fsync
-     * costs CPU time in the kernel as well as disk time; on a small machine under load, fewer
-     * and larger groups leave more CPU for the writes themselves (measured in
-     * docs/benchmarks.md: about 3 writes per fsync without the window, about 20 with it).
+     * Sets how long, with {@link Durability#SYNC}, an fsync may wait for more writes to join it;
+     * default 0.5 ms, {@link Duration#ZERO} never to wait, at most 100 ms. Writes go on while
+     * the fsync thread waits and syncs, so the window delays only when writes become durable,
+     * not when they are applied. The wait applies only to concurrent writers (the last fsync
+     * covered more than one write, or writes arrived during it) arriving fast enough that the
+     * window should gather 8 more, and ends once a quarter of the window passes with no new
+     * write: a lone writer never waits. Each fsync costs CPU time in the kernel as well as disk
+     * time; a longer window means fewer fsyncs and later acknowledgements (measured in
+     * docs/benchmarks.md).
      */
     public Builder groupCommitWindow(Duration window) {
       requireUnset(groupCommitWindow, "groupCommitWindow");

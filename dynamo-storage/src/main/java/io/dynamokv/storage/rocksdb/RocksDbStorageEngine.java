@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * updates queued together as one write batch ({@code UpdateBatch}): per update it locks the
  * key (one of {@value #STRIPES} lock stripes), reads the current set, applies the change, and
  * puts the new set in the batch; it writes the batch, XORs the changes of the keys' digests into
- * their Merkle leaves, and unlocks. With {@link Durability#SYNC} one fsync of the write-ahead
- * log then makes the whole group durable.
+ * their Merkle leaves, and unlocks. With {@link Durability#SYNC} a second thread ({@code
+ * WalSyncer}) makes the groups durable with one fsync of the write-ahead log for all groups
+ * written meanwhile, while the writer goes on with the next ones.
  *
  * <h2>Merkle leaves</h2>
  * Leaves live in memory ({@code LeafTable}); a clean close saves them with a marker, and the
@@ -172,7 +173,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     cleanOpen = leafCheckpoint.loadOrRebuild(config.directory()) || brandNew;
     updateBatch = new UpdateBatch(db, data, writeOptions, storeIds, leaves, this::stripe, partitionDrops,
         config.updateCacheBytes());
-    groupCommit = new GroupCommit(db, updateBatch, config.durability() == Durability.SYNC,
+    groupCommit = new GroupCommit(updateBatch, db::syncWal, config.durability() == Durability.SYNC,
         "rocksdb-commit-" + config.directory().getFileName(), config.groupCommitWindow());
   }
 
