@@ -45,6 +45,12 @@ import java.util.stream.Stream;
  *   <li>the cluster: load the records, then puts only, gets only, and the chosen mix.</li>
  * </ol>
  *
+ * The ideal quorum's puts and gets run in turn with the cluster's, each beside the cluster phase
+ * it is compared with: ideal put, cluster put, ideal get, cluster get. With {@code --rounds K}
+ * that sequence runs K times and each ratio is the median of the K rounds' ratios: this
+ * machine's speed drifts by up to 2x within minutes, and a ratio of two phases measured side by
+ * side, repeated, moves far less than one of phases minutes apart.
+ *
  * Prints a progress line every two seconds, then ops/s and p50/p99/p99.9/max per phase, and the
  * cluster's throughput as a fraction of the ideal quorum's; writes {@code results.json} and
  * {@code latency.svg} to {@code --out}. Puts carry the context of the key's previous put (the
@@ -56,7 +62,10 @@ import java.util.stream.Stream;
  * --records N        records loaded (100000)               --read-fraction F reads in the mix (0.5)
  * --distribution D   uniform or zipfian (uniform)          --durability D    sync or async (sync)
  * --out DIR          where results go (target/bench)       --no-baselines    the cluster only
+ * --ideal-only       of the baselines, the ideal quorum only (for comparing builds: the ratio)
  * --phases LIST      the cluster phases to run, of put,get,mix (all)
+ * --rounds K         ideal quorum and cluster put and get phases, in turn, K times (1); each
+ *                    ratio is the median of the rounds'; the table pools the rounds
  * --only-mix         the mixed phase only (a long mixed run, e.g. for memory): --phases mix
  * --rmw              puts read the key first and write with its context (Store.update), instead
  *                    of reusing the context of the benchmark's previous put, which it must keep
@@ -68,6 +77,7 @@ import java.util.stream.Stream;
  * --node-heap SIZE   each node process's -Xmx (512m)
  * --node-jvm "OPTS"  more JVM options for each node process, e.g. "-XX:+UseShenandoahGC -Xlog:gc"
  * --update-cache-mb N each in-process node's update cache (32; 0 = none)
+ * --commit-window-us N each in-process node's group-commit window (RocksDbConfig's default, 500)
  * </pre>
  *
  * {@code --value-bytes 100-1024} draws each value's size uniformly from the range. The progress
@@ -89,10 +99,13 @@ public final class ClusterBenchmark {
   // per-core default, which oversubscribed two cores (measured: puts +15-30%, gets +30%).
   private int nodeThreads = 1;
   private int records = 100_000;
+  private int rounds = 1;
+  private Duration commitWindow = RocksDbConfig.DEFAULT_GROUP_COMMIT_WINDOW;
   private double readFraction = 0.5;
   private boolean zipfian;
   private boolean sync = true;
   private boolean baselines = true;
+  private boolean otherBaselines = true;
   private boolean processes;
   private String nodeHeap = "512m";
   private List<String> nodeJvmOptions = List.of();
@@ -128,6 +141,12 @@ public final class ClusterBenchmark {
         case "--histogram" -> b.histogram = true;
         case "--node-threads" -> b.nodeThreads = Integer.parseInt(args[++i]);
         case "--records" -> b.records = Integer.parseInt(args[++i]);
+        case "--rounds" -> {
+          b.rounds = Integer.parseInt(args[++i]);
+          if (b.rounds < 1) {
+            throw new IllegalArgumentException("--rounds : " + b.rounds + " (expected: >= 1)");
+          }
+        }
         case "--read-fraction" -> b.readFraction = Double.parseDouble(args[++i]);
         case "--distribution" -> b.zipfian = switch (args[++i]) {
           case "zipfian" -> true;
@@ -141,6 +160,8 @@ public final class ClusterBenchmark {
         };
         case "--out" -> b.out = Path.of(args[++i]);
         case "--no-baselines" -> b.baselines = false;
+        case "--ideal-only" -> b.otherBaselines = false;
+        case "--commit-window-us" -> b.commitWindow = Duration.ofNanos(Long.parseLong(args[++i]) * 1000);
         case "--processes" -> b.processes = true;
         case "--node-heap" -> b.nodeHeap = args[++i];
         case "--update-cache-mb" -> b.updateCacheBytes = Integer.parseInt(args[++i]) << 20;
@@ -169,9 +190,7 @@ public final class ClusterBenchmark {
             + "%d s per phase after %d s warm-up%n", records, valueBytes, zipfian ? "zipfian" : "uniform", inFlight,
         sync ? "sync" : "async", Runtime.getRuntime().availableProcessors(), seconds, warmupSeconds);
     List<LatencyReport> reports = new ArrayList<>();
-    LatencyReport idealPut = null;
-    LatencyReport idealGet = null;
-    if (baselines) {
+    if (baselines && otherBaselines) {
       reports.add(NettyEcho.measure("baseline: Netty echo", 24 + valueBytes, inFlight, warmup, duration));
       try (RawRocksDb raw = new RawRocksDb(data.resolve("raw"), sync)) {
         reports.add(ClosedLoop.threads("baseline: raw RocksDB put", inFlight, warmup, duration,
@@ -179,40 +198,50 @@ public final class ClusterBenchmark {
         reports.add(ClosedLoop.threads("baseline: raw RocksDB get", inFlight, warmup, duration,
             r -> raw.db.get(key(keys.next(r)))));
       }
-      try (IdealQuorum ideal = new IdealQuorum(data, sync)) {
-        idealPut = ClosedLoop.run("baseline: ideal quorum put", inFlight, warmup, duration,
-            perThread(r -> ideal.put(key(keys.next(r)), value)));
-        idealGet = ClosedLoop.run("baseline: ideal quorum get", inFlight, warmup, duration,
-            perThread(r -> ideal.get(key(keys.next(r)))));
-        reports.add(idealPut);
-        reports.add(idealGet);
-      }
     }
-    try (Target cluster = processes ? new ProcessTarget(data) : new InProcessTarget(data)) {
-      load(cluster, value);
+    try (IdealQuorum ideal = baselines ? new IdealQuorum(data, sync) : null;
+        Target cluster = processes ? new ProcessTarget(data) : new InProcessTarget(data)) {
+      SplittableRandom sizes = new SplittableRandom(3);
+      load("cluster", i -> cluster.write(i, sized(value, sizes), false));
+      if (ideal != null && phases.contains("get") && !phases.contains("put")) {
+        load("ideal quorum", i -> ideal.put(key(i), value)); // its gets must find what they read
+      }
       ClosedLoop.Op put = new ClosedLoop.Op("cluster put", 1 - readFraction,
           perThread(r -> cluster.write(keys.next(r), sized(value, r), readModifyWrite)));
       ClosedLoop.Op get = new ClosedLoop.Op("cluster get", readFraction, perThread(r -> cluster.read(keys.next(r))));
-      LatencyReport clusterPut = null;
-      LatencyReport clusterGet = null;
-      if (phases.contains("put")) {
-        long syncs = cluster.walSyncs();
-        long[] cache = cluster.updateCacheCounts();
-        long t0 = System.nanoTime();
-        clusterPut = ClosedLoop.run("cluster put", inFlight, warmup, duration, List.of(put)).get("cluster put");
-        if (syncs >= 0) {
-          long[] cacheAfter = cluster.updateCacheCounts();
-          long hits = cacheAfter[0] - cache[0];
-          long lookups = hits + cacheAfter[1] - cache[1];
-          System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node, %.1f%% of updates found their set in the update cache%n",
-              (cluster.walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9), 100.0 * hits / Math.max(1, lookups));
+      PhaseRounds putRounds = new PhaseRounds("put");
+      PhaseRounds getRounds = new PhaseRounds("get");
+      for (int round = 1; round <= rounds; round++) {
+        // The JIT is warm after the first round: later ones only refill the pipeline.
+        Duration warm = round == 1 ? warmup : Duration.ofSeconds(Math.min(warmupSeconds, 3));
+        if (phases.contains("put")) {
+          LatencyReport idealPut = ideal == null ? null : ClosedLoop.run("baseline: ideal quorum put", inFlight, warm,
+              duration, perThread(r -> ideal.put(key(keys.next(r)), value)));
+          long syncs = cluster.walSyncs();
+          long[] cache = cluster.updateCacheCounts();
+          long t0 = System.nanoTime();
+          LatencyReport clusterPut = ClosedLoop.run("cluster put", inFlight, warm, duration, List.of(put))
+              .get("cluster put");
+          if (syncs >= 0) {
+            long[] cacheAfter = cluster.updateCacheCounts();
+            long hits = cacheAfter[0] - cache[0];
+            long lookups = hits + cacheAfter[1] - cache[1];
+            System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node, %.1f%% of updates found their set in the update cache%n",
+                (cluster.walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9), 100.0 * hits / Math.max(1, lookups));
+          }
+          putRounds.add(round, idealPut, clusterPut);
         }
-        reports.add(clusterPut);
+        if (phases.contains("get")) {
+          LatencyReport idealGet = ideal == null ? null : ClosedLoop.run("baseline: ideal quorum get", inFlight, warm,
+              duration, perThread(r -> ideal.get(key(keys.next(r)))));
+          getRounds.add(round, idealGet, ClosedLoop.run("cluster get", inFlight, warm, duration, List.of(get))
+              .get("cluster get"));
+        }
       }
-      if (phases.contains("get")) {
-        clusterGet = ClosedLoop.run("cluster get", inFlight, warmup, duration, List.of(get)).get("cluster get");
-        reports.add(clusterGet);
-      }
+      putRounds.pooledInto(reports);
+      getRounds.pooledInto(reports);
+      LatencyReport clusterPut = putRounds.cluster();
+      LatencyReport clusterGet = getRounds.cluster();
       if (phases.contains("mix") && readFraction > 0 && readFraction < 1) {
         Map<String, LatencyReport> mix = ClosedLoop.run("cluster mix", inFlight, warmup, duration, List.of(
             new ClosedLoop.Op("cluster mix: put", 1 - readFraction, put.send()),
@@ -221,7 +250,7 @@ public final class ClusterBenchmark {
         clusterPut = clusterPut == null ? mix.get("cluster mix: put") : clusterPut;
         clusterGet = clusterGet == null ? mix.get("cluster mix: get") : clusterGet;
       }
-      report(reports, clusterPut, clusterGet, idealPut, idealGet);
+      report(reports, clusterPut, clusterGet, putRounds, getRounds);
     }
   }
 
@@ -383,7 +412,8 @@ public final class ClusterBenchmark {
     for (Map.Entry<NodeId, Endpoint> m : members.entrySet()) {
       RocksDbStorageEngine engine = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(data.resolve(m.getKey().value()))
           .durability(sync ? Durability.SYNC : Durability.ASYNC)
-          .updateCacheBytes(updateCacheBytes).build());
+          .updateCacheBytes(updateCacheBytes)
+          .groupCommitWindow(commitWindow).build());
       engines.add(engine);
       DynamoNode.Builder b = DynamoNode.newBuilder(m.getKey())
           .storage(engine)
@@ -405,9 +435,10 @@ public final class ClusterBenchmark {
     return b.build();
   }
 
-  /** Puts every record once, {@code inFlight} at a time. */
-  private void load(Target cluster, byte[] value) throws InterruptedException {
-    System.out.printf(Locale.ROOT, "cluster load: %d records%n", records);
+  /** Puts every record once through {@code write}, {@code inFlight} at a time. */
+  private void load(String target, java.util.function.IntFunction<CompletableFuture<?>> write)
+      throws InterruptedException {
+    System.out.printf(Locale.ROOT, "%s load: %d records%n", target, records);
     Semaphore slots = new Semaphore(inFlight);
     CountDownLatch done = new CountDownLatch(records);
     AtomicInteger failed = new AtomicInteger();
@@ -415,7 +446,7 @@ public final class ClusterBenchmark {
     Thread progress = new Thread(() -> {
       try {
         while (!done.await(2, TimeUnit.SECONDS)) {
-          System.out.printf(Locale.ROOT, "  cluster load: %d of %d%n", records - done.getCount(), records);
+          System.out.printf(Locale.ROOT, "  %s load: %d of %d%n", target, records - done.getCount(), records);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -423,10 +454,9 @@ public final class ClusterBenchmark {
     });
     progress.setDaemon(true); // a failed load must not leave the JVM running
     progress.start();
-    SplittableRandom sizes = new SplittableRandom(3);
     for (int i = 0; i < records; i++) {
       slots.acquire();
-      cluster.write(i, sized(value, sizes), false).whenComplete((ok, e) -> {
+      write.apply(i).whenComplete((ok, e) -> {
         if (e != null) {
           failed.incrementAndGet();
         }
@@ -436,27 +466,19 @@ public final class ClusterBenchmark {
     }
     done.await();
     progress.join();
-    System.out.printf(Locale.ROOT, "cluster load: %d records in %.1f s (%.0f puts/s), %d failed%n", records,
+    System.out.printf(Locale.ROOT, "%s load: %d records in %.1f s (%.0f puts/s), %d failed%n", target, records,
         (System.nanoTime() - start) / 1e9, records / ((System.nanoTime() - start) / 1e9), failed.get());
   }
 
   private void report(List<LatencyReport> reports, LatencyReport clusterPut, LatencyReport clusterGet,
-      LatencyReport idealPut, LatencyReport idealGet) throws Exception {
+      PhaseRounds putRounds, PhaseRounds getRounds) throws Exception {
     System.out.println();
     System.out.println(LatencyReport.header());
     reports.forEach(r -> System.out.println(r.row()));
     System.out.println();
     Map<String, Object> ratios = new LinkedHashMap<>();
-    if (idealPut != null && clusterPut != null) {
-      double putRatio = clusterPut.opsPerSecond() / idealPut.opsPerSecond();
-      ratios.put("clusterPutOverIdealQuorumPut", Math.round(putRatio * 1000) / 1000.0);
-      System.out.printf(Locale.ROOT, "cluster put / ideal quorum put = %.2f (target >= 0.50)%n", putRatio);
-    }
-    if (idealGet != null && clusterGet != null) {
-      double getRatio = clusterGet.opsPerSecond() / idealGet.opsPerSecond();
-      ratios.put("clusterGetOverIdealQuorumGet", Math.round(getRatio * 1000) / 1000.0);
-      System.out.printf(Locale.ROOT, "cluster get / ideal quorum get = %.2f (target >= 0.50)%n", getRatio);
-    }
+    putRounds.reportRatio(ratios, "clusterPutOverIdealQuorumPut");
+    getRounds.reportRatio(ratios, "clusterGetOverIdealQuorumGet");
     System.out.printf(Locale.ROOT, "heap: at most %d MiB live after a collection (max heap %d MiB)%n",
         ClosedLoop.maxHeapAfterGc.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
     for (LatencyReport r : java.util.Arrays.asList(clusterPut, clusterGet)) {
@@ -474,13 +496,14 @@ public final class ClusterBenchmark {
     config.put("nodes", processes ? "3 processes, thin client (CoordinatePut/CoordinateGet)" : "3 in this JVM");
     config.put("durability", sync ? "sync" : "async");
     config.put("secondsPerPhase", seconds);
+    config.put("rounds", rounds);
     config.put("cores", Runtime.getRuntime().availableProcessors());
     BenchResults.writeJson(out.resolve("results.json"), config, reports, ratios);
     if (histogram) {
       printHistogram();
     }
     List<LatencyReport> plotted = new ArrayList<>();
-    for (LatencyReport r : java.util.Arrays.asList(clusterPut, clusterGet, idealPut, idealGet)) {
+    for (LatencyReport r : java.util.Arrays.asList(clusterPut, clusterGet, putRounds.ideal(), getRounds.ideal())) {
       if (r != null) {
         plotted.add(r);
       }

@@ -1,5 +1,6 @@
 package io.dynamokv.examples.bench;
 
+import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -14,6 +15,32 @@ record LatencyReport(String name, long ops, long elapsedNanos, Histogram latency
 
   LatencyReport(String name, long ops, long elapsedNanos, Histogram latencyNanos) {
     this(name, ops, elapsedNanos, latencyNanos, Double.NaN, Double.NaN);
+  }
+
+  /**
+   * One report of several phases of the same operation: their operations and times added, their
+   * histograms merged, and the CPU and allocation per operation weighted by each phase's count.
+   */
+  static LatencyReport pooled(List<LatencyReport> phases) {
+    if (phases.size() == 1) {
+      return phases.get(0);
+    }
+    long ops = 0;
+    long elapsed = 0;
+    double cpu = 0;
+    double allocated = 0;
+    Histogram all = phases.get(0).latencyNanos().copy();
+    for (int i = 0; i < phases.size(); i++) {
+      LatencyReport r = phases.get(i);
+      ops += r.ops();
+      elapsed += r.elapsedNanos();
+      cpu += r.cpuMicrosPerOp() * r.ops();
+      allocated += r.allocatedBytesPerOp() * r.ops();
+      if (i > 0) {
+        all.add(r.latencyNanos());
+      }
+    }
+    return new LatencyReport(phases.get(0).name(), ops, elapsed, all, cpu / Math.max(1, ops), allocated / Math.max(1, ops));
   }
 
   /** The heap bytes this JVM's threads have allocated so far, or -1 if the JVM cannot tell. */
