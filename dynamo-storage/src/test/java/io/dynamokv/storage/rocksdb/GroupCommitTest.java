@@ -34,17 +34,17 @@ class GroupCommitTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-  /** Counts updates as written, in order; each update's change sees its place in that order. */
+  /** Counts updates as written, in order, keeping each one's place (by its durable future). */
   private static final class CountingWriter implements GroupCommit.Writer {
     final AtomicLong written = new AtomicLong();
-    final Map<GroupCommit.Queued, Long> order = new ConcurrentHashMap<>();
+    final Map<CompletableFuture<VersionSet>, Long> placeOf = new ConcurrentHashMap<>();
 
     @Override
     public boolean write(List<GroupCommit.Queued> group) {
       boolean any = false;
       for (GroupCommit.Queued q : group) {
         if (!q.isSync()) {
-          order.put(q, written.incrementAndGet());
+          placeOf.put(q.durable, written.incrementAndGet());
           q.applied.complete(q.change.apply(VersionSet.EMPTY));
           any = true;
         }
@@ -98,7 +98,6 @@ class GroupCommitTest {
     AtomicLong coveredUpTo = new AtomicLong(); // the writes done before the last finished fsync began
     WalSyncer.Fsync fsync = () -> {
       long covered = writer.written.get();
-      Thread.onSpinWait();
       coveredUpTo.accumulateAndGet(covered, Math::max);
     };
     List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -111,9 +110,7 @@ class GroupCommitTest {
         inFlight.acquire();
         CompletableFuture<?> done = CompletableFuture.supplyAsync(() -> commit.submit(key(n), v -> v), clients)
             .thenCompose(u -> u.durable().thenRun(() -> {
-              GroupCommit.Queued q = writer.order.keySet().stream()
-                  .filter(x -> x.durable == u.durable()).findFirst().orElseThrow();
-              long place = writer.order.get(q);
+              long place = writer.placeOf.get(u.durable());
               if (place > coveredUpTo.get()) {
                 violations.add("write " + place + " durable with fsyncs covering only " + coveredUpTo.get());
               }
