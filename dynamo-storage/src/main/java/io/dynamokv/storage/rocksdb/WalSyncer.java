@@ -150,7 +150,8 @@ final class WalSyncer {
       try {
         wait();
       } catch (InterruptedException e) {
-        // Only close interrupts; what is pending is still synced below.
+        // Nothing here interrupts this thread (finish() notifies); if something else does, stop
+        // as if finished, still syncing what is pending.
         finished = true;
       }
     }
