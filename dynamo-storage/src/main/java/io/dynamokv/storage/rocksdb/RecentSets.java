@@ -37,7 +37,11 @@ final class RecentSets {
   private static final int STORED_LENGTH_AT = 4;
   private static final int ROOM_AT = 8;
   private static final int DIGEST_AT = 12;
-  private static final int WAYS = 4;
+  // Why 16 and not 4: a key that does not fit its bucket misses, and its new entry at the head
+  // overwrites a live one, whose key then misses too, so a few overflowing buckets start chains of
+  // misses. With 4 slots a bucket, a working set filling two thirds of the ring missed 23% of its
+  // lookups; with 16, 0.1% (RecentSetsTest). A lookup compares a tag byte per slot before any key.
+  private static final int WAYS = 16;
   private static final int TAG_SHIFT = 56;
   private static final long POSITION_MASK = (1L << TAG_SHIFT) - 1;
   /** Index slots per byte of ring: one per 128 bytes, a small set's size with its key. */
