@@ -28,8 +28,9 @@ import java.util.function.Function;
  *
  * <p>Every operation has an asynchronous form that returns a future and never throws (bad
  * arguments fail the future at once), and a blocking form that waits for it and throws its
- * failure. Futures complete, and the codec and resolver run, on the node's scheduler threads,
- * never on I/O threads. Thread-safe.
+ * failure. The futures of the asynchronous forms complete, and the codec and resolver run, on
+ * the node's scheduler threads, never on I/O threads; the blocking forms run the codec and
+ * resolver on the calling thread. Thread-safe.
  */
 public final class Store<V> {
 
@@ -75,6 +76,16 @@ public final class Store<V> {
 
   /** Reads {@code key}. */
   public CompletableFuture<GetResult<V>> getAsync(String key, ReadOptions options) {
+    return read(key, options).thenApplyAsync(this::toResult, callbacks);
+  }
+
+  /**
+   * The coordinator's read, completing on an I/O or storage thread: the async methods move its
+   * result to the callback executor, so that no application code runs there; the waiting methods
+   * turn it into the result on the caller's thread, saving a hop between threads (a wake-up, and
+   * about 4% of the CPU of a put in the cluster benchmark).
+   */
+  private CompletableFuture<VersionSet> read(String key, ReadOptions options) {
     byte[] k;
     int r;
     try {
@@ -87,18 +98,17 @@ public final class Store<V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return coordinator.get(name, k, replication.n(), r, options.timeout().orElse(timeout))
-        .thenApplyAsync(this::toResult, callbacks);
+    return coordinator.get(name, k, replication.n(), r, options.timeout().orElse(timeout));
   }
 
   /** Reads {@code key}, waiting for the result. */
   public GetResult<V> get(String key) {
-    return join(getAsync(key));
+    return get(key, ReadOptions.defaults());
   }
 
-  /** Reads {@code key}, waiting for the result. */
+  /** Reads {@code key}, waiting for the result; the resolver, if any, runs on this thread. */
   public GetResult<V> get(String key, ReadOptions options) {
-    return join(getAsync(key, options));
+    return toResult(join(read(key, options)));
   }
 
   private GetResult<V> toResult(VersionSet versions) {
@@ -137,6 +147,10 @@ public final class Store<V> {
 
   /** Writes {@code value}, replacing the versions {@code context} covers; returns the new context. */
   public CompletableFuture<Context> putAsync(String key, Context context, V value, WriteOptions options) {
+    return onCallbackThread(encodeAndWrite(key, context, value, options));
+  }
+
+  private CompletableFuture<VersionSet> encodeAndWrite(String key, Context context, V value, WriteOptions options) {
     byte[] k;
     byte[] v;
     try {
@@ -156,12 +170,12 @@ public final class Store<V> {
 
   /** Writes {@code value}, waiting for W acknowledgements; returns the new context. */
   public Context put(String key, Context context, V value) {
-    return join(putAsync(key, context, value));
+    return put(key, context, value, WriteOptions.defaults());
   }
 
   /** Writes {@code value}, waiting for W acknowledgements; returns the new context. */
   public Context put(String key, Context context, V value, WriteOptions options) {
-    return join(putAsync(key, context, value, options));
+    return contextOf(join(encodeAndWrite(key, context, value, options)));
   }
 
   /**
@@ -174,6 +188,10 @@ public final class Store<V> {
 
   /** Deletes the versions {@code context} covers. */
   public CompletableFuture<Context> deleteAsync(String key, Context context, WriteOptions options) {
+    return onCallbackThread(tombstone(key, context, options));
+  }
+
+  private CompletableFuture<VersionSet> tombstone(String key, Context context, WriteOptions options) {
     byte[] k;
     try {
       k = keyBytes(key);
@@ -186,10 +204,10 @@ public final class Store<V> {
 
   /** Deletes the versions {@code context} covers, waiting for W acknowledgements. */
   public Context delete(String key, Context context) {
-    return join(deleteAsync(key, context));
+    return contextOf(join(tombstone(key, context, WriteOptions.defaults())));
   }
 
-  private CompletableFuture<Context> write(byte[] key, Context context, Optional<byte[]> value, WriteOptions options) {
+  private CompletableFuture<VersionSet> write(byte[] key, Context context, Optional<byte[]> value, WriteOptions options) {
     int w;
     try {
       Objects.requireNonNull(options, "options");
@@ -200,8 +218,16 @@ public final class Store<V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return coordinator.put(name, key, context.versionVector(), value, replication.n(), w, options.timeout().orElse(timeout))
-        .thenApplyAsync(versions -> Context.of(versions.context()), callbacks);
+    return coordinator.put(name, key, context.versionVector(), value, replication.n(), w, options.timeout().orElse(timeout));
+  }
+
+  /** Moves a write's result off the I/O or storage thread that completes it (see {@link #read}). */
+  private CompletableFuture<Context> onCallbackThread(CompletableFuture<VersionSet> written) {
+    return written.thenApplyAsync(Store::contextOf, callbacks);
+  }
+
+  private static Context contextOf(VersionSet written) {
+    return Context.of(written.context());
   }
 
   /**
@@ -214,19 +240,28 @@ public final class Store<V> {
    */
   public CompletableFuture<V> updateAsync(String key, Function<Optional<V>, V> change) {
     Objects.requireNonNull(change, "change");
-    return getAsync(key).thenComposeAsync(read -> {
-      if (read.hasSiblings()) {
-        throw new IllegalStateException("store " + name + ": key has " + read.values().size()
-            + " siblings and the store has no ConflictResolver to merge them; read them with get()");
-      }
-      V next = Objects.requireNonNull(change.apply(read.value()), "change returned null");
-      return putAsync(key, read.context(), next).thenApply(ctx -> next);
+    return read(key, ReadOptions.defaults()).thenComposeAsync(versions -> {
+      GetResult<V> read = toResult(versions);
+      V next = changed(read, change);
+      return encodeAndWrite(key, read.context(), next, WriteOptions.defaults()).thenApplyAsync(written -> next, callbacks);
     }, callbacks);
   }
 
-  /** Read, modify, write, waiting for it; see {@link #updateAsync}. */
+  /** Read, modify, write, waiting for it, all on this thread; see {@link #updateAsync}. */
   public V update(String key, Function<Optional<V>, V> change) {
-    return join(updateAsync(key, change));
+    Objects.requireNonNull(change, "change");
+    GetResult<V> read = get(key);
+    V next = changed(read, change);
+    put(key, read.context(), next);
+    return next;
+  }
+
+  private V changed(GetResult<V> read, Function<Optional<V>, V> change) {
+    if (read.hasSiblings()) {
+      throw new IllegalStateException("store " + name + ": key has " + read.values().size()
+          + " siblings and the store has no ConflictResolver to merge them; read them with get()");
+    }
+    return Objects.requireNonNull(change.apply(read.value()), "change returned null");
   }
 
   private byte[] keyBytes(String key) {
