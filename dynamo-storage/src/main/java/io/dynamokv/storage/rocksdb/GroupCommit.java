@@ -192,6 +192,11 @@ final class GroupCommit implements AutoCloseable {
       closing = true;
       notifyAll();
     }
+    awaitEnd(thread);
+  }
+
+  /** Waits for {@code thread} to end; if interrupted, stops waiting and keeps the interrupt. */
+  static void awaitEnd(Thread thread) {
     try {
       thread.join();
     } catch (InterruptedException e) {

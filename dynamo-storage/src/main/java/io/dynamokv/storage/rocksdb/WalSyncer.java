@@ -96,11 +96,7 @@ final class WalSyncer {
       finished = true;
       notify();
     }
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    GroupCommit.awaitEnd(thread);
   }
 
   /** Returns how many fsyncs have run. */
