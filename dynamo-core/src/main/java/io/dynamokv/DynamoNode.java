@@ -342,7 +342,8 @@ public final class DynamoNode implements AutoCloseable {
 
   /**
    * Returns the node's counters: reads, writes, hints stored and delivered, read repairs, peers
-   * marked down, anti-entropy exchanges and keys repaired.
+   * marked down, anti-entropy exchanges and keys repaired, and the storage engine's own (named
+   * {@code storage.*}; with RocksDB, fsyncs of the write-ahead log and update-cache hits).
    */
   public synchronized Map<String, Long> metrics() {
     if (runtime == null) {

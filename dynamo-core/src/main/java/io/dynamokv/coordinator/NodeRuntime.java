@@ -36,9 +36,11 @@ public final class NodeRuntime {
   private final HintedHandoff handoff;
   private final AntiEntropy antiEntropy;
   private final PartitionTransfer transfer;
+  private final StorageEngine storage;
 
   private NodeRuntime(Settings s) {
     membership = s.membership();
+    storage = s.storage();
     health = new PeerHealth(s.self(), membership, s.transport(), s.scheduler(), s.clock(), s.probeInterval(), metrics,
         membership::isConvicted);
     coordinator = new Coordinator(s.self(), s.actor(), membership, s.storage(), s.transport(), health,
@@ -78,9 +80,10 @@ public final class NodeRuntime {
     return coordinator;
   }
 
-  /** Returns every counter: the node's, membership's and transfers'. */
+  /** Returns every counter: the node's, membership's, transfers' and the storage engine's. */
   public java.util.Map<String, Long> metrics() {
     java.util.Map<String, Long> all = new java.util.TreeMap<>(metrics.snapshot());
+    all.putAll(storage.metrics());
     all.putAll(antiEntropy.metrics());
     all.putAll(membership.metrics());
     all.putAll(transfer.metrics());

@@ -3,6 +3,7 @@ package io.dynamokv.spi;
 import io.dynamokv.NodeId;
 import io.dynamokv.version.VersionSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -113,6 +114,15 @@ public interface StorageEngine extends AutoCloseable {
 
   /** Stores {@code value} under {@code name}, durably (fsync'd) whatever the engine's setting. */
   CompletableFuture<Void> putMetadata(String name, byte[] value);
+
+  /**
+   * Returns the engine's own counters (each name starting with {@code "storage."}), which the
+   * node adds to {@code DynamoNode.metrics()}: what an operator needs to see of the disk's work,
+   * such as fsyncs made. None by default. May be called from any thread, also after close.
+   */
+  default Map<String, Long> metrics() {
+    return Map.of();
+  }
 
   /** Releases every resource. Idempotent. Operations after close fail with StorageException. */
   @Override

@@ -127,6 +127,7 @@ public final class CrashableStorage implements StorageEngine {
   @Override public long[] merkleLeaves(String store, int partition) { return delegate.merkleLeaves(store, partition); }
   @Override public CompletableFuture<Void> dropPartition(String store, int partition) { return delegate.dropPartition(store, partition); }
   @Override public Set<String> stores() { return delegate.stores(); }
+  @Override public Map<String, Long> metrics() { return delegate.metrics(); }
   @Override public CompletableFuture<Void> putHint(NodeId target, StorageKey key, VersionSet versions) { return delegate.putHint(target, key, versions); }
   @Override public List<Hint> hints(NodeId target, int limit) { return delegate.hints(target, limit); }
   @Override public Set<NodeId> hintTargets() { return delegate.hintTargets(); }

@@ -362,12 +362,12 @@ public final class ClusterBenchmark {
 
     @Override
     public long walSyncs() {
-      return -1;
+      return cluster.sumOfMetric("storage.wal.syncs");
     }
 
     @Override
     public long[] updateCacheCounts() {
-      return new long[2];
+      return new long[] {cluster.sumOfMetric("storage.update.cache.hits"), cluster.sumOfMetric("storage.update.cache.misses")};
     }
 
     @Override

@@ -40,6 +40,9 @@ final class ProcessCluster implements AutoCloseable {
 
   private final List<Process> processes = new ArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
+  private final List<String> admins = new ArrayList<>();
+  private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
   private final NettyTransport client;
   private final AtomicInteger next = new AtomicInteger();
 
@@ -56,14 +59,15 @@ final class ProcessCluster implements AutoCloseable {
     for (int i = 0; i < 3; i++) {
       founders.put("node-" + i, "127.0.0.1:" + LocalCluster.freePort());
     }
-    ObjectMapper json = new ObjectMapper();
     String java = ProcessHandle.current().info().command().orElse("java");
     for (Map.Entry<String, String> node : founders.entrySet()) {
       String id = node.getKey();
       Map<String, Object> config = new LinkedHashMap<>();
       config.put("id", id);
       config.put("listen", node.getValue());
-      config.put("admin", "127.0.0.1:" + LocalCluster.freePort());
+      String admin = "127.0.0.1:" + LocalCluster.freePort();
+      admins.add(admin);
+      config.put("admin", admin);
       config.put("dataDir", dir.resolve(id).toString());
       config.put("founders", founders);
       config.put("durability", sync ? "sync" : "async");
@@ -133,6 +137,29 @@ final class ProcessCluster implements AutoCloseable {
       total += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
     return total;
+  }
+
+  /**
+   * The nodes' counter {@code name} (from each node's {@code /status}), summed; -1 if a node did
+   * not answer within a second.
+   */
+  long sumOfMetric(String name) {
+    long sum = 0;
+    for (String admin : admins) {
+      try {
+        java.net.http.HttpResponse<byte[]> status = http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + admin + "/status"))
+                .timeout(Duration.ofSeconds(1)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        sum += json.readTree(status.body()).path("metrics").path(name).asLong();
+      } catch (IOException e) {
+        return -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    }
+    return sum;
   }
 
   /** Stops the nodes (SIGTERM, then SIGKILL after 20 s) and the client. */

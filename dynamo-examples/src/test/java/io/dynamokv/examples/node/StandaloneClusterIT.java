@@ -44,6 +44,8 @@ class StandaloneClusterIT {
       Writers writers = new Writers(nodes, targets);
       writers.start();
       await("some writes", Duration.ofSeconds(30), () -> writers.acknowledged.size() > 50);
+      // An operator sees the disk's work in /status: the RocksDB engine's fsyncs (the nodes run with sync).
+      assertThat(nodes.status("a").orElseThrow().get("metrics").get("storage.wal.syncs").asLong()).isPositive();
 
       // A fourth node joins through a seed while writes go on.
       nodes.start("d", List.of(), List.of("a"));

@@ -21,9 +21,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -583,6 +585,22 @@ public final class RocksDbStorageEngine implements StorageEngine {
   /** Returns how many of those fsyncs first waited for more writes (the group-commit window). */
   public long walSyncWaitCount() {
     return groupCommit.gatherCount();
+  }
+
+  /**
+   * Returns the engine's counters: {@code storage.wal.syncs} and {@code storage.wal.syncs.waited}
+   * (fsyncs of the write-ahead log, and those that waited for more writes first), and
+   * {@code storage.update.cache.hits} and {@code .misses} (updates that found their key's set in
+   * the update cache, and those that read RocksDB).
+   */
+  @Override
+  public Map<String, Long> metrics() {
+    Map<String, Long> m = new TreeMap<>();
+    m.put("storage.wal.syncs", walSyncCount());
+    m.put("storage.wal.syncs.waited", walSyncWaitCount());
+    m.put("storage.update.cache.hits", updateCacheHits());
+    m.put("storage.update.cache.misses", updateCacheMisses());
+    return m;
   }
 
   @Override

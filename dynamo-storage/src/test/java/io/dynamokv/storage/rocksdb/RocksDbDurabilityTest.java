@@ -278,6 +278,24 @@ class RocksDbDurabilityTest {
     }
   }
 
+  /** What an operator sees in the node's metrics: the engine's fsyncs and update-cache hits, as they happen. */
+  @Test
+  void theMetricsCountFsyncsAndUpdateCacheHits() {
+    StorageKey k = key("k");
+    try (RocksDbStorageEngine engine = open()) {
+      assertThat(engine.metrics()).containsOnlyKeys("storage.wal.syncs", "storage.wal.syncs.waited",
+          "storage.update.cache.hits", "storage.update.cache.misses");
+      put(engine, k, "v1");
+      put(engine, k, "v2");
+      assertThat(engine.metrics())
+          .containsEntry("storage.wal.syncs", 2L)
+          .containsEntry("storage.update.cache.hits", 1L)
+          .containsEntry("storage.update.cache.misses", 1L);
+      engine.close();
+      assertThat(engine.metrics()).containsEntry("storage.wal.syncs", 2L); // still readable after close
+    }
+  }
+
   private void writeConcurrently(RocksDbStorageEngine engine, int writers, int writesEach) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     try {
