@@ -29,6 +29,9 @@ final class BenchResults {
     if (!Double.isNaN(r.allocatedBytesPerOp())) {
       m.put("allocatedBytesPerOp", Math.round(r.allocatedBytesPerOp()));
     }
+    if (!Double.isNaN(r.stolenShare())) {
+      m.put("stolenPercent", Math.round(r.stolenShare() * 1000) / 10.0);
+    }
     m.put("p50Micros", r.latencyNanos().getValueAtPercentile(50) / 1000);
     m.put("p99Micros", r.latencyNanos().getValueAtPercentile(99) / 1000);
     m.put("p999Micros", r.latencyNanos().getValueAtPercentile(99.9) / 1000);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +43,7 @@ final class ClosedLoop {
     AtomicLong all = new AtomicLong();
     long cpuStart = cpuNanos.getAsLong();
     long allocatedStart = allocatedBytes.getAsLong();
+    Optional<StolenTime.Sample> stolenStart = StolenTime.now();
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       SplittableRandom random = new SplittableRandom(t * 31L + 5);
@@ -84,7 +86,8 @@ final class ClosedLoop {
     double cpuPerOp = (cpuNanos.getAsLong() - cpuStart) / 1e3 / Math.max(1, all.get());
     double allocatedPerOp = perOp(allocatedStart, allocatedBytes.getAsLong(), all.get());
     synchronized (histogram) {
-      return new LatencyReport(name, count.get(), end - recordFrom, histogram.copy(), cpuPerOp, allocatedPerOp);
+      return new LatencyReport(name, count.get(), end - recordFrom, histogram.copy(), cpuPerOp, allocatedPerOp,
+          StolenTime.share(stolenStart, StolenTime.now()));
     }
   }
 
@@ -161,6 +164,7 @@ final class ClosedLoop {
     AtomicLong all = new AtomicLong();
     long cpuStart = cpuNanos.getAsLong();
     long allocatedStart = allocatedBytes.getAsLong();
+    Optional<StolenTime.Sample> stolenStart = StolenTime.now();
     long start = System.nanoTime();
     long recordFrom = start + warmup.toNanos();
     long end = recordFrom + duration.toNanos();
@@ -186,9 +190,11 @@ final class ClosedLoop {
       lastDone = done;
     }
     long elapsed = Math.min(System.nanoTime(), end) - recordFrom;
-    // Over the whole phase, warm-up included: every operation's CPU and allocation, whatever its type.
+    // Over the whole phase, warm-up included: every operation's CPU and allocation, whatever its
+    // type, and the time stolen meanwhile.
     double cpuPerOp = (cpuNanos.getAsLong() - cpuStart) / 1e3 / Math.max(1, all.get());
     double allocatedPerOp = perOp(allocatedStart, allocatedBytes.getAsLong(), all.get());
+    double stolen = StolenTime.share(stolenStart, StolenTime.now());
     if (failures.get() > 0) {
       System.out.printf(Locale.ROOT, "  %s: %d operations failed%n", phase, failures.get());
     }
@@ -196,7 +202,7 @@ final class ClosedLoop {
     for (int i = 0; i < mix.size(); i++) {
       synchronized (histograms.get(i)) {
         reports.put(mix.get(i).name(), new LatencyReport(mix.get(i).name(), counts.get(i).get(), elapsed,
-            histograms.get(i).copy(), cpuPerOp, allocatedPerOp));
+            histograms.get(i).copy(), cpuPerOp, allocatedPerOp, stolen));
       }
     }
     return reports;

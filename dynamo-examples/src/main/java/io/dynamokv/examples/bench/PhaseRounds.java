@@ -30,8 +30,17 @@ final class PhaseRounds {
     ideal.add(idealReport);
     double ratio = clusterReport.opsPerSecond() / idealReport.opsPerSecond();
     ratios.add(ratio);
-    System.out.printf(Locale.ROOT, "round %d: cluster %s / ideal quorum %s = %.2f (%.0f / %.0f ops/s)%n", round, op, op,
-        ratio, clusterReport.opsPerSecond(), idealReport.opsPerSecond());
+    System.out.printf(Locale.ROOT, "round %d: cluster %s / ideal quorum %s = %.2f (%.0f / %.0f ops/s%s)%n", round, op, op,
+        ratio, clusterReport.opsPerSecond(), idealReport.opsPerSecond(), stolen(clusterReport, idealReport));
+  }
+
+  /** ", the host stole x% / y% of the CPU" for the two phases, or nothing where that is not measured. */
+  private static String stolen(LatencyReport cluster, LatencyReport ideal) {
+    if (Double.isNaN(cluster.stolenShare()) || Double.isNaN(ideal.stolenShare())) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "; the host stole %.0f%% / %.0f%% of the CPU", cluster.stolenShare() * 100,
+        ideal.stolenShare() * 100);
   }
 
   /** The ideal quorum's rounds pooled, or null if it did not run. */

@@ -14,9 +14,14 @@ class PhaseRoundsTest {
 
   /** A phase of {@code ops} operations in one second, each taking {@code latencyMicros}. */
   private static LatencyReport phase(String name, long ops, long latencyMicros, double cpuMicros) {
+    return phase(name, ops, 1, latencyMicros, cpuMicros, 0.05);
+  }
+
+  private static LatencyReport phase(String name, long ops, long seconds, long latencyMicros, double cpuMicros,
+      double stolen) {
     Histogram h = new Histogram(3);
     h.recordValueWithCount(latencyMicros * 1000, ops);
-    return new LatencyReport(name, ops, 1_000_000_000L, h, cpuMicros, 1024);
+    return new LatencyReport(name, ops, seconds * 1_000_000_000L, h, cpuMicros, 1024, stolen);
   }
 
   @Test
@@ -63,5 +68,19 @@ class PhaseRoundsTest {
     assertThat(pooled.latencyNanos().getTotalCount()).isEqualTo(4_000);
     assertThat(pooled.latencyNanos().getValueAtPercentile(50)).isLessThan(2_000_000);
     assertThat(pooled.latencyNanos().getMaxValue()).isGreaterThan(8_000_000);
+  }
+
+  /** A slow stretch stolen by the host weighs by how long it lasted, not by how much it did. */
+  @Test
+  void pooledRoundsWeighTheStolenShareByTime() {
+    LatencyReport pooled = LatencyReport.pooled(List.of(
+        phase("cluster put", 30_000, 1, 1_000, 80, 0.0), phase("cluster put", 10_000, 3, 1_000, 80, 0.40)));
+    assertThat(pooled.stolenShare()).isCloseTo(0.30, within(1e-9));
+    assertThat(BenchResults.row(pooled)).containsEntry("stolenPercent", 30.0);
+    assertThat(pooled.row()).endsWith(" 30");
+    LatencyReport unknown = LatencyReport.pooled(List.of(
+        phase("cluster put", 1_000, 1, 1_000, 80, Double.NaN), phase("cluster put", 1_000, 1, 1_000, 80, 0.1)));
+    assertThat(unknown.stolenShare()).isNaN();
+    assertThat(BenchResults.row(unknown)).doesNotContainKey("stolenPercent");
   }
 }
