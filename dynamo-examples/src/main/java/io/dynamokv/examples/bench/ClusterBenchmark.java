@@ -367,7 +367,9 @@ public final class ClusterBenchmark {
 
     @Override
     public long[] updateCacheCounts() {
-      return new long[] {cluster.sumOfMetric("storage.update.cache.hits"), cluster.sumOfMetric("storage.update.cache.misses")};
+      long hits = cluster.sumOfMetric("storage.update.cache.hits");
+      long misses = cluster.sumOfMetric("storage.update.cache.misses");
+      return hits < 0 || misses < 0 ? new long[2] : new long[] {hits, misses};
     }
 
     @Override

@@ -34,7 +34,7 @@ final class PhaseRounds {
         ratio, clusterReport.opsPerSecond(), idealReport.opsPerSecond(), stolen(clusterReport, idealReport));
   }
 
-  /** ", the host stole x% / y% of the CPU" for the two phases, or nothing where that is not measured. */
+  /** "; the host stole x% / y% of the CPU" for the two phases, or nothing where that is not measured. */
   private static String stolen(LatencyReport cluster, LatencyReport ideal) {
     if (Double.isNaN(cluster.stolenShare()) || Double.isNaN(ideal.stolenShare())) {
       return "";

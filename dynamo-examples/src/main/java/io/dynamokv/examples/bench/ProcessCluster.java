@@ -141,7 +141,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /**
    * The nodes' counter {@code name} (from each node's {@code /status}), summed; -1 if a node did
-   * not answer within a second.
+   * not answer within a second, or not with its status.
    */
   long sumOfMetric(String name) {
     long sum = 0;
@@ -151,7 +151,11 @@ final class ProcessCluster implements AutoCloseable {
             java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + admin + "/status"))
                 .timeout(Duration.ofSeconds(1)).build(),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        sum += json.readTree(status.body()).path("metrics").path(name).asLong();
+        com.fasterxml.jackson.databind.JsonNode value = json.readTree(status.body()).path("metrics").path(name);
+        if (status.statusCode() != 200 || !value.isNumber()) {
+          return -1;
+        }
+        sum += value.asLong();
       } catch (IOException e) {
         return -1;
       } catch (InterruptedException e) {
