@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 
 /**
  * A cluster of real nodes in this JVM, for the demo and tests: each node with its own RocksDB
- * directory (SYNC) and a Netty transport on a loopback port, wrapped in a {@link FaultyTransport}
+ * directory (SYNC unless told otherwise) and a Netty transport on a loopback port, wrapped in a {@link FaultyTransport}
  * so that a partition or a slow node can be switched on. Q = 64, N=3, R=2, W=2.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -48,11 +48,18 @@ public final class LocalCluster implements AutoCloseable {
   private final StaticMembership membership;
   private final ExecutorScheduler scheduler = new ExecutorScheduler("loopback-cluster", 4, Duration.ofSeconds(5));
   private final Duration requestTimeout;
+  private final Durability durability;
 
-  /** Starts {@code size} nodes with data under {@code root}. */
+  /** Starts {@code size} nodes with data under {@code root}, each write fsync'd ({@link Durability#SYNC}). */
   public LocalCluster(Path root, int size, Duration requestTimeout) {
+    this(root, size, requestTimeout, Durability.SYNC);
+  }
+
+  /** Starts {@code size} nodes with data under {@code root}, their writes as durable as {@code durability}. */
+  public LocalCluster(Path root, int size, Duration requestTimeout, Durability durability) {
     this.root = root;
     this.requestTimeout = requestTimeout;
+    this.durability = java.util.Objects.requireNonNull(durability, "durability");
     for (int i = 0; i < size; i++) {
       members.put(NodeId.of("node-" + (char) ('a' + i)), Endpoint.of("127.0.0.1", freePort()));
     }
@@ -154,7 +161,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Starts {@code id} on its data directory and port. */
   public synchronized void restart(NodeId id) {
     RocksDbStorageEngine storage = RocksDbStorageEngine.open(
-        RocksDbConfig.newBuilder(root.resolve(id.value())).durability(Durability.SYNC).blockCacheBytes(8 << 20).build());
+        RocksDbConfig.newBuilder(root.resolve(id.value())).durability(durability).blockCacheBytes(8 << 20).build());
     NettyTransport netty = NettyTransport.create(NettyTransportConfig.newBuilder(members.get(id))
         .ioThreads(1).handlerThreads(2).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
     FaultyTransport transport = new FaultyTransport(netty, scheduler);

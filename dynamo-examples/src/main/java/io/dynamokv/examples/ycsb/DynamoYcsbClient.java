@@ -6,6 +6,7 @@ import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
 import io.dynamokv.Store;
 import io.dynamokv.examples.LocalCluster;
+import io.dynamokv.storage.rocksdb.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,10 @@ import site.ycsb.StringByteIterator;
 
 /**
  * A YCSB {@link DB} for dynamo-kv. It embeds a cluster of {@code dynamo.nodes} nodes (default 3)
- * in the YCSB process, on loopback with RocksDB (SYNC) under {@code dynamo.dir} (default a
- * temporary directory, deleted at the end; give a directory to keep the data between the load
- * and run phases). YCSB's threads share it, spreading their requests over the nodes. Each record
+ * in the YCSB process, on loopback with RocksDB under {@code dynamo.dir} (default a temporary
+ * directory, deleted at the end; give a directory to keep the data between the load and run
+ * phases), each write fsync'd unless {@code dynamo.durability=async}. YCSB's threads share it,
+ * spreading their requests over the nodes. Each record
  * is one value, its field map in a compact codec; updates read, merge the fields and write back
  * with the read's context, so they never make needless siblings; concurrent updates that still
  * do are merged field by field. Range scans are not supported (Dynamo has none).
@@ -67,7 +69,8 @@ public final class DynamoYcsbClient extends DB {
         }
         int nodes = Integer.parseInt(getProperties().getProperty("dynamo.nodes", "3"));
         long timeoutMs = Long.parseLong(getProperties().getProperty("dynamo.timeout.ms", "2000"));
-        cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs));
+        cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs),
+            durability(getProperties().getProperty("dynamo.durability", "sync")));
       }
       users++;
     }
@@ -75,6 +78,15 @@ public final class DynamoYcsbClient extends DB {
     NodeId via = nodes.get(THREADS.getAndIncrement() % nodes.size());
     ConflictResolver<Map<String, String>> merge = DynamoYcsbClient::mergeFields;
     store = cluster.node(via).store("usertable", new FieldMapCodec(), merge);
+  }
+
+  /** {@code sync} (each write fsync'd before it counts, the default) or {@code async} (in the OS's page cache). */
+  static Durability durability(String name) throws DBException {
+    return switch (name) {
+      case "sync" -> Durability.SYNC;
+      case "async" -> Durability.ASYNC;
+      default -> throw new DBException("dynamo.durability : " + name + " (expected: sync or async)");
+    };
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.dynamokv.examples.ycsb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -9,6 +10,9 @@ import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import site.ycsb.DBException;
 import site.ycsb.ByteIterator;
 import site.ycsb.Status;
 import site.ycsb.StringByteIterator;
@@ -18,11 +22,13 @@ class DynamoYcsbClientIT {
 
   @TempDir Path dir;
 
-  @Test
-  void insertReadUpdateDelete() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void insertReadUpdateDelete(String durability) throws Exception {
     DynamoYcsbClient db = new DynamoYcsbClient();
     Properties p = new Properties();
     p.setProperty("dynamo.dir", dir.toString());
+    p.setProperty("dynamo.durability", durability);
     db.setProperties(p);
     db.init();
     try {
@@ -43,6 +49,12 @@ class DynamoYcsbClientIT {
     } finally {
       db.cleanup();
     }
+  }
+
+  @Test
+  void anUnknownDurabilityIsRefusedByName() {
+    assertThatThrownBy(() -> DynamoYcsbClient.durability("fast")).isInstanceOf(DBException.class)
+        .hasMessage("dynamo.durability : fast (expected: sync or async)");
   }
 
   @Test
