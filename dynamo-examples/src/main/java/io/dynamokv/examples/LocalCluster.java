@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
 
 /**
  * A cluster of real nodes in this JVM, for the demo and tests: each node with its own RocksDB
- * directory (SYNC unless told otherwise) and a Netty transport on a loopback port, wrapped in a {@link FaultyTransport}
- * so that a partition or a slow node can be switched on. Q = 64, N=3, R=2, W=2.
+ * directory (SYNC unless told otherwise) and a Netty transport on a loopback port, wrapped in a
+ * {@link FaultyTransport} so that a partition or a slow node can be switched on. Q = 64, N=3,
+ * R=2, W=2.
  */
 public final class LocalCluster implements AutoCloseable {
 

@@ -31,10 +31,10 @@ import site.ycsb.StringByteIterator;
  * in the YCSB process, on loopback with RocksDB under {@code dynamo.dir} (default a temporary
  * directory, deleted at the end; give a directory to keep the data between the load and run
  * phases), each write fsync'd unless {@code dynamo.durability=async}. YCSB's threads share it,
- * spreading their requests over the nodes. Each record
- * is one value, its field map in a compact codec; updates read, merge the fields and write back
- * with the read's context, so they never make needless siblings; concurrent updates that still
- * do are merged field by field. Range scans are not supported (Dynamo has none).
+ * spreading their requests over the nodes. Each record is one value, its field map in a compact
+ * codec; updates read, merge the fields and write back with the read's context, so they never
+ * make needless siblings; concurrent updates that still do are merged field by field. Range
+ * scans are not supported (Dynamo has none).
  *
  * <p>Run: see dynamo-examples/README.md.
  */
@@ -60,6 +60,8 @@ public final class DynamoYcsbClient extends DB {
   public void init() throws DBException {
     synchronized (LOCK) {
       if (cluster == null) {
+        // Checked first: a bad value must not leave a temporary directory behind.
+        Durability durability = durability(getProperties().getProperty("dynamo.durability", "sync"));
         try {
           String dir = getProperties().getProperty("dynamo.dir");
           deleteDataDir = dir == null;
@@ -69,8 +71,7 @@ public final class DynamoYcsbClient extends DB {
         }
         int nodes = Integer.parseInt(getProperties().getProperty("dynamo.nodes", "3"));
         long timeoutMs = Long.parseLong(getProperties().getProperty("dynamo.timeout.ms", "2000"));
-        cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs),
-            durability(getProperties().getProperty("dynamo.durability", "sync")));
+        cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs), durability);
       }
       users++;
     }
