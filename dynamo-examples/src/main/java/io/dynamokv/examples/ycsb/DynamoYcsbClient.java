@@ -81,6 +81,13 @@ public final class DynamoYcsbClient extends DB {
     store = cluster.node(via).store("usertable", new FieldMapCodec(), merge);
   }
 
+  /** The embedded nodes' counter {@code name} ({@code DynamoNode.metrics()}) summed; for tests. */
+  static long clusterMetric(String name) {
+    synchronized (LOCK) {
+      return cluster.nodes().stream().mapToLong(id -> cluster.node(id).metrics().getOrDefault(name, 0L)).sum();
+    }
+  }
+
   /** {@code sync} (each write fsync'd before it counts, the default) or {@code async} (in the OS's page cache). */
   static Durability durability(String name) throws DBException {
     return switch (name) {

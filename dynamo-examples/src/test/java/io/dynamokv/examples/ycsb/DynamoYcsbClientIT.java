@@ -46,6 +46,12 @@ class DynamoYcsbClientIT {
       assertThat(db.delete("usertable", "user1")).isEqualTo(Status.OK);
       assertThat(db.read("usertable", "user1", null, new HashMap<>())).isEqualTo(Status.NOT_FOUND);
       assertThat(db.scan("usertable", "user1", 10, null, new java.util.Vector<>())).isEqualTo(Status.NOT_IMPLEMENTED);
+      long fsyncs = DynamoYcsbClient.clusterMetric("storage.wal.syncs");
+      if (durability.equals("sync")) {
+        assertThat(fsyncs).as("writes fsync'd").isPositive();
+      } else {
+        assertThat(fsyncs).as("writes left in the page cache").isZero();
+      }
     } finally {
       db.cleanup();
     }
