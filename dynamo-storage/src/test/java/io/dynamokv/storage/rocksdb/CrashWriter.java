@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The child process of {@link RocksDbCrashIT}: writes keys with SYNC durability from several
- * threads, forever, and prints {@code ack <key>} for each write whose future completed. The
- * parent kills it with SIGKILL and checks every acknowledged key.
+ * The child process of {@link RocksDbCrashIT}: writes keys with the given durability (SYNC
+ * unless the fifth argument is {@code async}) from several threads, forever, and prints
+ * {@code ack <key>} for each write whose future completed. The parent kills it with SIGKILL and
+ * checks every acknowledged key.
  */
 public final class CrashWriter {
 
@@ -28,7 +29,8 @@ public final class CrashWriter {
     // writing it, so the parent test can show that its check catches lost acknowledged writes.
     boolean dropSome = args.length > 3 && args[3].equals("drop-some");
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    RocksDbStorageEngine engine = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dir).build());
+    Durability durability = args.length > 4 && args[4].equals("async") ? Durability.ASYNC : Durability.SYNC;
+    RocksDbStorageEngine engine = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dir).durability(durability).build());
     ActorId actor = ActorId.of(NodeId.of("crash-writer"), Long.parseLong(round));
     for (int t = 0; t < threads; t++) {
       int thread = t;
