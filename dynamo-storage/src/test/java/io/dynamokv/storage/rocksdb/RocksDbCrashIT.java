@@ -60,7 +60,8 @@ class RocksDbCrashIT {
   /**
    * ASYNC promises that an acknowledged write survives a crash of the process (not of the
    * machine): its WAL record must reach the OS before the acknowledgement. This fails if the
-   * engine kept ASYNC records in RocksDB's own buffer, as it does for SYNC until the fsync.
+   * engine kept ASYNC records in RocksDB's own buffer until some later flush (RocksDB's
+   * {@code manual_wal_flush}, which one experiment turned on).
    */
   @Test
   void asyncWritesSurviveSigkillOfTheProcess() throws Exception {
