@@ -217,18 +217,11 @@ public final class ClusterBenchmark {
         if (phases.contains("put")) {
           LatencyReport idealPut = ideal == null ? null : ClosedLoop.run("baseline: ideal quorum put", inFlight, warm,
               duration, perThread(r -> ideal.put(key(keys.next(r)), value)));
-          long syncs = cluster.walSyncs();
-          long[] cache = cluster.updateCacheCounts();
+          StorageCounters before = StorageCounters.of(cluster);
           long t0 = System.nanoTime();
           LatencyReport clusterPut = ClosedLoop.run("cluster put", inFlight, warm, duration, List.of(put))
               .get("cluster put");
-          if (syncs >= 0) {
-            long[] cacheAfter = cluster.updateCacheCounts();
-            long hits = cacheAfter[0] - cache[0];
-            long lookups = hits + cacheAfter[1] - cache[1];
-            System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node, %.1f%% of updates found their set in the update cache%n",
-                (cluster.walSyncs() - syncs) / 3.0 / ((System.nanoTime() - t0) / 1e9), 100.0 * hits / Math.max(1, lookups));
-          }
+          StorageCounters.of(cluster).since(before).print((System.nanoTime() - t0) / 1e9);
           putRounds.add(round, idealPut, clusterPut);
         }
         if (phases.contains("get")) {
@@ -267,14 +260,45 @@ public final class ClusterBenchmark {
     /** Reads {@code record}. */
     CompletableFuture<?> read(int record);
 
-    /** The WAL fsyncs the nodes have made, or -1 if this client cannot see them. */
-    long walSyncs();
-
-    /** The nodes' update cache hits and misses, or zeros if this client cannot see them. */
-    long[] updateCacheCounts();
+    /** The nodes' storage counter {@code name} ({@code StorageEngine.metrics()}) summed, or -1 if this client cannot see it. */
+    long storageCounter(String name);
 
     @Override
     void close();
+  }
+
+  /**
+   * The three nodes' storage counters at one moment: fsyncs, RocksDB write batches, update cache
+   * hits and misses (each -1 if the client cannot see it).
+   */
+  private record StorageCounters(long syncs, long batches, long hits, long misses) {
+    static StorageCounters of(Target cluster) {
+      return new StorageCounters(cluster.storageCounter("storage.wal.syncs"),
+          cluster.storageCounter("storage.write.batches"), cluster.storageCounter("storage.update.cache.hits"),
+          cluster.storageCounter("storage.update.cache.misses"));
+    }
+
+    /** What was counted since {@code earlier}; -1 where either reading is missing. */
+    StorageCounters since(StorageCounters earlier) {
+      return new StorageCounters(minus(syncs, earlier.syncs), minus(batches, earlier.batches),
+          minus(hits, earlier.hits), minus(misses, earlier.misses));
+    }
+
+    private static long minus(long later, long earlier) {
+      return later < 0 || earlier < 0 ? -1 : later - earlier;
+    }
+
+    /** Prints a put phase's fsyncs per second and node, the updates each write and fsync covered, and the cache's hits. */
+    void print(double seconds) {
+      if (syncs < 0 || hits < 0 || misses < 0) {
+        return;
+      }
+      long updates = hits + misses;
+      System.out.printf(Locale.ROOT, "cluster put: %.0f WAL fsyncs/s per node, %s updates per RocksDB write and %.1f "
+              + "per fsync, %.1f%% of updates found their set in the update cache%n",
+          syncs / 3.0 / seconds, batches <= 0 ? "?" : String.format(Locale.ROOT, "%.1f", (double) updates / batches),
+          (double) updates / Math.max(1, syncs), 100.0 * hits / Math.max(1, updates));
+    }
   }
 
   /** Three nodes in this JVM; requests go through their Store API in turn. */
@@ -312,14 +336,8 @@ public final class ClusterBenchmark {
     }
 
     @Override
-    public long walSyncs() {
-      return engines.stream().mapToLong(RocksDbStorageEngine::walSyncCount).sum();
-    }
-
-    @Override
-    public long[] updateCacheCounts() {
-      return new long[] {engines.stream().mapToLong(RocksDbStorageEngine::updateCacheHits).sum(),
-          engines.stream().mapToLong(RocksDbStorageEngine::updateCacheMisses).sum()};
+    public long storageCounter(String name) {
+      return engines.stream().mapToLong(e -> e.metrics().getOrDefault(name, 0L)).sum();
     }
 
     @Override
@@ -361,15 +379,8 @@ public final class ClusterBenchmark {
     }
 
     @Override
-    public long walSyncs() {
-      return cluster.sumOfMetric("storage.wal.syncs");
-    }
-
-    @Override
-    public long[] updateCacheCounts() {
-      long hits = cluster.sumOfMetric("storage.update.cache.hits");
-      long misses = cluster.sumOfMetric("storage.update.cache.misses");
-      return hits < 0 || misses < 0 ? new long[2] : new long[] {hits, misses};
+    public long storageCounter(String name) {
+      return cluster.sumOfMetric(name);
     }
 
     @Override

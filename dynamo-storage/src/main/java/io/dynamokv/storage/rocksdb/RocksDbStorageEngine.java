@@ -589,7 +589,9 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
   /**
    * Returns the engine's counters: {@code storage.wal.syncs} and {@code storage.wal.syncs.waited}
-   * (fsyncs of the write-ahead log, and those that waited for more writes first), and
+   * (fsyncs of the write-ahead log, and those that waited for more writes first),
+   * {@code storage.write.batches} (RocksDB writes made by the writer thread, each a group of
+   * updates: the updates, hits plus misses, divided by it is the groups' size), and
    * {@code storage.update.cache.hits} and {@code .misses} (updates that found their key's set in
    * the update cache, and those that read RocksDB).
    */
@@ -598,6 +600,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     Map<String, Long> m = new TreeMap<>();
     m.put("storage.wal.syncs", walSyncCount());
     m.put("storage.wal.syncs.waited", walSyncWaitCount());
+    m.put("storage.write.batches", updateBatch.batchesWritten());
     m.put("storage.update.cache.hits", updateCacheHits());
     m.put("storage.update.cache.misses", updateCacheMisses());
     return m;

@@ -69,6 +69,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
   private ByteBuffer directValue = ByteBuffer.allocateDirect(16 << 10);
   private int leafChangeCount;
   private boolean wrote;
+  private volatile long batchesWritten;
 
   UpdateBatch(RocksDB db, ColumnFamilyHandle data, WriteOptions writeOptions, StoreIds storeIds, LeafTable leaves,
       Function<byte[], ReentrantLock> stripe, AtomicLong partitionDrops, int recentSetsBytes) {
@@ -81,6 +82,11 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
     this.partitionDrops = partitionDrops;
     this.dropsSeen = partitionDrops.get();
     this.recent = new RecentSets(recentSetsBytes);
+  }
+
+  /** How many RocksDB write batches this writer has written; may be read from any thread. */
+  long batchesWritten() {
+    return batchesWritten;
   }
 
   /** The cache of recently read and written sets; its counters may be read from any thread. */
@@ -221,6 +227,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
       if (batch.count() > 0) {
         wrote = true; // even if the write fails: part of it may be in the log
         db.write(writeOptions, batch);
+        batchesWritten++; // this thread is the only writer of the counter
       }
       for (int i = 0; i < leafChangeCount; i += 3) {
         leaves.xor(leafChanges[i], (int) leafChanges[i + 1], leafChanges[i + 2]);

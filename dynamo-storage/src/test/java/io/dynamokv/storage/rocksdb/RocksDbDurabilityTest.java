@@ -10,6 +10,7 @@ import io.dynamokv.spi.CorruptValueException;
 import io.dynamokv.spi.ScanRange;
 import io.dynamokv.spi.StorageException;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Update;
 import io.dynamokv.version.ActorId;
 import io.dynamokv.version.VersionSet;
 import io.dynamokv.version.VersionSetCodec;
@@ -284,15 +285,25 @@ class RocksDbDurabilityTest {
     StorageKey k = key("k");
     try (RocksDbStorageEngine engine = open()) {
       assertThat(engine.metrics()).containsOnlyKeys("storage.wal.syncs", "storage.wal.syncs.waited",
-          "storage.update.cache.hits", "storage.update.cache.misses");
+          "storage.write.batches", "storage.update.cache.hits", "storage.update.cache.misses");
       put(engine, k, "v1");
       put(engine, k, "v2");
       assertThat(engine.metrics())
           .containsEntry("storage.wal.syncs", 2L)
+          .containsEntry("storage.write.batches", 2L)
           .containsEntry("storage.update.cache.hits", 1L)
           .containsEntry("storage.update.cache.misses", 1L);
+      // Updates queued at once are written in groups: fewer batches than updates.
+      Update last = null;
+      for (int i = 0; i < 1000; i++) {
+        last = engine.apply(key("bulk-" + i), v -> v.put(v.context(), ACTOR, new byte[] {1}, 7));
+      }
+      last.durable().join();
+      assertThat(engine.metrics().get("storage.write.batches") - 2).isBetween(1L, 999L);
+      assertThat(engine.metrics().get("storage.update.cache.misses")).isEqualTo(1001L);
+      java.util.Map<String, Long> beforeClose = engine.metrics();
       engine.close();
-      assertThat(engine.metrics()).containsEntry("storage.wal.syncs", 2L); // still readable after close
+      assertThat(engine.metrics()).isEqualTo(beforeClose); // still readable after close
     }
   }
 
