@@ -337,7 +337,15 @@ public final class ClusterBenchmark {
 
     @Override
     public long storageCounter(String name) {
-      return engines.stream().mapToLong(e -> e.metrics().getOrDefault(name, 0L)).sum();
+      long sum = 0;
+      for (RocksDbStorageEngine e : engines) {
+        Long value = e.metrics().get(name);
+        if (value == null) {
+          return -1; // not counted by this engine: unknown, not zero
+        }
+        sum += value;
+      }
+      return sum;
     }
 
     @Override

@@ -69,9 +69,11 @@ class RocksDbStorageEngineTest extends StorageEngineContract {
       e.scan(ScanRange.partition("s", 7), (k, v) -> left.add(k));
       assertThat(left).isEmpty();
       for (int p : List.of(6, 8, 4095)) {
+        List<StorageKey> expected = new ArrayList<>(written.get("s").get(p));
+        expected.sort(null);
         List<StorageKey> scanned = new ArrayList<>();
         e.scan(ScanRange.partition("s", p), (k, v) -> scanned.add(k));
-        assertThat(scanned).hasSameSizeAs(written.get("s").getOrDefault(p, List.of()));
+        assertThat(scanned).as("partition %d after dropping 7", p).isNotEmpty().isEqualTo(expected);
       }
     }
   }
