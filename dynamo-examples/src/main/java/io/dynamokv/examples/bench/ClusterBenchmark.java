@@ -73,7 +73,10 @@ import java.util.stream.Stream;
  * --histogram        print the heap's largest classes at the end (live objects)
  * --node-threads N   each node's Netty I/O and handler threads (1; 0 = the transport's default, by cores)
  * --processes        the nodes as three processes (the standalone node); a thin client in this
- *                    JVM sends CoordinatePut and CoordinateGet to them in turn
+ *                    JVM sends CoordinatePut and CoordinateGet to them in turn. The ideal quorum's
+ *                    servers then run as three processes too, with the nodes' heap and JVM options
+ * --ideal-in-this-jvm with --processes, the ideal quorum's servers in this JVM instead (as before
+ *                    the ninth round: a baseline of another shape than the cluster's)
  * --node-heap SIZE   each node process's -Xmx (512m)
  * --node-jvm "OPTS"  more JVM options for each node process, e.g. "-XX:+UseShenandoahGC -Xlog:gc"
  * --update-cache-mb N each in-process node's update cache (32; 0 = none)
@@ -107,6 +110,7 @@ public final class ClusterBenchmark {
   private boolean baselines = true;
   private boolean otherBaselines = true;
   private boolean processes;
+  private boolean idealInThisJvm;
   private String nodeHeap = "512m";
   private List<String> nodeJvmOptions = List.of();
   private int updateCacheBytes = RocksDbConfig.DEFAULT_UPDATE_CACHE_BYTES;
@@ -163,6 +167,7 @@ public final class ClusterBenchmark {
         case "--ideal-only" -> b.otherBaselines = false;
         case "--commit-window-us" -> b.commitWindow = Duration.ofNanos(Long.parseLong(args[++i]) * 1000);
         case "--processes" -> b.processes = true;
+        case "--ideal-in-this-jvm" -> b.idealInThisJvm = true;
         case "--node-heap" -> b.nodeHeap = args[++i];
         case "--update-cache-mb" -> b.updateCacheBytes = Integer.parseInt(args[++i]) << 20;
         case "--node-jvm" -> b.nodeJvmOptions = List.of(args[++i].trim().split("\\s+"));
@@ -199,8 +204,8 @@ public final class ClusterBenchmark {
             r -> raw.db.get(key(keys.next(r)))));
       }
     }
-    try (IdealQuorum ideal = baselines ? new IdealQuorum(data, sync) : null;
-        Target cluster = processes ? new ProcessTarget(data) : new InProcessTarget(data)) {
+    try (IdealQuorum ideal = baselines ? startIdealQuorum(data) : null;
+        Target cluster = processes ? new ProcessTarget(data, ideal) : new InProcessTarget(data)) {
       SplittableRandom sizes = new SplittableRandom(3);
       load("cluster", i -> cluster.write(i, sized(value, sizes), false));
       if (ideal != null && phases.contains("get") && !phases.contains("put")) {
@@ -245,6 +250,15 @@ public final class ClusterBenchmark {
       }
       report(reports, clusterPut, clusterGet, putRounds, getRounds);
     }
+  }
+
+  /**
+   * The ideal quorum in the cluster's shape: as three processes beside the node processes (with
+   * their heap and JVM options), unless {@code --ideal-in-this-jvm}; else in this JVM.
+   */
+  private IdealQuorum startIdealQuorum(Path data) throws Exception {
+    return processes && !idealInThisJvm ? IdealQuorum.asProcesses(data, sync, nodeHeap, nodeJvmOptions)
+        : IdealQuorum.inThisJvm(data, sync);
   }
 
   /** How the benchmark reaches the cluster. Records are named "user" + index. */
@@ -362,9 +376,13 @@ public final class ClusterBenchmark {
     private final ProcessCluster cluster;
     private final ContextSlab contexts = readModifyWrite ? null : new ContextSlab(records);
 
-    ProcessTarget(Path data) throws Exception {
+    /** @param ideal the ideal quorum, whose server processes' CPU is counted too (null: none) */
+    ProcessTarget(Path data, IdealQuorum ideal) throws Exception {
       cluster = new ProcessCluster(data, sync, nodeThreads, nodeHeap, nodeJvmOptions);
-      ClosedLoop.cpuNanos = () -> LatencyReport.processCpuNanos() + cluster.nodesCpuNanos();
+      // Each phase counts every process of the run: the idle ones (the cluster's in the ideal
+      // quorum's phases, and the other way round) add only their timers' little.
+      ClosedLoop.cpuNanos = () -> LatencyReport.processCpuNanos() + cluster.nodesCpuNanos()
+          + (ideal == null ? 0 : ideal.serversCpuNanos());
       ClosedLoop.allocatedBytes = () -> -1; // the nodes' heaps are in their own processes
     }
 
@@ -515,6 +533,7 @@ public final class ClusterBenchmark {
     config.put("distribution", zipfian ? "zipfian" : "uniform");
     config.put("inFlight", inFlight);
     config.put("nodes", processes ? "3 processes, thin client (CoordinatePut/CoordinateGet)" : "3 in this JVM");
+    config.put("idealQuorumServers", processes && !idealInThisJvm ? "3 processes" : "in this JVM");
     config.put("durability", sync ? "sync" : "async");
     config.put("secondsPerPhase", seconds);
     config.put("rounds", rounds);

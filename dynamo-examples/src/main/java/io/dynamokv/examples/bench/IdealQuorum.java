@@ -1,70 +1,145 @@
 package io.dynamokv.examples.bench;
 
+import io.dynamokv.examples.LocalCluster;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * The "ideal quorum" baseline: three servers that do nothing but RocksDB (with the engine's
- * options and the same durability), and a client that sends each operation to all three and
- * completes on the second answer, as W=2 or R=2 of N=3 would with no coordination, causality,
- * versions or failure handling. Each server applies all the puts of one socket read in one
- * WriteBatch (one fsync with SYNC): group commit at its simplest.
+ * options and the same durability; see {@link IdealReplica}), and a client that sends each
+ * operation to all three and completes on the second answer, as W=2 or R=2 of N=3 would with no
+ * coordination, causality, versions or failure handling.
+ *
+ * <p>The servers run in this JVM ({@link #inThisJvm}), beside the in-process cluster, or as three
+ * processes ({@link #asProcesses}), beside the cluster's node processes: each form compares the
+ * cluster with the same ideal quorum in the same shape, the same number of JVMs sharing the cores.
  *
  * <p>Frames: requests are {@code op(1) keyLength(2) key value}, op 1 = put, 2 = get; replies are
  * one byte for a put, the value (or nothing) for a get.
  */
 final class IdealQuorum implements AutoCloseable {
 
-  private static final byte PUT = 1;
-  private static final byte GET = 2;
-
   private final NettyLoopback net = new NettyLoopback(3, 1);
   private final List<RawRocksDb> replicas = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
   private final List<Queue<Pending>> waiting = new ArrayList<>();
 
   private record Pending(CompletableFuture<Void> done, AtomicInteger replies, int needed) {}
 
-  IdealQuorum(Path dir, boolean sync) throws Exception {
-    for (int i = 0; i < 3; i++) {
-      RawRocksDb db = new RawRocksDb(dir.resolve("ideal-" + i), sync);
-      replicas.add(db);
-      int port = net.serve(() -> new Replica(db));
-      Queue<Pending> queue = new ConcurrentLinkedQueue<>();
-      waiting.add(queue);
-      channels.add(net.connect(port, new ChannelInboundHandlerAdapter() {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          ((ByteBuf) msg).release();
-          Pending p = queue.poll();
-          if (p != null && p.replies().incrementAndGet() == p.needed()) {
-            p.done().complete(null);
-          }
-        }
-      }));
+  private IdealQuorum() {}
+
+  /** Starts the three servers in this JVM, one event loop each, and connects to them. */
+  static IdealQuorum inThisJvm(Path dir, boolean sync) throws Exception {
+    IdealQuorum q = new IdealQuorum();
+    try {
+      for (int i = 0; i < 3; i++) {
+        RawRocksDb db = new RawRocksDb(dir.resolve("ideal-" + i), sync);
+        q.replicas.add(db);
+        q.connect(q.net.serve(() -> new IdealReplica(db)));
+      }
+      return q;
+    } catch (Exception | Error e) {
+      q.close();
+      throw e;
     }
+  }
+
+  /**
+   * Starts the three servers as processes ({@link IdealReplica#main}) with the given heap and JVM
+   * options, as the node processes get, and connects to each once it listens. Their logs go to
+   * {@code <dir>/ideal-<i>.log}.
+   */
+  static IdealQuorum asProcesses(Path dir, boolean sync, String heap, List<String> jvmOptions) throws Exception {
+    IdealQuorum q = new IdealQuorum();
+    try {
+      String java = ProcessHandle.current().info().command().orElse("java");
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        int port = LocalCluster.freePort();
+        ports.add(port);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IdealReplica.class.getName(),
+            dir.resolve("ideal-" + i).toString(), Integer.toString(port), sync ? "sync" : "async"));
+        q.processes.add(new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("ideal-" + i + ".log").toFile()))
+            .start());
+      }
+      for (int i = 0; i < 3; i++) {
+        q.connectWhenListening(ports.get(i), q.processes.get(i), Duration.ofSeconds(60));
+      }
+      System.out.printf(Locale.ROOT, "ideal quorum: 3 server processes ready (pids %s)%n",
+          q.processes.stream().map(p -> Long.toString(p.pid())).toList());
+      return q;
+    } catch (Exception | Error e) {
+      q.close();
+      throw e;
+    }
+  }
+
+  /** The CPU time the server processes have used so far, in nanoseconds (0 in this JVM's form: counted with it). */
+  long serversCpuNanos() {
+    long total = 0;
+    for (Process p : processes) {
+      total += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+    return total;
+  }
+
+  private void connectWhenListening(int port, Process server, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      try {
+        connect(port);
+        return;
+      } catch (Exception e) { // Netty rethrows the connect's ConnectException undeclared
+        if (!(e instanceof IOException) || System.nanoTime() > deadline || !server.isAlive()) {
+          throw new IllegalStateException("the ideal quorum's server on port " + port + " did not listen within "
+              + limit + " (alive: " + server.isAlive() + "): " + e, e);
+        }
+        TimeUnit.MILLISECONDS.sleep(100); // a process starting: poll until it listens
+      }
+    }
+  }
+
+  private void connect(int port) throws InterruptedException {
+    Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    channels.add(net.connect(port, new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ((ByteBuf) msg).release();
+        Pending p = queue.poll();
+        if (p != null && p.replies().incrementAndGet() == p.needed()) {
+          p.done().complete(null);
+        }
+      }
+    }));
+    waiting.add(queue);
   }
 
   /** Puts {@code value} under {@code key} on all three; completes when two have it. */
   CompletableFuture<Void> put(byte[] key, byte[] value) {
-    return send(PUT, key, value, 2);
+    return send(IdealReplica.PUT, key, value, 2);
   }
 
   /** Reads {@code key} from all three; completes when two have answered. */
   CompletableFuture<Void> get(byte[] key) {
-    return send(GET, key, new byte[0], 2);
+    return send(IdealReplica.GET, key, new byte[0], 2);
   }
 
   private CompletableFuture<Void> send(byte op, byte[] key, byte[] value, int needed) {
@@ -83,53 +158,6 @@ final class IdealQuorum implements AutoCloseable {
     return p.done();
   }
 
-  /** A server: collects a socket read's requests, writes their puts in one batch, answers all. */
-  private static final class Replica extends ChannelInboundHandlerAdapter {
-    private final RawRocksDb db;
-    private final ArrayDeque<ByteBuf> batch = new ArrayDeque<>();
-
-    Replica(RawRocksDb db) {
-      this.db = db;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      batch.add((ByteBuf) msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) throws RocksDBException {
-      List<ByteBuf> requests = new ArrayList<>(batch);
-      batch.clear();
-      try (WriteBatch writes = new WriteBatch()) {
-        for (ByteBuf r : requests) {
-          if (r.getByte(r.readerIndex()) == PUT) {
-            byte[] key = new byte[r.getUnsignedShort(r.readerIndex() + 1)];
-            r.getBytes(r.readerIndex() + 3, key);
-            byte[] value = new byte[r.readableBytes() - 3 - key.length];
-            r.getBytes(r.readerIndex() + 3 + key.length, value);
-            writes.put(key, value);
-          }
-        }
-        if (writes.count() > 0) {
-          db.db.write(db.write, writes);
-        }
-      }
-      for (ByteBuf r : requests) {
-        if (r.getByte(r.readerIndex()) == GET) {
-          byte[] key = new byte[r.getUnsignedShort(r.readerIndex() + 1)];
-          r.getBytes(r.readerIndex() + 3, key);
-          byte[] value = db.db.get(key);
-          ctx.write(ctx.alloc().buffer().writeBytes(value == null ? new byte[0] : value));
-        } else {
-          ctx.write(ctx.alloc().buffer(1).writeByte(1));
-        }
-        r.release();
-      }
-      ctx.flush();
-    }
-  }
-
   @Override
   public void close() throws Exception {
     for (Channel ch : channels) {
@@ -137,5 +165,9 @@ final class IdealQuorum implements AutoCloseable {
     }
     net.close();
     replicas.forEach(RawRocksDb::close);
+    processes.forEach(Process::destroyForcibly); // nothing of theirs is kept: a baseline's data
+    for (Process p : processes) {
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 }

@@ -38,12 +38,17 @@ final class NettyLoopback implements AutoCloseable {
     clients = new MultiThreadIoEventLoopGroup(clientThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
-  /** Starts a server whose pipeline ends with a new {@code handler}; returns its port. */
+  /** Starts a server on a free port whose pipeline ends with a new {@code handler}; returns its port. */
   int serve(Supplier<ChannelHandler> handler) throws InterruptedException {
+    return serve(0, handler);
+  }
+
+  /** Starts a server on {@code port} (0: a free one) whose pipeline ends with a new {@code handler}; returns its port. */
+  int serve(int port, Supplier<ChannelHandler> handler) throws InterruptedException {
     Channel server = new ServerBootstrap().group(servers)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(framed(handler)).bind("127.0.0.1", 0).sync().channel();
+        .childHandler(framed(handler)).bind("127.0.0.1", port).sync().channel();
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
