@@ -51,7 +51,28 @@ public final class FaultyTransport implements Transport {
 
   @Override
   public void start(RequestHandler handler) {
-    delegate.start(request -> {
+    delegate.start(new DelayingHandler(handler));
+  }
+
+  /**
+   * The node's handler with the reply delay added. It keeps the handler's
+   * {@link RequestHandler#servesWithoutBlocking} answers (a delay only schedules a task): without
+   * them every request of a node behind this wrapper took two more thread hand-offs.
+   */
+  private final class DelayingHandler implements RequestHandler {
+    private final RequestHandler handler;
+
+    DelayingHandler(RequestHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public boolean servesWithoutBlocking(Message request) {
+      return handler.servesWithoutBlocking(request);
+    }
+
+    @Override
+    public CompletableFuture<Message> handle(Message request) {
       CompletableFuture<Message> reply = handler.handle(request);
       Duration delay = replyDelay;
       if (delay.isZero()) {
@@ -66,7 +87,7 @@ public final class FaultyTransport implements Transport {
         }
       }));
       return late;
-    });
+    }
   }
 
   @Override
