@@ -80,7 +80,7 @@ import java.util.stream.Stream;
  * --node-heap SIZE   each node process's -Xmx (512m)
  * --node-jvm "OPTS"  more JVM options for each node process, e.g. "-XX:+UseShenandoahGC -Xlog:gc"
  * --update-cache-mb N each in-process node's update cache (32; 0 = none)
- * --commit-window-us N each in-process node's group-commit window (RocksDbConfig's default, 500)
+ * --commit-window-us N each in-process node's group-commit window (RocksDbConfig's default, 0)
  * </pre>
  *
  * {@code --value-bytes 100-1024} draws each value's size uniformly from the range. The progress

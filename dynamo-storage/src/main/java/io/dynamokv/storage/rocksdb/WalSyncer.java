@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * put's 2.9 ms. RocksDB lets {@code SyncWAL} run beside writes; it covers every write that
  * returned before it was called, which includes all that were handed over.
  *
- * <h2>The window</h2>
+ * <h2>The window (none by default)</h2>
  * An fsync costs kernel CPU as well as disk time. Back to back, fsyncs cover only the few writes
  * handed over during the previous one; on a small machine under load that spent a large share
  * of the CPU. So when writes are concurrent (the last fsync covered more than one group's
@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * least {@value #WORTH_WAITING_FOR} more (the rate is smoothed over recent fsyncs), this thread
  * waits up to the window before its fsync, ending the wait early once a quiet spell (a quarter of
  * the window) passes with nothing new. A lone writer, each update waiting for its own fsync,
- * never meets the first condition, however fast its disk: it is never delayed.
+ * never meets the first condition, however fast its disk: it is never delayed. Measured on a
+ * small machine, the wait saved less CPU than it cost in throughput (docs/benchmarks.md), so
+ * {@link RocksDbConfig#DEFAULT_GROUP_COMMIT_WINDOW} is zero.
  *
  * <p>Futures complete on this thread; their callbacks must not wait for another update.
  */

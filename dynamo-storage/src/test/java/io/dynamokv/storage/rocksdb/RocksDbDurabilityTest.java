@@ -481,7 +481,7 @@ class RocksDbDurabilityTest {
         .hasMessage("updateCacheBytes was already set to 0");
     RocksDbConfig defaults = RocksDbConfig.newBuilder(dir).build();
     assertThat(defaults.updateCacheBytes()).isEqualTo(32 << 20);
-    assertThat(defaults.groupCommitWindow()).isEqualTo(java.time.Duration.ofNanos(500_000));
+    assertThat(defaults.groupCommitWindow()).isEqualTo(java.time.Duration.ZERO);
     assertThat(defaults.durability()).isEqualTo(Durability.SYNC);
     assertThat(defaults.bloomBitsPerKey()).isEqualTo(10);
   }
