@@ -66,19 +66,13 @@ final class IdealQuorum implements AutoCloseable {
   static IdealQuorum asProcesses(Path dir, boolean sync, String heap, List<String> jvmOptions) throws Exception {
     IdealQuorum q = new IdealQuorum();
     try {
-      String java = ProcessHandle.current().info().command().orElse("java");
       List<Integer> ports = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         int port = LocalCluster.freePort();
         ports.add(port);
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IdealReplica.class.getName(),
-            dir.resolve("ideal-" + i).toString(), Integer.toString(port), sync ? "sync" : "async"));
-        q.processes.add(new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("ideal-" + i + ".log").toFile()))
-            .start());
+        q.processes.add(BenchProcesses.start(IdealReplica.class,
+            List.of(dir.resolve("ideal-" + i).toString(), Integer.toString(port), sync ? "sync" : "async"), heap,
+            jvmOptions, dir.resolve("ideal-" + i + ".log")));
       }
       for (int i = 0; i < 3; i++) {
         q.connectWhenListening(ports.get(i), q.processes.get(i), Duration.ofSeconds(60));
@@ -94,11 +88,7 @@ final class IdealQuorum implements AutoCloseable {
 
   /** The CPU time the server processes have used so far, in nanoseconds (0 in this JVM's form: counted with it). */
   long serversCpuNanos() {
-    long total = 0;
-    for (Process p : processes) {
-      total += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-    }
-    return total;
+    return BenchProcesses.cpuNanos(processes);
   }
 
   private void connectWhenListening(int port, Process server, Duration limit) throws Exception {

@@ -19,8 +19,8 @@ import org.rocksdb.WriteBatch;
  * meanwhile wait in the socket, and the next read takes them all, so one fsync covers them.
  *
  * <p>{@link #main} runs one as a process of its own, for the process form of the benchmark, in
- * which the nodes are processes too: {@code IdealReplica <dir> <port> <sync|async>}. It prints
- * {@code ready} once it listens, and serves until killed.
+ * which the nodes are processes too: {@code IdealReplica <dir> <port> <sync|async>}. It logs
+ * a line once it listens (the benchmark waits by connecting), and serves until killed.
  */
 final class IdealReplica extends ChannelInboundHandlerAdapter {
 

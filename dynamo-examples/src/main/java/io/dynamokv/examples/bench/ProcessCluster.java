@@ -59,7 +59,6 @@ final class ProcessCluster implements AutoCloseable {
     for (int i = 0; i < 3; i++) {
       founders.put("node-" + i, "127.0.0.1:" + LocalCluster.freePort());
     }
-    String java = ProcessHandle.current().info().command().orElse("java");
     for (Map.Entry<String, String> node : founders.entrySet()) {
       String id = node.getKey();
       Map<String, Object> config = new LinkedHashMap<>();
@@ -77,14 +76,8 @@ final class ProcessCluster implements AutoCloseable {
       }
       Path file = dir.resolve(id + ".json");
       json.writeValue(file.toFile(), config);
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap));
-      command.addAll(jvmOptions);
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), DynamoCli.class.getName(),
-          "node", "--config", file.toString()));
-      processes.add(new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile()))
-          .start());
+      processes.add(BenchProcesses.start(DynamoCli.class, List.of("node", "--config", file.toString()), heap,
+          jvmOptions, dir.resolve(id + ".log")));
       endpoints.add(io.dynamokv.examples.node.NodeConfig.parseEndpoint(node.getValue()));
     }
     client = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", LocalCluster.freePort()))
@@ -132,11 +125,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /** The CPU time the node processes have used so far, in nanoseconds. */
   long nodesCpuNanos() {
-    long total = 0;
-    for (Process p : processes) {
-      total += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-    }
-    return total;
+    return BenchProcesses.cpuNanos(processes);
   }
 
   /**
