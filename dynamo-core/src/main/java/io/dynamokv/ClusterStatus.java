@@ -1,6 +1,5 @@
 package io.dynamokv;
 
-import io.dynamokv.spi.Endpoint;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.dynamokv;
 
-import io.dynamokv.version.VersionSetCodec;
-import io.dynamokv.version.VersionVector;
-import io.dynamokv.wire.DecodeException;
+import io.dynamokv.spi.version.DecodeException;
+import io.dynamokv.spi.version.VersionSetCodec;
+import io.dynamokv.spi.version.VersionVector;
 import java.util.Objects;
 
 /**

@@ -1,23 +1,22 @@
 package io.dynamokv;
 
-import io.dynamokv.antientropy.AntiEntropy;
-import io.dynamokv.coordinator.NodeRuntime;
-import io.dynamokv.membership.ClusterState;
-import io.dynamokv.membership.GossipMembership;
-import io.dynamokv.membership.PhiAccrualDetector;
-import io.dynamokv.ring.Ring;
-import io.dynamokv.wire.MemberState;
-import io.dynamokv.wire.MemberStatus;
-import io.dynamokv.ring.KeySpace;
+import io.dynamokv.internal.antientropy.AntiEntropy;
+import io.dynamokv.internal.coordinator.NodeRuntime;
+import io.dynamokv.internal.membership.ClusterState;
+import io.dynamokv.internal.membership.GossipMembership;
+import io.dynamokv.internal.membership.PhiAccrualDetector;
+import io.dynamokv.internal.ring.KeySpace;
+import io.dynamokv.internal.ring.Ring;
+import io.dynamokv.internal.wire.MemberState;
+import io.dynamokv.internal.wire.MemberStatus;
 import io.dynamokv.spi.Clock;
-import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.ExecutorScheduler;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.SystemClock;
 import io.dynamokv.spi.Transport;
-import io.dynamokv.version.ActorId;
+import io.dynamokv.spi.version.ActorId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -307,7 +306,7 @@ public final class DynamoNode implements AutoCloseable {
    *
    * @throws NodeNotRunningException if the node is not running or has not learned a ring yet
    */
-  public synchronized io.dynamokv.ring.Ring ring() {
+  public synchronized io.dynamokv.internal.ring.Ring ring() {
     if (state != State.RUNNING) {
       throw new NodeNotRunningException("node " + id + " is " + state);
     }
@@ -497,8 +496,8 @@ public final class DynamoNode implements AutoCloseable {
     /** This node's share of the partitions relative to others (its capacity); default 1. */
     public Builder weight(int weight) {
       once("weight");
-      if (weight < 1 || weight > io.dynamokv.ring.Member.MAX_WEIGHT) {
-        throw new IllegalArgumentException("weight : " + weight + " (expected: 1.." + io.dynamokv.ring.Member.MAX_WEIGHT + ")");
+      if (weight < 1 || weight > io.dynamokv.internal.ring.Member.MAX_WEIGHT) {
+        throw new IllegalArgumentException("weight : " + weight + " (expected: 1.." + io.dynamokv.internal.ring.Member.MAX_WEIGHT + ")");
       }
       this.weight = weight;
       set.add("weight");

@@ -1,8 +1,8 @@
 package io.dynamokv;
 
-import io.dynamokv.coordinator.Coordinator;
-import io.dynamokv.version.Sibling;
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.internal.coordinator.Coordinator;
+import io.dynamokv.spi.version.Sibling;
+import io.dynamokv.spi.version.VersionSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,8 +3,7 @@ package io.dynamokv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dynamokv.spi.Endpoint;
-import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.testkit.Simulation;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class ArgumentChecksTest {
 
   private DynamoNode.Builder builder() {
     return DynamoNode.newBuilder(A)
-        .storage(new MemoryStorageEngine())
+        .storage(StorageEngine.inMemory())
         .transport(sim.network().transport(Endpoint.of("a", 1)))
         .clock(sim.clock())
         .scheduler(sim.scheduler())
@@ -55,7 +54,7 @@ class ArgumentChecksTest {
     DynamoNode.Builder b = builder().gossipInterval(Duration.ofSeconds(2)).member(A, Endpoint.of("a", 1));
     assertThatThrownBy(() -> b.gossipInterval(Duration.ofSeconds(3))).isInstanceOf(IllegalStateException.class)
         .hasMessage("gossipInterval was already set");
-    assertThatThrownBy(() -> b.storage(new MemoryStorageEngine())).hasMessage("storage was already set");
+    assertThatThrownBy(() -> b.storage(StorageEngine.inMemory())).hasMessage("storage was already set");
     assertThatThrownBy(() -> b.member(A, Endpoint.of("a", 2))).hasMessage("member a was already added at a:1");
     // A value that failed its check does not count as set.
     DynamoNode.Builder c = builder();
@@ -67,7 +66,7 @@ class ArgumentChecksTest {
   void buildChecksTheSettingsTogether() {
     assertThatThrownBy(() -> DynamoNode.newBuilder(A).build()).isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("storage is required");
-    assertThatThrownBy(() -> DynamoNode.newBuilder(A).storage(new MemoryStorageEngine()).build())
+    assertThatThrownBy(() -> DynamoNode.newBuilder(A).storage(StorageEngine.inMemory()).build())
         .hasMessageStartingWith("transport is required");
     assertThatThrownBy(() -> builder().build()).hasMessageStartingWith("members and seeds are empty");
     assertThatThrownBy(() -> builder().member(NodeId.of("b"), Endpoint.of("b", 1)).build())

@@ -1,16 +1,14 @@
 package io.dynamokv;
 
-import io.dynamokv.membership.ClusterState;
-import io.dynamokv.membership.GossipMembership;
-import io.dynamokv.testkit.CrashableStorage;
-import io.dynamokv.ring.Ring;
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.internal.membership.ClusterState;
+import io.dynamokv.internal.membership.GossipMembership;
+import io.dynamokv.internal.ring.Ring;
+import io.dynamokv.internal.wire.MemberState;
+import io.dynamokv.internal.wire.MemberStatus;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
-import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.testkit.CrashableStorage;
 import io.dynamokv.testkit.Simulation;
-import io.dynamokv.wire.MemberState;
-import io.dynamokv.wire.MemberStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ final class MembershipCluster implements AutoCloseable {
       NodeId id = NodeId.of("n" + i);
       this.founders.add(id);
       endpoints.put(id, Endpoint.of("n" + i, 7000));
-      disks.put(id, new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO));
+      disks.put(id, new CrashableStorage(StorageEngine.inMemory(), sim.scheduler(), Duration.ZERO));
     }
     this.founders.forEach(id -> start(id, true));
   }
@@ -54,7 +52,7 @@ final class MembershipCluster implements AutoCloseable {
   /** Starts {@code id} on its disk: as a founder (with the founders' list) or with a seed. */
   DynamoNode start(NodeId id, boolean founder) {
     endpoints.computeIfAbsent(id, n -> Endpoint.of(n.value(), 7000));
-    disks.computeIfAbsent(id, n -> new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO));
+    disks.computeIfAbsent(id, n -> new CrashableStorage(StorageEngine.inMemory(), sim.scheduler(), Duration.ZERO));
     DynamoNode.Builder b = DynamoNode.newBuilder(id)
         .storage(disks.get(id))
         .transport(sim.network().transport(endpoints.get(id)))

@@ -2,9 +2,8 @@ package io.dynamokv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynamokv.ring.Ring;
-import io.dynamokv.spi.Endpoint;
-import io.dynamokv.wire.MemberStatus;
+import io.dynamokv.internal.ring.Ring;
+import io.dynamokv.internal.wire.MemberStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamokv.spi.Cancellable;
-import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.ExecutorScheduler;
 import io.dynamokv.spi.Scheduler;
-import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.testkit.Simulation;
 import java.time.Duration;
 import java.util.Optional;
@@ -50,7 +49,7 @@ class StoreThreadsTest {
 
   private final CountingScheduler scheduler = new CountingScheduler();
   private final DynamoNode node = DynamoNode.newBuilder(NodeId.of("a"))
-      .storage(new MemoryStorageEngine())
+      .storage(StorageEngine.inMemory())
       .transport(new Simulation(1).network().transport(Endpoint.of("a", 1)))
       .scheduler(scheduler)
       .member(NodeId.of("a"), Endpoint.of("a", 1))

@@ -1,6 +1,6 @@
 package io.dynamokv.spi;
 
-import io.dynamokv.wire.DecodeException;
+import io.dynamokv.spi.version.DecodeException;
 
 /**
  * A stored value did not decode. Names the key, so an operator can find it; the rest of the

@@ -1,7 +1,7 @@
 package io.dynamokv.spi;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.spi.version.VersionSet;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,7 @@
 package io.dynamokv.spi;
 
+import io.dynamokv.Endpoint;
+
 /** The peer could not be reached: nothing listens there, or the connection failed. */
 public final class PeerUnreachableException extends TransportException {
 

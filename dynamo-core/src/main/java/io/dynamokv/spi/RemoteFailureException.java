@@ -1,5 +1,7 @@
 package io.dynamokv.spi;
 
+import io.dynamokv.Endpoint;
+
 /** The peer received the request, but its handler failed; the message is the peer's. */
 public final class RemoteFailureException extends TransportException {
 

@@ -1,6 +1,5 @@
 package io.dynamokv.spi;
 
-import io.dynamokv.wire.Message;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,5 +1,6 @@
 package io.dynamokv.spi;
 
+import io.dynamokv.Endpoint;
 import java.time.Duration;
 
 /** No reply came from the peer before the request's deadline. */

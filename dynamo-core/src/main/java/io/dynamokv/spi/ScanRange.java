@@ -1,6 +1,6 @@
 package io.dynamokv.spi;
 
-import io.dynamokv.ring.KeySpace;
+import io.dynamokv.internal.ring.KeySpace;
 import java.util.Objects;
 import java.util.Optional;
 

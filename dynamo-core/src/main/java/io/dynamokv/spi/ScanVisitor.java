@@ -1,6 +1,6 @@
 package io.dynamokv.spi;
 
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.spi.version.VersionSet;
 
 /** Receives the keys of a scan, in key order. */
 @FunctionalInterface

@@ -1,7 +1,8 @@
 package io.dynamokv.spi;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.internal.storage.memory.MemoryStorageEngine;
+import io.dynamokv.spi.version.VersionSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +74,26 @@ public interface StorageEngine extends AutoCloseable {
    */
   void scan(ScanRange range, ScanVisitor visitor);
 
-  /** Returns a copy of the Merkle leaves of one store's partition (zeros where it is empty). */
+  /**
+   * The number of Merkle leaves (segments) of a partition, fixed by the on-disk format: a key's
+   * segment is {@link StorageKey#segment()}, and a leaf is the XOR of the
+   * {@link io.dynamokv.spi.version.SegmentDigest digests} of its keys.
+   */
+  int SEGMENTS_PER_PARTITION = 256;
+
+  /**
+   * Returns a new, empty engine that keeps everything in memory: for tests, simulations and
+   * caches of data that can be lost: nothing survives {@link #close()} or the JVM. It passes the
+   * same contract suite as the RocksDB engine.
+   */
+  static StorageEngine inMemory() {
+    return new MemoryStorageEngine();
+  }
+
+  /**
+   * Returns a copy of the Merkle leaves of one store's partition, {@link #SEGMENTS_PER_PARTITION}
+   * of them (zeros where it is empty).
+   */
   long[] merkleLeaves(String store, int partition);
 
   /** Removes every key of one store's partition, for instance after handing it to its new owner. */

@@ -1,6 +1,6 @@
 package io.dynamokv.spi;
 
-import io.dynamokv.wire.Message;
+import io.dynamokv.Endpoint;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 

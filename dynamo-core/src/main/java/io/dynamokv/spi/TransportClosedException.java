@@ -1,5 +1,7 @@
 package io.dynamokv.spi;
 
+import io.dynamokv.Endpoint;
+
 /** The local transport was closed before the request completed, or before it was sent. */
 public final class TransportClosedException extends TransportException {
 

@@ -1,5 +1,6 @@
 package io.dynamokv.spi;
 
+import io.dynamokv.Endpoint;
 import java.util.Objects;
 
 /** A request that got no reply, and why. Carries the peer it was sent to. */

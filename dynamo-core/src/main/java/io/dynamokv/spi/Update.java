@@ -1,6 +1,6 @@
 package io.dynamokv.spi;
 
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.spi.version.VersionSet;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,7 +1,7 @@
 package io.dynamokv.testkit;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.ring.Ring;
+import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.spi.StorageEngine;
 import java.util.ArrayList;
 import java.util.Arrays;

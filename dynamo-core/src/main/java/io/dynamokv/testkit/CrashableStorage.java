@@ -8,7 +8,7 @@ import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Update;
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.spi.version.VersionSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

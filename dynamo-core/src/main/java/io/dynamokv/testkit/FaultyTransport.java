@@ -1,11 +1,11 @@
 package io.dynamokv.testkit;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
+import io.dynamokv.spi.Message;
 import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.RequestTimeoutException;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.Transport;
-import io.dynamokv.wire.Message;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -100,7 +100,7 @@ public final class FaultyTransport implements Transport {
     if (peer != null && blocked.contains(peer)) {
       CompletableFuture<Message> lost = new CompletableFuture<>();
       scheduler.schedule(timeout, () -> lost.completeExceptionally(
-          new RequestTimeoutException(peer, timeout, request.type().toString())));
+          new RequestTimeoutException(peer, timeout, request.getClass().getSimpleName())));
       return lost;
     }
     return delegate.request(peer, request, timeout);

@@ -1,14 +1,14 @@
 package io.dynamokv.testkit;
 
+import io.dynamokv.Endpoint;
 import io.dynamokv.spi.Cancellable;
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.spi.Message;
 import io.dynamokv.spi.PeerUnreachableException;
 import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.RequestTimeoutException;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportClosedException;
-import io.dynamokv.wire.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.dynamokv.scenario;
 
 import io.dynamokv.DynamoNode;
 import io.dynamokv.NodeId;
-import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.StorageEngine;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,7 @@ public interface ClusterHarness extends AutoCloseable {
   StorageEngine storage(NodeId id);
 
   /** Returns the cluster's key space (Q). */
-  io.dynamokv.ring.KeySpace keySpace();
+  io.dynamokv.internal.ring.KeySpace keySpace();
 
   /** Returns the preference list of {@code key} with N = 3. */
   PreferenceList preferenceList(String key);
@@ -50,7 +50,7 @@ public interface ClusterHarness extends AutoCloseable {
    * Sends {@code request} to node {@code id} from a client outside the cluster (a transport of
    * its own, not a member), as a thin client or a load balancer's pick would.
    */
-  CompletableFuture<io.dynamokv.wire.Message> sendFromClient(NodeId id, io.dynamokv.wire.Message request);
+  CompletableFuture<io.dynamokv.spi.Message> sendFromClient(NodeId id, io.dynamokv.spi.Message request);
 
   /** Waits for {@code future}, driving the cluster if it needs driving. */
   <T> T await(CompletableFuture<T> future);

@@ -13,9 +13,9 @@ import io.dynamokv.ReadOptions;
 import io.dynamokv.Replication;
 import io.dynamokv.Store;
 import io.dynamokv.WriteOptions;
-import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.StorageKey;
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.spi.version.VersionSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,18 +124,18 @@ public abstract class ClusterScenarios {
   void aClientOutsideTheClusterWritesAndReadsThroughAnyNode() {
     List<NodeId> nodes = cluster.nodes();
     byte[] key = "dave".getBytes(StandardCharsets.UTF_8);
-    var written = cluster.await(cluster.sendFromClient(nodes.get(0), new io.dynamokv.wire.CoordinatePut(STORE, key,
-        io.dynamokv.version.VersionVector.EMPTY, java.util.Optional.of("milk".getBytes(StandardCharsets.UTF_8)),
+    var written = cluster.await(cluster.sendFromClient(nodes.get(0), new io.dynamokv.internal.wire.CoordinatePut(STORE, key,
+        io.dynamokv.spi.version.VersionVector.EMPTY, java.util.Optional.of("milk".getBytes(StandardCharsets.UTF_8)),
         3, 2, 2000)));
-    VersionSet stored = ((io.dynamokv.wire.CoordinatePutReply) written).versions();
+    VersionSet stored = ((io.dynamokv.internal.wire.CoordinatePutReply) written).versions();
     assertThat(valuesOf(stored)).containsExactly("milk");
     var read = cluster.await(cluster.sendFromClient(nodes.get(nodes.size() - 1),
-        new io.dynamokv.wire.CoordinateGet(STORE, key, 3, 2, 2000)));
-    assertThat(((io.dynamokv.wire.ReplicaGetReply) read).versions()).isEqualTo(stored);
+        new io.dynamokv.internal.wire.CoordinateGet(STORE, key, 3, 2, 2000)));
+    assertThat(((io.dynamokv.internal.wire.ReplicaGetReply) read).versions()).isEqualTo(stored);
     assertThat(get(store(nodes.get(1)), "dave").values()).containsExactly("milk");
     var absent = cluster.await(cluster.sendFromClient(nodes.get(1),
-        new io.dynamokv.wire.CoordinateGet(STORE, "nobody".getBytes(StandardCharsets.UTF_8), 3, 2, 2000)));
-    assertThat(((io.dynamokv.wire.ReplicaGetReply) absent).versions()).isEqualTo(VersionSet.EMPTY);
+        new io.dynamokv.internal.wire.CoordinateGet(STORE, "nobody".getBytes(StandardCharsets.UTF_8), 3, 2, 2000)));
+    assertThat(((io.dynamokv.internal.wire.ReplicaGetReply) absent).versions()).isEqualTo(VersionSet.EMPTY);
   }
 
   /** Invariant 2: two writers with the same context both survive, also through one coordinator. */
@@ -314,7 +314,7 @@ public abstract class ClusterScenarios {
     assertThatThrownBy(() -> cluster.node(cluster.nodes().get(0)).store("x", Codec.utf8(), Replication.of(6, 1, 1)))
         .hasMessage("n : 6 (expected: <= cluster size = 5)");
     assertThatThrownBy(() -> Replication.of(3, 4, 2)).hasMessage("r : 4 (expected: 1..n = 3)");
-    assertThatThrownBy(() -> Context.fromBytes(new byte[] {7})).isInstanceOf(io.dynamokv.wire.DecodeException.class);
+    assertThatThrownBy(() -> Context.fromBytes(new byte[] {7})).isInstanceOf(io.dynamokv.spi.version.DecodeException.class);
     // and the node keeps serving
     assertThat(get(s, "still-fine").isAbsent()).isTrue();
   }

@@ -3,15 +3,14 @@ package io.dynamokv.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamokv.DynamoNode;
+import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
-import io.dynamokv.spi.Endpoint;
 import io.dynamokv.spi.StorageEngine;
-import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.testkit.CrashableStorage;
 import io.dynamokv.testkit.Simulation;
 import java.time.Duration;
-import io.dynamokv.version.ActorId;
 import org.junit.jupiter.api.Test;
 
 /** Invariant 8, and its sibling: a node keeps its actor id only across clean stops. */
@@ -36,14 +35,14 @@ class IncarnationTest {
   @Test
   void aCleanRestartKeepsTheActorAnUncleanOneOrAWipeTakesANewOne() {
     Simulation sim = new Simulation(5);
-    CrashableStorage disk = new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO);
+    CrashableStorage disk = new CrashableStorage(StorageEngine.inMemory(), sim.scheduler(), Duration.ZERO);
     ActorId first = start(sim, disk);
     assertThat(start(sim, disk)).as("after a clean stop").isEqualTo(first);
     disk.crash();
     ActorId afterCrash = start(sim, disk);
     assertThat(afterCrash).as("after an unclean stop").isNotEqualTo(first);
     assertThat(afterCrash.node()).isEqualTo(first.node());
-    ActorId afterWipe = start(sim, new CrashableStorage(new MemoryStorageEngine(), sim.scheduler(), Duration.ZERO));
+    ActorId afterWipe = start(sim, new CrashableStorage(StorageEngine.inMemory(), sim.scheduler(), Duration.ZERO));
     assertThat(afterWipe).as("after a wipe").isNotEqualTo(first).isNotEqualTo(afterCrash);
   }
 }

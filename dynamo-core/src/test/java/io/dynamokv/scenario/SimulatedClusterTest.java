@@ -1,14 +1,13 @@
 package io.dynamokv.scenario;
 
 import io.dynamokv.DynamoNode;
+import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
-import io.dynamokv.membership.StaticMembership;
-import io.dynamokv.ring.KeySpace;
-import io.dynamokv.ring.PreferenceList;
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.internal.membership.StaticMembership;
+import io.dynamokv.internal.ring.KeySpace;
+import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.StorageEngine;
-import io.dynamokv.storage.memory.MemoryStorageEngine;
 import io.dynamokv.testkit.FaultyTransport;
 import io.dynamokv.testkit.Simulation;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +76,7 @@ class SimulatedClusterTest extends ClusterScenarios {
         members.put(id, Endpoint.of("n" + i, 7000));
         // A disk with group commit: a crash loses the writes not yet synced.
         io.dynamokv.testkit.CrashableStorage disk = new io.dynamokv.testkit.CrashableStorage(
-            new MemoryStorageEngine(), sim.scheduler(), fsyncDelay);
+            StorageEngine.inMemory(), sim.scheduler(), fsyncDelay);
         crashable.put(id, disk);
         disks.put(id, storage.apply(disk));
       }
@@ -129,7 +128,7 @@ class SimulatedClusterTest extends ClusterScenarios {
     void join(NodeId id) {
       members.put(id, Endpoint.of(id.value(), 7000));
       io.dynamokv.testkit.CrashableStorage disk = new io.dynamokv.testkit.CrashableStorage(
-          new MemoryStorageEngine(), sim.scheduler(), fsyncDelay);
+          StorageEngine.inMemory(), sim.scheduler(), fsyncDelay);
       crashable.put(id, disk);
       disks.put(id, disk);
       restart(id);
@@ -153,7 +152,7 @@ class SimulatedClusterTest extends ClusterScenarios {
     }
 
     /** Returns the committed ring as a running node sees it. */
-    io.dynamokv.ring.Ring ring() {
+    io.dynamokv.internal.ring.Ring ring() {
       return running.values().iterator().next().ring();
     }
 
@@ -253,8 +252,8 @@ class SimulatedClusterTest extends ClusterScenarios {
     private io.dynamokv.spi.Transport client;
 
     @Override
-    public java.util.concurrent.CompletableFuture<io.dynamokv.wire.Message> sendFromClient(NodeId id,
-        io.dynamokv.wire.Message request) {
+    public java.util.concurrent.CompletableFuture<io.dynamokv.spi.Message> sendFromClient(NodeId id,
+        io.dynamokv.spi.Message request) {
       if (client == null) {
         client = sim.network().transport(Endpoint.of("client", 1));
       }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dynamokv.Codec;
 import io.dynamokv.Context;
 import io.dynamokv.DynamoNode;
+import io.dynamokv.Endpoint;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
 import io.dynamokv.Store;
-import io.dynamokv.spi.Endpoint;
-import io.dynamokv.storage.memory.MemoryStorageEngine;
+import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.testkit.Simulation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class SlowReplicaTest {
     List<DynamoNode> nodes = new ArrayList<>();
     for (Map.Entry<NodeId, Endpoint> m : members.entrySet()) {
       DynamoNode.Builder b = DynamoNode.newBuilder(m.getKey())
-          .storage(new MemoryStorageEngine())
+          .storage(StorageEngine.inMemory())
           .transport(sim.network().transport(m.getValue()))
           .partitions(16)
           .replication(Replication.of(3, 2, 2))

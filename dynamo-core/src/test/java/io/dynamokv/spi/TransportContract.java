@@ -3,9 +3,9 @@ package io.dynamokv.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dynamokv.wire.Message;
-import io.dynamokv.wire.Ping;
-import io.dynamokv.wire.Pong;
+import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

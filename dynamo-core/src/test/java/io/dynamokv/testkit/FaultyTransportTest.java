@@ -2,13 +2,13 @@ package io.dynamokv.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.internal.wire.ReplicaGet;
+import io.dynamokv.spi.Message;
 import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.Transport;
-import io.dynamokv.wire.Message;
-import io.dynamokv.wire.Ping;
-import io.dynamokv.wire.Pong;
-import io.dynamokv.wire.ReplicaGet;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;

@@ -3,12 +3,12 @@ package io.dynamokv.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.spi.Message;
 import io.dynamokv.spi.RequestTimeoutException;
 import io.dynamokv.spi.Transport;
-import io.dynamokv.wire.Ping;
-import io.dynamokv.wire.Pong;
-import io.dynamokv.wire.Message;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;

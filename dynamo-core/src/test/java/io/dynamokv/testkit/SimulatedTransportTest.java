@@ -1,6 +1,6 @@
 package io.dynamokv.testkit;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportContract;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.dynamokv.examples;
 
 import io.dynamokv.DynamoNode;
+import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
-import io.dynamokv.membership.StaticMembership;
-import io.dynamokv.ring.KeySpace;
-import io.dynamokv.ring.PreferenceList;
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.internal.membership.StaticMembership;
+import io.dynamokv.internal.ring.KeySpace;
+import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.ExecutorScheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.storage.rocksdb.Durability;

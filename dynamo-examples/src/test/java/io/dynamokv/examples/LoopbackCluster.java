@@ -2,8 +2,8 @@ package io.dynamokv.examples;
 
 import io.dynamokv.DynamoNode;
 import io.dynamokv.NodeId;
-import io.dynamokv.ring.KeySpace;
-import io.dynamokv.ring.PreferenceList;
+import io.dynamokv.internal.ring.KeySpace;
+import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.scenario.ClusterHarness;
 import io.dynamokv.spi.StorageEngine;
 import java.nio.file.Path;
@@ -40,11 +40,11 @@ final class LoopbackCluster implements ClusterHarness {
   private io.dynamokv.transport.netty.NettyTransport client;
 
   @Override
-  public synchronized CompletableFuture<io.dynamokv.wire.Message> sendFromClient(NodeId id, io.dynamokv.wire.Message request) {
+  public synchronized CompletableFuture<io.dynamokv.spi.Message> sendFromClient(NodeId id, io.dynamokv.spi.Message request) {
     if (client == null) {
       // Never started: a client sends requests and serves none.
       client = io.dynamokv.transport.netty.NettyTransport.create(io.dynamokv.transport.netty.NettyTransportConfig
-          .newBuilder(io.dynamokv.spi.Endpoint.of("127.0.0.1", LocalCluster.freePort())).build());
+          .newBuilder(io.dynamokv.Endpoint.of("127.0.0.1", LocalCluster.freePort())).build());
     }
     return client.request(cluster.endpoint(id), request, Duration.ofSeconds(5));
   }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamokv.Codec;
 import io.dynamokv.DynamoNode;
+import io.dynamokv.Endpoint;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
 import io.dynamokv.Store;
-import io.dynamokv.spi.Endpoint;
 import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
 import io.dynamokv.transport.netty.NettyTransport;

@@ -1,18 +1,18 @@
 package io.dynamokv.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamokv.Endpoint;
 import io.dynamokv.examples.LocalCluster;
 import io.dynamokv.examples.node.DynamoCli;
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.internal.wire.CoordinateGet;
+import io.dynamokv.internal.wire.CoordinatePut;
+import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.spi.Message;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionVector;
 import io.dynamokv.transport.netty.NettyTransport;
 import io.dynamokv.transport.netty.NettyTransportConfig;
-import io.dynamokv.version.VersionSet;
-import io.dynamokv.version.VersionVector;
-import io.dynamokv.wire.CoordinateGet;
-import io.dynamokv.wire.CoordinatePut;
-import io.dynamokv.wire.CoordinatePutReply;
-import io.dynamokv.wire.Message;
-import io.dynamokv.wire.ReplicaGetReply;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.dynamokv.examples.bench;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.ring.KeySpace;
+import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.storage.rocksdb.Durability;
 import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
-import io.dynamokv.version.ActorId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,16 +1,16 @@
 package io.dynamokv.examples.bench;
 
+import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.internal.wire.Frame;
+import io.dynamokv.internal.wire.FrameCodec;
+import io.dynamokv.internal.wire.ReplicaGet;
+import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.spi.Message;
+import io.dynamokv.spi.version.ActorId;
+import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.transport.netty.NettyTransport;
 import io.dynamokv.transport.netty.NettyTransportConfig;
-import io.dynamokv.version.ActorId;
-import io.dynamokv.version.VersionSet;
-import io.dynamokv.wire.Frame;
-import io.dynamokv.wire.FrameCodec;
-import io.dynamokv.wire.Message;
-import io.dynamokv.wire.ReplicaGet;
-import io.dynamokv.wire.ReplicaGetReply;
 import io.netty.channel.epoll.Epoll;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.dynamokv.examples.node;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

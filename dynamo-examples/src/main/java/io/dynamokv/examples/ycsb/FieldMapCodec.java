@@ -2,9 +2,9 @@ package io.dynamokv.examples.ycsb;
 
 import io.dynamokv.Codec;
 import io.dynamokv.CodecException;
-import io.dynamokv.wire.ByteReader;
-import io.dynamokv.wire.ByteWriter;
-import io.dynamokv.wire.DecodeException;
+import io.dynamokv.spi.version.ByteReader;
+import io.dynamokv.spi.version.ByteWriter;
+import io.dynamokv.spi.version.DecodeException;
 import java.util.Map;
 import java.util.TreeMap;
 

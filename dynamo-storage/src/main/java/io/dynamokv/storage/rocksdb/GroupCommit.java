@@ -3,7 +3,7 @@ package io.dynamokv.storage.rocksdb;
 import io.dynamokv.spi.StorageException;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Update;
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.spi.version.VersionSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.dynamokv.storage.rocksdb;
 
-import io.dynamokv.antientropy.SegmentDigest;
 import io.dynamokv.spi.StorageException;
 import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.version.SegmentDigest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.rocksdb.ColumnFamilyHandle;

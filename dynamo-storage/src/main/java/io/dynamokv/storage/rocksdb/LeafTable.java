@@ -1,6 +1,6 @@
 package io.dynamokv.storage.rocksdb;
 
-import io.dynamokv.ring.KeySpace;
+import io.dynamokv.spi.StorageEngine;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -35,13 +35,13 @@ final class LeafTable {
   /** As {@link #xor(int, int, int, long)}, for a partition named by {@link #id}. */
   void xor(long partitionId, int segment, long change) {
     if (change != 0) {
-      leaves.computeIfAbsent(partitionId, k -> new AtomicLongArray(KeySpace.SEGMENTS_PER_PARTITION))
+      leaves.computeIfAbsent(partitionId, k -> new AtomicLongArray(StorageEngine.SEGMENTS_PER_PARTITION))
           .getAndAccumulate(segment, change, (a, b) -> a ^ b);
     }
   }
 
   long[] get(int storeId, int partition) {
-    long[] out = new long[KeySpace.SEGMENTS_PER_PARTITION];
+    long[] out = new long[StorageEngine.SEGMENTS_PER_PARTITION];
     AtomicLongArray a = leaves.get(id(storeId, partition));
     if (a != null) {
       for (int i = 0; i < out.length; i++) {
@@ -77,11 +77,11 @@ final class LeafTable {
   }
 
   static long[] decode(byte[] bytes) {
-    if (bytes.length != KeySpace.SEGMENTS_PER_PARTITION * 8) {
+    if (bytes.length != StorageEngine.SEGMENTS_PER_PARTITION * 8) {
       throw new IllegalArgumentException("leaf checkpoint : " + bytes.length + " bytes (expected: "
-          + KeySpace.SEGMENTS_PER_PARTITION * 8 + ")");
+          + StorageEngine.SEGMENTS_PER_PARTITION * 8 + ")");
     }
-    long[] out = new long[KeySpace.SEGMENTS_PER_PARTITION];
+    long[] out = new long[StorageEngine.SEGMENTS_PER_PARTITION];
     for (int i = 0; i < out.length; i++) {
       long v = 0;
       for (int b = 0; b < 8; b++) {

@@ -1,8 +1,6 @@
 package io.dynamokv.storage.rocksdb;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.antientropy.SegmentDigest;
-import io.dynamokv.ring.KeySpace;
 import io.dynamokv.spi.CorruptValueException;
 import io.dynamokv.spi.Hint;
 import io.dynamokv.spi.ScanRange;
@@ -11,9 +9,10 @@ import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageException;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Update;
-import io.dynamokv.version.VersionSet;
-import io.dynamokv.version.VersionSetCodec;
-import io.dynamokv.wire.DecodeException;
+import io.dynamokv.spi.version.DecodeException;
+import io.dynamokv.spi.version.SegmentDigest;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionSetCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -355,7 +354,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     try {
       return storeIds.find(store)
           .map(id -> leaves.get(id, partition))
-          .orElseGet(() -> new long[KeySpace.SEGMENTS_PER_PARTITION]);
+          .orElseGet(() -> new long[StorageEngine.SEGMENTS_PER_PARTITION]);
     } finally {
       exit();
     }
@@ -372,11 +371,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
     try {
       Optional<Integer> storeId = storeIds.find(store);
       if (storeId.isEmpty()) {
-        return new long[KeySpace.SEGMENTS_PER_PARTITION];
+        return new long[StorageEngine.SEGMENTS_PER_PARTITION];
       }
       lockAllStripes();
       try {
-        long[] rebuilt = new long[KeySpace.SEGMENTS_PER_PARTITION];
+        long[] rebuilt = new long[StorageEngine.SEGMENTS_PER_PARTITION];
         byte[] prefix = KeyLayout.partitionPrefix(storeId.get(), partition);
         try (RocksIterator it = db.newIterator(data)) {
           for (it.seek(prefix); it.isValid() && KeyLayout.startsWith(it.key(), prefix); it.next()) {

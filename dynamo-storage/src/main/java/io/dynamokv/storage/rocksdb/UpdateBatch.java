@@ -1,11 +1,11 @@
 package io.dynamokv.storage.rocksdb;
 
-import io.dynamokv.antientropy.SegmentDigest;
 import io.dynamokv.spi.StorageException;
-import io.dynamokv.version.VersionSet;
-import io.dynamokv.version.VersionSetCodec;
-import io.dynamokv.wire.ByteWriter;
-import io.dynamokv.wire.DecodeException;
+import io.dynamokv.spi.version.ByteWriter;
+import io.dynamokv.spi.version.DecodeException;
+import io.dynamokv.spi.version.SegmentDigest;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionSetCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;

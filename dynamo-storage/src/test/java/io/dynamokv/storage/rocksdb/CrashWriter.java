@@ -1,9 +1,9 @@
 package io.dynamokv.storage.rocksdb;
 
 import io.dynamokv.NodeId;
-import io.dynamokv.ring.KeySpace;
+import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.spi.StorageKey;
-import io.dynamokv.version.ActorId;
+import io.dynamokv.spi.version.ActorId;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

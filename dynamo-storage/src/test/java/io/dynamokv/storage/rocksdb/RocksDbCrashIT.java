@@ -2,7 +2,7 @@ package io.dynamokv.storage.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynamokv.version.VersionSet;
+import io.dynamokv.spi.version.VersionSet;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

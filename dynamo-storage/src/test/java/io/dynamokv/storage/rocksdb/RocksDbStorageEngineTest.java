@@ -2,7 +2,7 @@ package io.dynamokv.storage.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynamokv.ring.KeySpace;
+import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.spi.ScanRange;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageEngineContract;

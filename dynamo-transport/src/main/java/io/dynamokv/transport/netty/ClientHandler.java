@@ -1,6 +1,6 @@
 package io.dynamokv.transport.netty;
 
-import io.dynamokv.wire.Frame;
+import io.dynamokv.internal.wire.Frame;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

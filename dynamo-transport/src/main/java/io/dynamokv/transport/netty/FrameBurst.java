@@ -1,7 +1,7 @@
 package io.dynamokv.transport.netty;
 
-import io.dynamokv.wire.ByteWriter;
-import io.dynamokv.wire.Frame;
+import io.dynamokv.internal.wire.Frame;
+import io.dynamokv.spi.version.ByteWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -91,7 +91,7 @@ final class FrameBurst {
    */
   static int encode(ByteWriter scratch, Frame frame, int maxFrameBytes) {
     scratch.reset();
-    io.dynamokv.wire.FrameCodec.encode(frame, scratch);
+    io.dynamokv.internal.wire.FrameCodec.encode(frame, scratch);
     int length = scratch.size();
     if (length > maxFrameBytes) {
       throw new EncoderException("frame of " + length + " bytes (expected: <= maxFrameBytes = "

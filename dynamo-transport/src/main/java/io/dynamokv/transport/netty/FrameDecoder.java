@@ -1,7 +1,7 @@
 package io.dynamokv.transport.netty;
 
-import io.dynamokv.wire.ByteReader;
-import io.dynamokv.wire.FrameCodec;
+import io.dynamokv.internal.wire.FrameCodec;
+import io.dynamokv.spi.version.ByteReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;

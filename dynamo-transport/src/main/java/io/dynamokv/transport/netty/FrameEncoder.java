@@ -1,14 +1,14 @@
 package io.dynamokv.transport.netty;
 
-import io.dynamokv.wire.ByteWriter;
-import io.dynamokv.wire.Frame;
+import io.dynamokv.internal.wire.Frame;
+import io.dynamokv.spi.version.ByteWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
  * Writes a {@link Frame} as a 4-byte big-endian length and the
- * {@link io.dynamokv.wire.FrameCodec} bytes, into a pooled buffer. A frame over the limit fails its write instead of reaching the peer, which
+ * {@link io.dynamokv.internal.wire.FrameCodec} bytes, into a pooled buffer. A frame over the limit fails its write instead of reaching the peer, which
  * would close the connection for everyone on it.
  */
 final class FrameEncoder extends MessageToByteEncoder<Frame> {

@@ -1,6 +1,6 @@
 package io.dynamokv.transport.netty;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,13 +1,14 @@
 package io.dynamokv.transport.netty;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Failure;
+import io.dynamokv.internal.wire.Frame;
+import io.dynamokv.internal.wire.WireMessage;
+import io.dynamokv.spi.Message;
 import io.dynamokv.spi.PeerUnreachableException;
 import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.RequestTimeoutException;
 import io.dynamokv.spi.TransportClosedException;
-import io.dynamokv.wire.Failure;
-import io.dynamokv.wire.Frame;
-import io.dynamokv.wire.Message;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -94,7 +95,7 @@ final class PeerConnection {
   CompletableFuture<Message> request(Message message, Duration timeout) {
     CompletableFuture<Message> reply = new CompletableFuture<>();
     long id = ids.incrementAndGet();
-    Pending p = new Pending(reply, message.type().toString());
+    Pending p = new Pending(reply, WireMessage.of(message).type().toString());
     pending.put(id, p);
     // A wheel timer: adding and cancelling a deadline is O(1), which a request's hot path needs.
     p.deadline = deadlines.newTimeout(t -> timeOut(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,9 +1,9 @@
 package io.dynamokv.transport.netty;
 
+import io.dynamokv.internal.wire.Failure;
+import io.dynamokv.internal.wire.Frame;
+import io.dynamokv.spi.Message;
 import io.dynamokv.spi.RequestHandler;
-import io.dynamokv.wire.Failure;
-import io.dynamokv.wire.Frame;
-import io.dynamokv.wire.Message;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

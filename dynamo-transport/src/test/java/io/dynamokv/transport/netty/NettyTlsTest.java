@@ -4,10 +4,10 @@ import static io.dynamokv.transport.netty.NettyTransportContractTest.awaitFuture
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
 import io.dynamokv.spi.TransportException;
-import io.dynamokv.wire.Ping;
-import io.dynamokv.wire.Pong;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

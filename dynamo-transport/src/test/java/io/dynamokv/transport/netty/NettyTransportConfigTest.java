@@ -3,7 +3,7 @@ package io.dynamokv.transport.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,15 +2,15 @@ package io.dynamokv.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;

@@ -5,18 +5,18 @@ import static io.dynamokv.transport.netty.NettyTransportContractTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dynamokv.spi.Endpoint;
+import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Frame;
+import io.dynamokv.internal.wire.FrameCodec;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.internal.wire.ReplicaPut;
+import io.dynamokv.spi.Message;
 import io.dynamokv.spi.PeerUnreachableException;
 import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.RequestHandler;
-import io.dynamokv.version.VersionSet;
-import io.dynamokv.wire.Ack;
-import io.dynamokv.wire.Frame;
-import io.dynamokv.wire.FrameCodec;
-import io.dynamokv.wire.Message;
-import io.dynamokv.wire.Ping;
-import io.dynamokv.wire.Pong;
-import io.dynamokv.wire.ReplicaPut;
+import io.dynamokv.spi.version.VersionSet;
 import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -131,7 +131,7 @@ class NettyTransportTest {
   @Test
   void aRequestOverTheLimitFailsAloneWithTheSizes() {
     ReplicaPut huge = new ReplicaPut("s", new byte[] {1},
-        VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
+        VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.spi.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
             new byte[MAX_FRAME * 2], 1), Optional.empty());
     CompletableFuture<Message> f = client.request(server.localEndpoint(), huge, TIMEOUT);
     assertThatThrownBy(() -> awaitFuture(f)).isInstanceOf(CompletionException.class)
@@ -147,7 +147,7 @@ class NettyTransportTest {
   @Test
   void aReplyOverTheLimitFailsOnlyItsRequest() {
     ReplicaPut huge = new ReplicaPut("s", new byte[] {1},
-        VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
+        VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.spi.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
             new byte[MAX_FRAME * 2], 1), Optional.empty());
     NettyTransport large = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
         .maxFrameBytes(MAX_FRAME).ioThreads(1).build());
@@ -179,7 +179,7 @@ class NettyTransportTest {
     try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Endpoint peer = Endpoint.of("127.0.0.1", silent.getLocalPort());
       ReplicaPut big = new ReplicaPut("s", new byte[] {1},
-          VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
+          VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.spi.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
               new byte[60_000], 1), Optional.empty());
       List<CompletableFuture<Message>> sent = new ArrayList<>();
       for (int i = 0; i < 2000; i++) {

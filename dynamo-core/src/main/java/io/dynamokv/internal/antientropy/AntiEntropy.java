@@ -1,0 +1,352 @@
+package io.dynamokv.internal.antientropy;
+
+import io.dynamokv.Endpoint;
+import io.dynamokv.NodeId;
+import io.dynamokv.internal.membership.ClusterView;
+import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.KeyedVersions;
+import io.dynamokv.internal.wire.MergeBatch;
+import io.dynamokv.internal.wire.MerkleLeavesReply;
+import io.dynamokv.internal.wire.MerkleLeavesRequest;
+import io.dynamokv.internal.wire.PartitionChunk;
+import io.dynamokv.internal.wire.PartitionScan;
+import io.dynamokv.spi.Cancellable;
+import io.dynamokv.spi.Clock;
+import io.dynamokv.spi.ScanRange;
+import io.dynamokv.spi.Scheduler;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Transport;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionSetCodec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merkle-tree anti-entropy (the paper's section 4.7): this node compares, partition by
+ * partition, its Merkle tree with each other replica's, and where they differ exchanges only the
+ * differing segments' keys, so that both sides end with the merge of both version sets (never a
+ * blind overwrite). Trees are built from the incrementally maintained leaves: no scan of the
+ * data is needed to compare.
+ *
+ * <p>A pass covers every partition this node replicates, once per store, with each replica whose
+ * id sorts after this node's (the other side of the pair starts the others). Passes run every
+ * interval on the scheduler, one exchange at a time, and at most {@code maxKeysPerPage} keys per
+ * request, which bounds the cost; {@link #repairNow()} runs a pass at once, for operators and
+ * tests. Each pass ends by collecting tombstones every replica holds ({@code TombstoneCollector}).
+ * Logs and counters say what each pass did.
+ *
+ * <p>Thread-safe; at most one pass runs at a time.
+ */
+public final class AntiEntropy {
+
+  private static final Logger log = LoggerFactory.getLogger(AntiEntropy.class);
+
+  /** What one pass did. */
+  public record Report(int exchanges, int partitionsInSync, int segmentsDiffering, long keysReceived,
+      long keysSent, long keysTransferred, long tombstonesCollected) {}
+
+  private final NodeId self;
+  private final ClusterView membership;
+  private final StorageEngine storage;
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final Predicate<NodeId> isUp;
+  private final Function<String, Integer> replicasOf;
+  private final Duration interval;
+  private final Duration timeout;
+  private final int maxKeysPerPage;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Map<String, Long> lastInSync = new ConcurrentHashMap<>();
+  private final LongAdder exchanges = new LongAdder();
+  private final LongAdder segmentsDiffering = new LongAdder();
+  private final LongAdder keysReceived = new LongAdder();
+  private final LongAdder keysSent = new LongAdder();
+  private final LongAdder bytesTransferred = new LongAdder();
+  private final TombstoneCollector tombstones;
+  private volatile Cancellable next;
+  private volatile boolean stopped;
+
+  /**
+   * Creates the service.
+   *
+   * @param isUp this node's failure detector: peers believed down are skipped
+   * @param replicasOf the N of a store (the node's default for stores it has not opened)
+   */
+  public AntiEntropy(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
+      Scheduler scheduler, Clock clock, Predicate<NodeId> isUp, Function<String, Integer> replicasOf,
+      Duration interval, Duration timeout, int maxKeysPerPage) {
+    this.self = self;
+    this.membership = membership;
+    this.storage = storage;
+    this.transport = transport;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.isUp = isUp;
+    this.replicasOf = replicasOf;
+    this.interval = interval;
+    this.timeout = timeout;
+    this.maxKeysPerPage = maxKeysPerPage;
+    this.tombstones = new TombstoneCollector(self, membership, storage, transport, isUp, replicasOf, timeout,
+        maxKeysPerPage);
+  }
+
+  /** Starts the periodic passes. */
+  public void start() {
+    schedulePass();
+  }
+
+  /** Stops them. */
+  public void stop() {
+    stopped = true;
+    Cancellable n = next;
+    if (n != null) {
+      n.cancel();
+    }
+  }
+
+  private void schedulePass() {
+    if (!stopped) {
+      next = scheduler.schedule(interval, () -> repairNow().whenComplete((r, e) -> schedulePass()));
+    }
+  }
+
+  /** Runs a pass now (or joins none if one is running: the future then completes with an empty report). */
+  public CompletableFuture<Report> repairNow() {
+    if (!running.compareAndSet(false, true)) {
+      return CompletableFuture.completedFuture(new Report(0, 0, 0, 0, 0, 0, 0));
+    }
+    List<Exchange> work = new ArrayList<>();
+    for (String store : storage.stores()) {
+      int n = replicasOf.apply(store);
+      for (int p = 0; p < membership.ring().partitionCount(); p++) {
+        List<NodeId> replicas = membership.ring().preferenceList(p, n).primaries();
+        if (!replicas.contains(self)) {
+          continue;
+        }
+        for (NodeId peer : replicas) {
+          if (self.compareTo(peer) < 0 && isUp.test(peer)) {
+            work.add(new Exchange(store, p, peer, true, NO_PACING));
+          }
+        }
+      }
+    }
+    PassState state = new PassState();
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (Exchange e : work) {
+      chain = chain.thenCompose(v -> exchange(e, state).exceptionally(t -> {
+        log.debug("{}: anti-entropy with {} on {}/p{} failed: {}", self, e.peer(), e.store(), e.partition(), t.toString());
+        return null;
+      }));
+    }
+    // With the replicas in sync, deleted keys that every replica holds can be collected.
+    chain = chain.thenCompose(v -> tombstones.collect()).thenAccept(n -> {
+      synchronized (state) {
+        state.collected += n;
+      }
+    });
+    return chain.handle((v, t) -> {
+      running.set(false);
+      Report report = state.report();
+      if (report.segmentsDiffering() > 0 || report.tombstonesCollected() > 0) {
+        log.info("{}: anti-entropy pass: {} exchanges, {} partitions in sync, {} segments differed, "
+                + "{} keys received, {} sent, {} tombstones collected", self, report.exchanges(),
+            report.partitionsInSync(), report.segmentsDiffering(), report.keysReceived(), report.keysSent(),
+            report.tombstonesCollected());
+      }
+      return report;
+    });
+  }
+
+  private static final LongFunction<CompletableFuture<Void>> NO_PACING = bytes -> CompletableFuture.completedFuture(null);
+
+  /**
+   * One exchange of a store's partition with a peer: both ways ({@code pushBack}) in a pass, or
+   * only from the peer to this node in a transfer, paced by {@code pacer} (given each page's bytes).
+   */
+  private record Exchange(String store, int partition, NodeId peer, boolean pushBack,
+      LongFunction<CompletableFuture<Void>> pacer) {}
+
+  /** What one pull brought: keys that changed here, and bytes received. */
+  public record PullResult(long keysReceived, long bytesReceived) {}
+
+  /**
+   * Brings this node's copy of one store's partition up to date with {@code peer}'s: compares
+   * their Merkle trees and pulls the differing segments, merging each key (nothing is pushed
+   * back). Used to move a partition to a new owner; since only differing segments move, a pull
+   * that stopped half-way and runs again moves only what is still missing.
+   *
+   * @param pacer called with each page's size before the next page is asked for (a throttle)
+   */
+  public CompletableFuture<PullResult> pull(String store, int partition, NodeId peer,
+      LongFunction<CompletableFuture<Void>> pacer) {
+    PassState state = new PassState();
+    try {
+      return exchange(new Exchange(store, partition, peer, false, pacer), state)
+          .thenApply(v -> {
+            synchronized (state) {
+              return new PullResult(state.received, state.bytes);
+            }
+          });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Counts of one pass; touched by one exchange at a time. */
+  private static final class PassState {
+    int exchanges;
+    int inSync;
+    int segments;
+    long received;
+    long sent;
+    long transferred;
+    long bytes;
+    long collected;
+
+    synchronized Report report() {
+      return new Report(exchanges, inSync, segments, received, sent, transferred, collected);
+    }
+  }
+
+  private CompletableFuture<Void> exchange(Exchange e, PassState state) {
+    Endpoint endpoint = membership.endpointOf(e.peer()).orElseThrow();
+    long[] mine = storage.merkleLeaves(e.store(), e.partition());
+    return transport.request(endpoint, new MerkleLeavesRequest(e.store(), e.partition()), timeout)
+        .thenCompose(reply -> {
+          exchanges.increment();
+          synchronized (state) {
+            state.exchanges++;
+          }
+          List<Integer> differing = MerkleTree.of(mine)
+              .differingSegments(MerkleTree.of(((MerkleLeavesReply) reply).leaves()));
+          if (differing.isEmpty()) {
+            lastInSync.put(e.store() + "/" + e.partition() + "/" + e.peer(), clock.currentTimeMillis());
+            synchronized (state) {
+              state.inSync++;
+            }
+            return CompletableFuture.completedFuture(null);
+          }
+          segmentsDiffering.add(differing.size());
+          synchronized (state) {
+            state.segments += differing.size();
+          }
+          CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+          for (int segment : differing) {
+            chain = chain.thenCompose(v -> repairSegment(e, endpoint, segment, Optional.empty(), state));
+          }
+          return chain;
+        });
+  }
+
+  /** Pulls one page of the peer's segment, merges it here, and pushes back what the peer lacks. */
+  private CompletableFuture<Void> repairSegment(Exchange e, Endpoint endpoint, int segment, Optional<byte[]> after,
+      PassState state) {
+    PartitionScan page = new PartitionScan(e.store(), e.partition(), segment, segment + 1, segment, after, maxKeysPerPage);
+    return transport.request(endpoint, page, timeout).thenCompose(reply -> {
+      PartitionChunk chunk = (PartitionChunk) reply;
+      Map<ByteBuffer, VersionSet> theirs = new HashMap<>();
+      List<CompletableFuture<VersionSet>> merges = new ArrayList<>();
+      long pageBytes = 0;
+      for (KeyedVersions kv : chunk.entries()) {
+        int size = kv.key().length + VersionSetCodec.encode(kv.versions()).length;
+        pageBytes += size;
+        bytesTransferred.add(size);
+        theirs.put(ByteBuffer.wrap(kv.key()), kv.versions());
+        StorageKey key = StorageKey.of(e.store(), e.partition(), segment, kv.key());
+        VersionSet before = storage.get(key).orElse(VersionSet.EMPTY);
+        if (!before.merge(kv.versions()).equals(before)) {
+          keysReceived.increment();
+          synchronized (state) {
+            state.received++;
+          }
+          merges.add(storage.update(key, v -> v.merge(kv.versions())));
+        }
+      }
+      synchronized (state) {
+        state.transferred += chunk.entries().size();
+        state.bytes += pageBytes;
+      }
+      // Keys in the page's range that the peer lacks or holds older versions of.
+      Optional<byte[]> last = chunk.entries().isEmpty() ? Optional.empty()
+          : Optional.of(chunk.entries().get(chunk.entries().size() - 1).key());
+      List<KeyedVersions> push = new ArrayList<>();
+      if (e.pushBack()) {
+        pushBack(e, segment, after, chunk, last, theirs, push);
+      }
+      CompletableFuture<?> pushed = push.isEmpty() ? CompletableFuture.completedFuture(null)
+          : transport.request(endpoint, new MergeBatch(push), timeout).thenAccept(ack -> {
+            if (!(ack instanceof Ack)) {
+              throw new IllegalStateException("unexpected reply " + ack);
+            }
+            keysSent.add(push.size());
+            synchronized (state) {
+              state.sent += push.size();
+              state.transferred += push.size();
+            }
+          });
+      CompletableFuture<Void> done = CompletableFuture.allOf(merges.toArray(CompletableFuture[]::new))
+          .thenCombine(pushed, (a, b) -> null);
+      long paced = pageBytes;
+      if (!chunk.complete() && last.isPresent()) {
+        return done.thenCompose(v -> e.pacer().apply(paced))
+            .thenCompose(v -> repairSegment(e, endpoint, segment, last, state));
+      }
+      return done.thenCompose(v -> e.pacer().apply(paced));
+    });
+  }
+
+  /** Collects into {@code push} the keys of the page's range that the peer lacks or holds older versions of. */
+  private void pushBack(Exchange e, int segment, Optional<byte[]> after, PartitionChunk chunk, Optional<byte[]> last,
+      Map<ByteBuffer, VersionSet> theirs, List<KeyedVersions> push) {
+    ScanRange range = after.map(a -> ScanRange.segment(e.store(), e.partition(), segment)
+            .resumeAfter(StorageKey.of(e.store(), e.partition(), segment, a)))
+        .orElse(ScanRange.segment(e.store(), e.partition(), segment));
+    storage.scan(range, (k, mine) -> {
+      byte[] raw = k.key();
+      if (!chunk.complete() && last.isPresent() && java.util.Arrays.compareUnsigned(raw, last.get()) > 0) {
+        return false; // beyond this page: the next page covers it
+      }
+      VersionSet held = theirs.getOrDefault(ByteBuffer.wrap(raw), VersionSet.EMPTY);
+      if (!held.merge(mine).equals(held)) {
+        push.add(new KeyedVersions(e.store(), raw, mine));
+        bytesTransferred.add(raw.length + VersionSetCodec.encode(mine).length);
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Returns the counters: exchanges, segments found differing, keys received and sent, bytes of
+   * keys and version sets moved, tombstones collected, and the longest time since a partition
+   * and peer were last found in sync.
+   */
+  public Map<String, Long> metrics() {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    m.put("antientropy.exchanges", exchanges.sum());
+    m.put("antientropy.segments.differing", segmentsDiffering.sum());
+    m.put("antientropy.keys.received", keysReceived.sum());
+    m.put("antientropy.keys.sent", keysSent.sum());
+    m.put("antientropy.bytes.transferred", bytesTransferred.sum());
+    m.put("tombstones.collected", tombstones.collected.sum());
+    long now = clock.currentTimeMillis();
+    m.put("antientropy.longest.since.in.sync.ms",
+        lastInSync.values().stream().mapToLong(t -> now - t).max().orElse(0));
+    return m;
+  }
+}

@@ -1,0 +1,427 @@
+package io.dynamokv.internal.coordinator;
+
+import io.dynamokv.Endpoint;
+import io.dynamokv.InsufficientReplicasException;
+import io.dynamokv.NodeId;
+import io.dynamokv.internal.membership.ClusterView;
+import io.dynamokv.internal.ring.PreferenceList;
+import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.CoordinatePut;
+import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.ReplicaGet;
+import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.internal.wire.ReplicaPut;
+import io.dynamokv.internal.wire.WireMessage;
+import io.dynamokv.spi.Clock;
+import io.dynamokv.spi.Message;
+import io.dynamokv.spi.RemoteFailureException;
+import io.dynamokv.spi.Scheduler;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Transport;
+import io.dynamokv.spi.TransportException;
+import io.dynamokv.spi.Update;
+import io.dynamokv.spi.version.ActorId;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionVector;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The quorum protocol of one node (the paper's sections 4.5 and 4.6).
+ *
+ * <h2>Put</h2>
+ * A node in the key's preference list coordinates: it applies the write to its own version set
+ * under a new dot of its actor id, then sends the resulting set to the other N-1 replicas and
+ * succeeds once W (itself included) have stored it. A replica this node believes down, or one
+ * that fails during the write, is replaced by the next healthy fallback on the ring, which stores
+ * the set as a hint naming the intended owner; hinted writes count toward W. A node outside the
+ * preference list forwards the put to one inside it.
+ *
+ * <p>While the cluster moves to a new ring, the write also goes to the key's replicas in that
+ * ring that are not replicas yet, so that partitions in transfer miss nothing.
+ *
+ * <h2>Get</h2>
+ * Any node coordinates: it asks the first N healthy nodes of the preference list (itself locally
+ * when it is one) and answers with the merge of the first R replies. It keeps listening until
+ * every replica answered or the deadline passed, then sends the merged set to each primary whose
+ * reply lacked something (read repair), so late replies repair too.
+ *
+ * <p>Thread-safe. Futures complete on I/O or storage threads; the public API moves user
+ * callbacks elsewhere.
+ */
+public final class Coordinator {
+
+  private final NodeId self;
+  private final ActorId actor;
+  private final ClusterView membership;
+  private final StorageEngine storage;
+  private final Transport transport;
+  private final PeerHealth health;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final NodeMetrics metrics;
+  private final boolean sloppy;
+
+  Coordinator(NodeId self, ActorId actor, ClusterView membership, StorageEngine storage, Transport transport,
+      PeerHealth health, Scheduler scheduler, Clock clock, NodeMetrics metrics, boolean sloppy) {
+    this.self = self;
+    this.actor = actor;
+    this.membership = membership;
+    this.storage = storage;
+    this.transport = transport;
+    this.health = health;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.sloppy = sloppy;
+  }
+
+  StorageKey storageKey(String store, byte[] key) {
+    return StorageKey.of(store, membership.ring().keySpace(), key);
+  }
+
+  private Endpoint endpoint(NodeId node) {
+    return membership.endpointOf(node).orElseThrow(() -> new IllegalStateException(node + " is not a member"));
+  }
+
+  private static String describe(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  // ---------------------------------------------------------------- get
+
+  /** Reads {@code key}: the merge of R of its N replicas. */
+  public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
+    try {
+      return doGet(store, key, n, r, timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // no ring yet, or a bad argument
+    }
+  }
+
+  private CompletableFuture<VersionSet> doGet(String store, byte[] key, int n, int r, Duration timeout) {
+    metrics.gets.increment();
+    StorageKey sk = storageKey(store, key);
+    PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
+    CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    Quorum<VersionSet> quorum = new Quorum<>(() -> "get " + sk, r, result, metrics);
+    Map<NodeId, VersionSet> replies = new ConcurrentHashMap<>();
+    Deque<NodeId> spares = healthyFallbacks(pl);
+    List<NodeId> targets = readTargets(pl, spares);
+    targets.forEach(quorum::sent);
+    Duration attempt = attemptTimeout(timeout, spares);
+    quorum.whenSettled(() -> repair(store, key, sk, pl, replies, attempt));
+    for (NodeId target : targets) {
+      read(quorum, replies, store, key, sk, target, spares, attempt);
+    }
+    quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
+    return result;
+  }
+
+  /**
+   * How long one replica may take: half the operation's deadline, so that a fallback asked in
+   * place of a replica that timed out still has time to answer before the deadline.
+   */
+  private static Duration attemptTimeout(Duration deadline) {
+    return Duration.ofNanos(Math.max(1_000_000, deadline.toNanos() / 2));
+  }
+
+  /**
+   * As {@link #attemptTimeout(Duration)}, but the whole deadline when no healthy fallback is
+   * left to ask (a cluster of N nodes has none): halving it would only fail a replica that is
+   * slow, not down, sooner (measured: RocksDB fsyncs of 0.5-1 s during heavy compaction failed
+   * writes at 1 s of a 2 s deadline).
+   */
+  private static Duration attemptTimeout(Duration deadline, Deque<NodeId> spares) {
+    synchronized (spares) {
+      return spares.isEmpty() ? deadline : attemptTimeout(deadline);
+    }
+  }
+
+  private void read(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, String store, byte[] key,
+      StorageKey sk, NodeId target, Deque<NodeId> spares, Duration timeout) {
+    if (target.equals(self)) {
+      try {
+        replies.put(self, storage.get(sk).orElse(VersionSet.EMPTY));
+        quorum.succeeded(self, () -> merged(replies));
+      } catch (RuntimeException e) {
+        quorum.failed(self, "local read failed: " + e.getMessage());
+      }
+      return;
+    }
+    long sent = health.now();
+    transport.request(endpoint(target), new ReplicaGet(store, key), timeout).whenComplete((reply, failure) -> {
+      if (failure == null && reply instanceof ReplicaGetReply g) {
+        health.markUp(target);
+        replies.put(target, g.versions());
+        quorum.succeeded(target, () -> merged(replies));
+        return;
+      }
+      noteFailure(target, failure, reply, sent);
+      // Sloppy quorum for reads too: the next healthy node on the ring answers in its place.
+      NodeId spare = poll(spares);
+      if (spare != null) {
+        quorum.sent(spare);
+        read(quorum, replies, store, key, sk, spare, spares, timeout);
+      }
+      quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+    });
+  }
+
+  /** The N nodes to read: healthy primaries, and for each primary believed down the next healthy fallback. */
+  private List<NodeId> readTargets(PreferenceList pl, Deque<NodeId> spares) {
+    List<NodeId> targets = new ArrayList<>(pl.primaries().size());
+    for (NodeId p : pl.primaries()) {
+      NodeId spare = health.isUp(p) ? null : poll(spares);
+      targets.add(spare != null ? spare : p);
+    }
+    return targets;
+  }
+
+  /** The fallbacks that may stand in for primaries: none with a strict quorum. */
+  private Deque<NodeId> healthyFallbacks(PreferenceList pl) {
+    Deque<NodeId> spares = new ArrayDeque<>();
+    if (!sloppy) {
+      return spares;
+    }
+    for (NodeId f : pl.fallbacks()) {
+      if (health.isUp(f)) {
+        spares.add(f);
+      }
+    }
+    return spares;
+  }
+
+  private static VersionSet merged(Map<NodeId, VersionSet> replies) {
+    VersionSet all = VersionSet.EMPTY;
+    for (VersionSet v : replies.values()) {
+      all = all.merge(v);
+    }
+    return all;
+  }
+
+  /** Sends the merge of every reply to each primary whose reply lacked part of it. */
+  private void repair(String store, byte[] key, StorageKey sk, PreferenceList pl, Map<NodeId, VersionSet> replies,
+      Duration timeout) {
+    VersionSet all = merged(replies);
+    replies.forEach((node, held) -> {
+      if (!pl.primaries().contains(node) || held.merge(all).equals(held)) {
+        return; // a fallback holds hints, not data; or nothing is missing
+      }
+      metrics.readRepairs.increment();
+      if (node.equals(self)) {
+        storage.update(sk, v -> v.merge(all));
+      } else {
+        long sent = health.now();
+        transport.request(endpoint(node), new ReplicaPut(store, key, all, Optional.empty()), timeout)
+            .whenComplete((r, f) -> noteFailure(node, f, r, sent));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- put
+
+  /**
+   * Writes {@code value} (or, if empty, a delete) with the client's context {@code seen}: here if
+   * this node is in the key's preference list, otherwise through one that is.
+   */
+  public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
+      int n, int w, Duration timeout) {
+    try {
+      return doPut(store, key, seen, value, n, w, timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<VersionSet> doPut(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
+      int n, int w, Duration timeout) {
+    metrics.puts.increment();
+    StorageKey sk = storageKey(store, key);
+    PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
+    if (pl.primaries().contains(self)) {
+      return coordinate(store, key, sk, pl, n, seen, value, w, timeout);
+    }
+    List<NodeId> candidates = new ArrayList<>(pl.primaries());
+    candidates.sort((a, b) -> Boolean.compare(!health.isUp(a), !health.isUp(b))); // healthy first, stable
+    CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    // Each coordinator tried gets half the deadline, and three quarters of that for its quorum,
+    // so a second one can still be tried if the first does not answer.
+    Duration attempt = attemptTimeout(timeout);
+    int remoteQuorumMillis = (int) Math.max(1, attempt.toMillis() * 3 / 4);
+    forward(new CoordinatePut(store, key, seen, value, n, w, remoteQuorumMillis),
+        candidates, 0, new LinkedHashMap<>(), attempt, result);
+    return result;
+  }
+
+  /** A put another node forwarded to this one. */
+  CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
+    StorageKey sk = storageKey(c.store(), c.key());
+    PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
+    return coordinate(c.store(), c.key(), sk, pl, c.n(), c.context(), c.value(), c.w(),
+        Duration.ofMillis(c.timeoutMillis()));
+  }
+
+  private void forward(CoordinatePut put, List<NodeId> candidates, int next, Map<NodeId, String> failures,
+      Duration timeout, CompletableFuture<VersionSet> result) {
+    String op = "put " + storageKey(put.store(), put.key());
+    if (next >= candidates.size()) {
+      metrics.quorumFailures.increment();
+      result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
+      return;
+    }
+    NodeId coordinator = candidates.get(next);
+    metrics.putsForwarded.increment();
+    long sent = health.now();
+    transport.request(endpoint(coordinator), put, timeout).whenComplete((reply, failure) -> {
+      if (failure == null && reply instanceof CoordinatePutReply r) {
+        health.markUp(coordinator);
+        result.complete(r.versions());
+        return;
+      }
+      Throwable cause = failure == null ? null : unwrap(failure);
+      failures.put(coordinator, cause == null ? "unexpected reply " + reply : describe(cause));
+      if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+        // Unreachable (nothing was written) or silent (it may have been): either way another
+        // primary coordinates, so a partitioned coordinator cannot make the write fail. In the
+        // silent case the value may end up written twice, as two identical siblings.
+        health.markDown(coordinator, describe(cause), sent);
+        forward(put, candidates, next + 1, failures, timeout, result);
+        return;
+      }
+      // The coordinator answered that its quorum failed: another would fail alike.
+      metrics.quorumFailures.increment();
+      result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
+    });
+  }
+
+  private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
+      int n, VersionVector seen, Optional<byte[]> value, int w, Duration timeout) {
+    metrics.putsCoordinated.increment();
+    long now = clock.currentTimeMillis();
+    Update local = storage.apply(sk, current -> value.isPresent()
+        ? current.put(seen, actor, value.get(), now)
+        : current.delete(seen, actor, now));
+    // Once the write is applied here (its dot is taken), the replicas get it while it becomes
+    // durable here: one fsync's wait instead of two in a row. If this node crashes before its
+    // fsync, it restarts with a new incarnation, so the dot is never handed out again.
+    return local.applied().thenCompose(applied -> replicate(store, key, sk, pl, n, applied, w, timeout, local.durable()));
+  }
+
+  /**
+   * Sends the coordinator's new set to the other replicas; done once W hold it durably, this node
+   * included once {@code localDurable} completes.
+   */
+  private CompletableFuture<VersionSet> replicate(String store, byte[] key, StorageKey sk, PreferenceList pl,
+      int n, VersionSet versions, int w, Duration timeout, CompletableFuture<VersionSet> localDurable) {
+    CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    Quorum<VersionSet> quorum = new Quorum<>(() -> "put " + sk, w, result, metrics);
+    quorum.sent(self);
+    Deque<NodeId> spares = healthyFallbacks(pl);
+    Duration attempt = attemptTimeout(timeout, spares);
+    for (NodeId p : pl.primaries()) {
+      if (p.equals(self)) {
+        continue;
+      }
+      NodeId spare = health.isUp(p) ? null : poll(spares);
+      if (spare != null) {
+        send(quorum, store, key, versions, spare, Optional.of(p), spares, attempt);
+      } else {
+        send(quorum, store, key, versions, p, Optional.empty(), spares, attempt);
+      }
+    }
+    copyToNewOwners(store, key, sk, pl, n, versions, attempt);
+    localDurable.whenComplete((v, t) -> {
+      if (t == null) {
+        quorum.succeeded(self, () -> versions);
+      } else {
+        quorum.failed(self, "local write failed: " + describe(t));
+      }
+    });
+    quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
+    return result;
+  }
+
+  /**
+   * While the cluster moves to a pending ring, sends the write to the key's replicas in that ring
+   * that are not replicas now: they are receiving the partition, and a write they miss here
+   * would be missing there once the ring is committed. Not counted toward W.
+   */
+  private void copyToNewOwners(String store, byte[] key, StorageKey sk, PreferenceList pl, int n, VersionSet versions,
+      Duration timeout) {
+    Optional<io.dynamokv.internal.ring.Ring> pending = membership.pendingRing();
+    if (pending.isEmpty()) {
+      return;
+    }
+    for (NodeId gainer : pending.get().preferenceList(sk.partition(), n).primaries()) {
+      if (gainer.equals(self) || pl.primaries().contains(gainer)) {
+        continue;
+      }
+      Optional<Endpoint> endpoint = membership.endpointOf(gainer);
+      if (endpoint.isEmpty()) {
+        continue;
+      }
+      metrics.writesToNewOwners.increment();
+      long sent = health.now();
+      transport.request(endpoint.get(), new ReplicaPut(store, key, versions, Optional.empty()), timeout)
+          .whenComplete((r, f) -> noteFailure(gainer, f, r, sent));
+    }
+  }
+
+  private static NodeId poll(Deque<NodeId> spares) {
+    synchronized (spares) {
+      return spares.poll();
+    }
+  }
+
+  private void send(Quorum<VersionSet> quorum, String store, byte[] key, VersionSet versions, NodeId target,
+      Optional<NodeId> hintFor, Deque<NodeId> spares, Duration timeout) {
+    quorum.sent(target);
+    if (hintFor.isPresent()) {
+      metrics.hintedWrites.increment();
+    }
+    long sent = health.now();
+    transport.request(endpoint(target), new ReplicaPut(store, key, versions, hintFor), timeout)
+        .whenComplete((reply, failure) -> {
+          if (failure == null && reply instanceof Ack) {
+            health.markUp(target);
+            quorum.succeeded(target, () -> versions);
+            return;
+          }
+          noteFailure(target, failure, reply, sent);
+          // Sloppy quorum: the next healthy node on the ring takes the write, as a hint for the
+          // node it stands in for. Even after W is reached, so the key keeps N copies.
+          NodeId spare = poll(spares);
+          if (spare != null) {
+            send(quorum, store, key, versions, spare, Optional.of(hintFor.orElse(target)), spares, timeout);
+          }
+          quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+        });
+  }
+
+  private void noteFailure(NodeId node, Throwable failure, Message reply, long sentAtNanos) {
+    if (failure == null && (reply == null || reply instanceof Ack || reply instanceof ReplicaGetReply)) {
+      return;
+    }
+    metrics.replicaRequestFailures.increment();
+    Throwable cause = failure == null ? null : unwrap(failure);
+    if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+      health.markDown(node, describe(cause), sentAtNanos);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.dynamokv.internal.coordinator;
+
+import io.dynamokv.Endpoint;
+import io.dynamokv.NodeId;
+import io.dynamokv.internal.membership.ClusterView;
+import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.KeyedVersions;
+import io.dynamokv.internal.wire.MergeBatch;
+import io.dynamokv.spi.Cancellable;
+import io.dynamokv.spi.Hint;
+import io.dynamokv.spi.Scheduler;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the hints this node holds to their owners (the paper's section 4.6): every interval,
+ * and at once when an owner is seen up again, it sends each reachable owner a batch of its hints
+ * and removes them once the owner acknowledged, and only those still covered by what was
+ * delivered, so a hint merged in meanwhile stays for the next round. Hints live in the storage
+ * engine, so a restart of this node loses none. One batch in flight per owner at a time: that,
+ * the batch size and the interval throttle delivery.
+ *
+ * <p>Thread-safe.
+ */
+final class HintedHandoff {
+
+  private static final Logger log = LoggerFactory.getLogger(HintedHandoff.class);
+
+  private final NodeId self;
+  private final ClusterView membership;
+  private final StorageEngine storage;
+  private final Transport transport;
+  private final PeerHealth health;
+  private final Scheduler scheduler;
+  private final NodeMetrics metrics;
+  private final Duration interval;
+  private final int batchSize;
+  private final Duration timeout;
+  private final java.util.function.Function<String, Integer> replicasOf;
+  private final Set<NodeId> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile Cancellable next;
+  private volatile boolean stopped;
+
+  HintedHandoff(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
+      PeerHealth health, Scheduler scheduler, NodeMetrics metrics, Duration interval, int batchSize, Duration timeout,
+      java.util.function.Function<String, Integer> replicasOf) {
+    this.self = self;
+    this.replicasOf = replicasOf;
+    this.membership = membership;
+    this.storage = storage;
+    this.transport = transport;
+    this.health = health;
+    this.scheduler = scheduler;
+    this.metrics = metrics;
+    this.interval = interval;
+    this.batchSize = batchSize;
+    this.timeout = timeout;
+  }
+
+  void start() {
+    health.onUp(owner -> scheduler.execute(() -> deliverTo(owner)));
+    scheduleRound();
+  }
+
+  void stop() {
+    stopped = true;
+    Cancellable n = next;
+    if (n != null) {
+      n.cancel();
+    }
+  }
+
+  private void scheduleRound() {
+    if (!stopped) {
+      next = scheduler.schedule(interval, () -> {
+        try {
+          for (NodeId owner : storage.hintTargets()) {
+            if (!membership.isMember(owner)) {
+              redirect(owner);
+            } else if (health.isUp(owner)) {
+              deliverTo(owner);
+            }
+          }
+        } catch (RuntimeException e) {
+          log.warn("{}: hint delivery round failed: {}", self, e.toString());
+        }
+        scheduleRound();
+      });
+    }
+  }
+
+  /** Sends one batch of hints to {@code owner}, and the next once it is acknowledged. */
+  void deliverTo(NodeId owner) {
+    if (stopped || !inFlight.add(owner)) {
+      return;
+    }
+    List<Hint> hints;
+    Optional<Endpoint> endpoint = membership.endpointOf(owner);
+    try {
+      hints = storage.hints(owner, batchSize);
+    } catch (RuntimeException e) {
+      inFlight.remove(owner);
+      return;
+    }
+    if (hints.isEmpty() || endpoint.isEmpty()) {
+      inFlight.remove(owner);
+      if (endpoint.isEmpty() && !hints.isEmpty()) {
+        log.warn("{}: holding {} hints for {}, which is not a member", self, hints.size(), owner);
+      }
+      return;
+    }
+    List<KeyedVersions> batch = new ArrayList<>(hints.size());
+    for (Hint h : hints) {
+      batch.add(new KeyedVersions(h.key().store(), h.key().key(), h.versions()));
+    }
+    long sent = health.now();
+    transport.request(endpoint.get(), new MergeBatch(batch), timeout).whenComplete((reply, failure) -> {
+      if (failure != null || !(reply instanceof Ack)) {
+        inFlight.remove(owner);
+        health.markDown(owner, "hint delivery failed: " + (failure != null ? failure.getMessage() : reply), sent);
+        return;
+      }
+      List<CompletableFuture<Boolean>> removals = new ArrayList<>();
+      for (Hint h : hints) {
+        removals.add(storage.removeHint(owner, h.key(), h.versions()));
+      }
+      CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+        long removed = removals.stream().filter(f -> !f.isCompletedExceptionally() && f.join()).count();
+        metrics.hintsDelivered.add(removed);
+        log.info("{}: delivered {} hints to {}", self, removed, owner);
+        inFlight.remove(owner);
+        if (hints.size() == batchSize) {
+          scheduler.execute(() -> deliverTo(owner)); // more are waiting
+        }
+      });
+    });
+  }
+
+  /**
+   * Hints held for a node that has left or was removed can never reach it: merges each into the
+   * key's current replicas instead (this node's own copy too, if it is one), then removes it.
+   */
+  void redirect(NodeId gone) {
+    if (stopped || !inFlight.add(gone)) {
+      return;
+    }
+    List<Hint> hints;
+    io.dynamokv.internal.ring.Ring ring;
+    try {
+      hints = storage.hints(gone, batchSize);
+      ring = membership.ring();
+    } catch (RuntimeException e) {
+      inFlight.remove(gone);
+      return;
+    }
+    java.util.Map<NodeId, List<KeyedVersions>> byReplica = new java.util.HashMap<>();
+    for (Hint h : hints) {
+      int n = replicasOf.apply(h.key().store());
+      for (NodeId replica : ring.preferenceList(h.key().partition(), n).primaries()) {
+        byReplica.computeIfAbsent(replica, r -> new ArrayList<>())
+            .add(new KeyedVersions(h.key().store(), h.key().key(), h.versions()));
+      }
+    }
+    List<CompletableFuture<?>> merges = new ArrayList<>();
+    byReplica.forEach((replica, batch) -> {
+      if (replica.equals(self)) {
+        for (Hint h : hints) {
+          merges.add(storage.update(h.key(), v -> v.merge(h.versions())));
+        }
+        return;
+      }
+      Optional<Endpoint> endpoint = membership.endpointOf(replica);
+      merges.add(endpoint.isEmpty() ? CompletableFuture.failedFuture(new IllegalStateException(replica + " unknown"))
+          : transport.request(endpoint.get(), new MergeBatch(batch), timeout).thenAccept(reply -> {
+            if (!(reply instanceof Ack)) {
+              throw new IllegalStateException("unexpected reply " + reply);
+            }
+          }));
+    });
+    CompletableFuture.allOf(merges.toArray(CompletableFuture[]::new)).whenComplete((v, failure) -> {
+      if (failure != null) {
+        inFlight.remove(gone); // retried next round
+        return;
+      }
+      List<CompletableFuture<Boolean>> removals = new ArrayList<>();
+      for (Hint h : hints) {
+        removals.add(storage.removeHint(gone, h.key(), h.versions()));
+      }
+      CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> {
+        metrics.hintsDelivered.add(hints.size());
+        log.info("{}: {} has left; merged {} hints held for it into the keys' current replicas", self, gone,
+            hints.size());
+        inFlight.remove(gone);
+        if (hints.size() == batchSize) {
+          scheduler.execute(() -> redirect(gone));
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,45 @@
+package io.dynamokv.internal.coordinator;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a node has done, as monotonic counters that operators and tests can read. Thread-safe and
+ * cheap to increment (striped adders).
+ */
+public final class NodeMetrics {
+
+  final LongAdder gets = new LongAdder();
+  final LongAdder puts = new LongAdder();
+  final LongAdder putsForwarded = new LongAdder();
+  final LongAdder putsCoordinated = new LongAdder();
+  final LongAdder quorumFailures = new LongAdder();
+  final LongAdder replicaRequestFailures = new LongAdder();
+  final LongAdder hintedWrites = new LongAdder();
+  final LongAdder hintsStored = new LongAdder();
+  final LongAdder hintsDelivered = new LongAdder();
+  final LongAdder readRepairs = new LongAdder();
+  final LongAdder peersMarkedDown = new LongAdder();
+  final LongAdder peersMarkedUp = new LongAdder();
+  final LongAdder writesToNewOwners = new LongAdder();
+
+  /** Returns every counter by name, sorted. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new TreeMap<>();
+    m.put("gets", gets.sum());
+    m.put("puts", puts.sum());
+    m.put("puts.forwarded", putsForwarded.sum());
+    m.put("puts.coordinated", putsCoordinated.sum());
+    m.put("quorum.failures", quorumFailures.sum());
+    m.put("replica.request.failures", replicaRequestFailures.sum());
+    m.put("hints.written.to.fallbacks", hintedWrites.sum());
+    m.put("hints.stored", hintsStored.sum());
+    m.put("hints.delivered", hintsDelivered.sum());
+    m.put("read.repairs", readRepairs.sum());
+    m.put("peers.marked.down", peersMarkedDown.sum());
+    m.put("peers.marked.up", peersMarkedUp.sum());
+    m.put("writes.to.new.owners", writesToNewOwners.sum());
+    return m;
+  }
+}

@@ -1,0 +1,148 @@
+package io.dynamokv.internal.coordinator;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.internal.ring.KeySpace;
+import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.CoordinateGet;
+import io.dynamokv.internal.wire.CoordinatePut;
+import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.KeyedVersions;
+import io.dynamokv.internal.wire.MergeBatch;
+import io.dynamokv.internal.wire.MerkleLeavesReply;
+import io.dynamokv.internal.wire.MerkleLeavesRequest;
+import io.dynamokv.internal.wire.PartitionChunk;
+import io.dynamokv.internal.wire.PartitionScan;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.internal.wire.ReplicaGet;
+import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.internal.wire.ReplicaPut;
+import io.dynamokv.internal.wire.WireMessage;
+import io.dynamokv.spi.Message;
+import io.dynamokv.spi.RequestHandler;
+import io.dynamokv.spi.ScanRange;
+import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.version.VersionSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves what other nodes ask of this one: replica reads and writes (a write with a hint is kept
+ * as a hint for its owner), forwarded puts and clients' gets to coordinate, merge batches (delivered hints,
+ * repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
+ * membership). Replica writes merge, so a repeated or
+ * older write changes nothing. Runs on the transport's request executor, and replica writes
+ * without a hint, puts to coordinate and pings also on its I/O threads
+ * ({@link #servesWithoutBlocking}).
+ */
+final class ReplicaService implements RequestHandler {
+
+  private final NodeId self;
+  private final java.util.function.Supplier<KeySpace> keySpaces;
+  private final java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip;
+  private final StorageEngine storage;
+  private final Coordinator coordinator;
+  private final NodeMetrics metrics;
+
+  ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
+      Coordinator coordinator, NodeMetrics metrics,
+      java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip) {
+    this.self = self;
+    this.keySpaces = keySpaces;
+    this.gossip = gossip;
+    this.storage = storage;
+    this.coordinator = coordinator;
+    this.metrics = metrics;
+  }
+
+  /**
+   * A replica write without a hint only queues a storage update ({@link StorageEngine#apply}
+   * never waits for I/O); a put to coordinate queues its local update and sends requests; a ping
+   * only answers: these may be served on an I/O thread. A hinted write is not, as hints are
+   * written in place, nor a get, whose local read may wait for the disk.
+   */
+  @Override
+  public boolean servesWithoutBlocking(Message message) {
+    WireMessage request = (WireMessage) message;
+    return switch (request.type()) {
+      case PING, COORDINATE_PUT -> true;
+      case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
+      default -> false;
+    };
+  }
+
+  @Override
+  public CompletableFuture<Message> handle(Message message) {
+    try {
+      return serve((WireMessage) message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<Message> serve(WireMessage request) {
+    return switch (request.type()) {
+      case GOSSIP_DIGEST, GOSSIP -> gossip.apply(request);
+      case LIST_STORES -> CompletableFuture.completedFuture(
+          new io.dynamokv.internal.wire.StoreNames(new java.util.TreeSet<>(storage.stores()).stream().toList()));
+      case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
+      case REPLICA_GET -> {
+        ReplicaGet g = (ReplicaGet) request;
+        VersionSet held = storage.get(StorageKey.of(g.store(), keySpaces.get(), g.key())).orElse(VersionSet.EMPTY);
+        yield CompletableFuture.completedFuture(new ReplicaGetReply(held));
+      }
+      case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
+      case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)
+          .thenApply(CoordinatePutReply::new);
+      case COORDINATE_GET -> {
+        CoordinateGet g = (CoordinateGet) request;
+        yield coordinator.get(g.store(), g.key(), g.n(), g.r(), java.time.Duration.ofMillis(g.timeoutMillis()))
+            .thenApply(ReplicaGetReply::new);
+      }
+      case MERGE_BATCH -> {
+        List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
+        KeySpace keySpace = keySpaces.get();
+        for (KeyedVersions e : ((MergeBatch) request).entries()) {
+          writes.add(storage.update(StorageKey.of(e.store(), keySpace, e.key()), v -> v.merge(e.versions())));
+        }
+        yield CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> new Ack());
+      }
+      case PARTITION_SCAN -> CompletableFuture.completedFuture(scan((PartitionScan) request));
+      case MERKLE_LEAVES_REQUEST -> {
+        MerkleLeavesRequest m = (MerkleLeavesRequest) request;
+        yield CompletableFuture.completedFuture(new MerkleLeavesReply(storage.merkleLeaves(m.store(), m.partition())));
+      }
+      default -> CompletableFuture.failedFuture(
+          new IllegalArgumentException("request type " + request.type() + " is not served by this node"));
+    };
+  }
+
+  private CompletableFuture<Message> replicaPut(ReplicaPut p, KeySpace keySpace) {
+    StorageKey key = StorageKey.of(p.store(), keySpace, p.key());
+    Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
+    if (owner.isPresent()) {
+      metrics.hintsStored.increment();
+      return storage.putHint(owner.get(), key, p.versions()).thenApply(v -> new Ack());
+    }
+    return storage.update(key, v -> v.merge(p.versions())).thenApply(v -> new Ack());
+  }
+
+  private WireMessage scan(PartitionScan s) {
+    ScanRange range = new ScanRange(s.store(), s.partition(), s.fromSegment(), s.toSegment(),
+        s.afterKey().map(k -> StorageKey.of(s.store(), s.partition(), s.afterSegment(), k)));
+    List<KeyedVersions> page = new ArrayList<>();
+    boolean[] more = {false};
+    storage.scan(range, (k, v) -> {
+      if (page.size() == s.limit()) {
+        more[0] = true;
+        return false;
+      }
+      page.add(new KeyedVersions(k.store(), k.key(), v));
+      return true;
+    });
+    return new PartitionChunk(page, !more[0]);
+  }
+}

@@ -1,0 +1,92 @@
+package io.dynamokv.internal.membership;
+
+import io.dynamokv.NodeId;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The accrual failure detector of Hayashibara et al., as Cassandra uses it: for each peer it
+ * keeps the intervals between the heartbeats gossip brings, and gives a suspicion level phi
+ * that grows with the time since the last one. Phi 1 means a 10% chance that the peer is still
+ * alive given the intervals seen, phi 8 a 0.000001% chance. Heartbeats arrive through gossip at
+ * irregular intervals, so intervals are modelled as exponential (phi = elapsed / mean / ln 10),
+ * which errs on the side of patience.
+ *
+ * <p>Until a peer has a few intervals, the mean is the gossip interval times two. Thread-safe.
+ */
+public final class PhiAccrualDetector {
+
+  private static final int WINDOW = 100;
+  private static final double LN_10 = Math.log(10);
+
+  private final double threshold;
+  private final long initialIntervalMillis;
+  private final Map<NodeId, Arrivals> arrivals = new ConcurrentHashMap<>();
+
+  /**
+   * Creates a detector.
+   *
+   * @param threshold the phi above which a peer is convicted (Cassandra's default is 8)
+   * @param gossipIntervalMillis how often nodes gossip, the prior for a peer with no history
+   */
+  public PhiAccrualDetector(double threshold, long gossipIntervalMillis) {
+    if (!(threshold > 0)) {
+      throw new IllegalArgumentException("threshold : " + threshold + " (expected: > 0)");
+    }
+    this.threshold = threshold;
+    this.initialIntervalMillis = Math.max(1, gossipIntervalMillis * 2);
+  }
+
+  /** Records that a newer heartbeat of {@code node} arrived at {@code nowMillis}. */
+  public void heartbeat(NodeId node, long nowMillis) {
+    arrivals.computeIfAbsent(node, n -> new Arrivals()).add(nowMillis);
+  }
+
+  /** Forgets {@code node} (it left, or restarted: its history no longer applies). */
+  public void forget(NodeId node) {
+    arrivals.remove(node);
+  }
+
+  /** Returns the suspicion level of {@code node} now; 0 for a node never heard of. */
+  public double phi(NodeId node, long nowMillis) {
+    Arrivals a = arrivals.get(node);
+    return a == null ? 0 : a.phi(nowMillis, initialIntervalMillis);
+  }
+
+  /** Returns whether {@code node} is suspected beyond the threshold. */
+  public boolean isConvicted(NodeId node, long nowMillis) {
+    return phi(node, nowMillis) > threshold;
+  }
+
+  /** A peer's last arrival and a window of recent intervals. */
+  private static final class Arrivals {
+    private final Deque<Long> intervals = new ArrayDeque<>();
+    private long sum;
+    private long last = -1;
+
+    synchronized void add(long now) {
+      if (last >= 0 && now > last) {
+        long interval = now - last;
+        intervals.addLast(interval);
+        sum += interval;
+        if (intervals.size() > WINDOW) {
+          sum -= intervals.removeFirst();
+        }
+      }
+      last = Math.max(last, now);
+    }
+
+    synchronized double phi(long now, long prior) {
+      if (last < 0) {
+        return 0;
+      }
+      // Blend the prior in while the window is short, so two quick heartbeats cannot make the
+      // detector convict after a few milliseconds of silence.
+      int n = intervals.size();
+      double mean = (sum + prior * Math.max(0, 4 - n)) / (double) (n + Math.max(0, 4 - n));
+      return Math.max(0, now - last) / mean / LN_10;
+    }
+  }
+}

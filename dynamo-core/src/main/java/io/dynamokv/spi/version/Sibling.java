@@ -1,0 +1,114 @@
+package io.dynamokv.spi.version;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * One version of a key's value: the bytes a client wrote, or a tombstone for a delete, stamped
+ * with the {@link Dot} of the write that created it.
+ *
+ * <p>The timestamp is the coordinator's wall clock at the write. It plays no part in
+ * causality; it is there for last-write-wins resolution and for operators.
+ *
+ * <p>Immutable: the bytes are copied in and {@link #value()} copies them out; use
+ * {@link #valueView()} to read them without a copy.
+ */
+public final class Sibling {
+
+  /**
+   * The order used to pick one of two siblings that claim the same dot but differ, which only
+   * corrupt or hand-edited data can produce: deterministic, so every replica picks the same.
+   */
+  static final Comparator<Sibling> SAME_DOT_TIE_BREAK =
+      Comparator.comparing(Sibling::isTombstone)
+          .thenComparingLong(Sibling::timestampMillis)
+          .thenComparing((a, b) -> Arrays.compareUnsigned(a.value, b.value));
+
+  private static final byte[] NO_BYTES = new byte[0];
+
+  private final Dot dot;
+  private final byte[] value;
+  private final boolean tombstone;
+  private final long timestampMillis;
+
+  private Sibling(Dot dot, byte[] value, boolean tombstone, long timestampMillis) {
+    this.dot = Objects.requireNonNull(dot, "dot");
+    this.value = value;
+    this.tombstone = tombstone;
+    this.timestampMillis = timestampMillis;
+  }
+
+  /** Returns a sibling holding a copy of {@code value}. */
+  public static Sibling value(Dot dot, byte[] value, long timestampMillis) {
+    Objects.requireNonNull(value, "value");
+    return new Sibling(dot, value.clone(), false, timestampMillis);
+  }
+
+  /** Returns a sibling that takes {@code value} as it is: for the codec, which made the array. */
+  static Sibling owned(Dot dot, byte[] value, long timestampMillis) {
+    return new Sibling(dot, value, false, timestampMillis);
+  }
+
+  /** Returns a tombstone: the marker of a delete, which has no value. */
+  public static Sibling tombstone(Dot dot, long timestampMillis) {
+    return new Sibling(dot, NO_BYTES, true, timestampMillis);
+  }
+
+  /** Returns the dot of the write that created this sibling. */
+  public Dot dot() {
+    return dot;
+  }
+
+  /** Returns whether this sibling marks a delete. */
+  public boolean isTombstone() {
+    return tombstone;
+  }
+
+  /** Returns a copy of the value's bytes (empty for a tombstone). */
+  public byte[] value() {
+    return value.clone();
+  }
+
+  /** Returns a read-only view of the value's bytes, without copying them. */
+  public ByteBuffer valueView() {
+    return ByteBuffer.wrap(value).asReadOnlyBuffer();
+  }
+
+  /** Returns the value's length in bytes. */
+  public int valueLength() {
+    return value.length;
+  }
+
+  /** Returns the coordinator's wall-clock time of the write, in milliseconds since the epoch. */
+  public long timestampMillis() {
+    return timestampMillis;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Sibling s
+        && dot.equals(s.dot)
+        && tombstone == s.tombstone
+        && timestampMillis == s.timestampMillis
+        && Arrays.equals(value, s.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * dot.hashCode() + Arrays.hashCode(value);
+  }
+
+  @Override
+  public String toString() {
+    if (tombstone) {
+      return dot + "=<deleted>";
+    }
+    String shown = value.length <= 16
+        ? HexFormat.of().formatHex(value)
+        : HexFormat.of().formatHex(value, 0, 16) + "..(" + value.length + " bytes)";
+    return dot + "=" + shown;
+  }
+}

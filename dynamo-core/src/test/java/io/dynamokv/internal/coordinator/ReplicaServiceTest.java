@@ -1,0 +1,56 @@
+package io.dynamokv.internal.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.internal.ring.KeySpace;
+import io.dynamokv.internal.storage.memory.MemoryStorageEngine;
+import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.CoordinateGet;
+import io.dynamokv.internal.wire.CoordinatePut;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.internal.wire.ReplicaGet;
+import io.dynamokv.internal.wire.ReplicaPut;
+import io.dynamokv.spi.version.ActorId;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionVector;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Which requests a node lets the transport serve on an I/O thread, and that they are served. */
+class ReplicaServiceTest {
+
+  private static final NodeId SELF = NodeId.of("a");
+  private static final KeySpace KEY_SPACE = new KeySpace(16);
+  private static final VersionSet VERSIONS =
+      VersionSet.EMPTY.put(VersionVector.EMPTY, ActorId.of(NodeId.of("b"), 1), new byte[] {1}, 1);
+
+  private final MemoryStorageEngine storage = new MemoryStorageEngine();
+  private final ReplicaService service = new ReplicaService(SELF, () -> KEY_SPACE, storage, null, new NodeMetrics(),
+      m -> CompletableFuture.failedFuture(new IllegalStateException("no gossip here")));
+
+  /**
+   * Only requests that queue a storage update, send requests, or just answer: a hinted write is
+   * written in place (a blocking RocksDB write) and a read may touch the disk, so both go to the
+   * request executor.
+   */
+  @Test
+  void writesWithoutHintsPutsToCoordinateAndPingsAreServedWithoutBlockingAndNothingElse() {
+    byte[] key = {7};
+    assertThat(service.servesWithoutBlocking(new ReplicaPut("s", key, VERSIONS, Optional.empty()))).isTrue();
+    assertThat(service.servesWithoutBlocking(new ReplicaPut("s", key, VERSIONS, Optional.of(SELF))))
+        .as("a hint naming this node is a plain write").isTrue();
+    assertThat(service.servesWithoutBlocking(new ReplicaPut("s", key, VERSIONS, Optional.of(NodeId.of("c"))))).isFalse();
+    assertThat(service.servesWithoutBlocking(new ReplicaGet("s", key))).isFalse();
+    assertThat(service.servesWithoutBlocking(new Ping(1))).isTrue();
+    assertThat(service.servesWithoutBlocking(new CoordinatePut("s", key, VersionVector.EMPTY, Optional.of(new byte[] {1}), 3, 2, 1000)))
+        .isTrue();
+    assertThat(service.servesWithoutBlocking(new CoordinateGet("s", key, 3, 2, 1000))).isFalse();
+
+    assertThat(service.handle(new ReplicaPut("s", key, VERSIONS, Optional.empty())).join()).isEqualTo(new Ack());
+    assertThat(storage.get(io.dynamokv.spi.StorageKey.of("s", KEY_SPACE, key))).contains(VERSIONS);
+    assertThat(service.handle(new Ping(5)).join()).isEqualTo(new Pong(5));
+  }
+}

@@ -1,0 +1,174 @@
+package io.dynamokv.internal.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamokv.NodeId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class RingTest {
+
+  private static final RingPlanner PLANNER = RingPlanner.withSpacing(3);
+
+  static List<Member> members(int count) {
+    List<Member> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(Member.of(NodeId.of(String.format("node-%03d", i))));
+    }
+    return out;
+  }
+
+  @Property(tries = 200)
+  void preferenceListsHoldNDistinctNodesThenEveryOtherNode(
+      @ForAll @IntRange(min = 1, max = 12) int nodes,
+      @ForAll @IntRange(min = 1, max = 5) int n,
+      @ForAll @IntRange(min = 0, max = 63) int partition) {
+    Ring ring = PLANNER.initial(64, members(nodes));
+    PreferenceList list = ring.preferenceList(partition, n);
+    assertThat(list.primaries()).hasSize(Math.min(n, nodes)).doesNotHaveDuplicates();
+    assertThat(list.primaries().get(0)).isEqualTo(ring.owner(partition));
+    List<NodeId> all = new ArrayList<>(list.primaries());
+    all.addAll(list.fallbacks());
+    assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ring.nodes());
+  }
+
+  @Test
+  void preferenceListsFollowTheRingClockwise() {
+    NodeId a = NodeId.of("a");
+    NodeId b = NodeId.of("b");
+    NodeId c = NodeId.of("c");
+    Ring ring = Ring.of(1, List.of(a, a, b, a, c, b));
+    assertThat(ring.preferenceList(0, 2).primaries()).containsExactly(a, b);
+    assertThat(ring.preferenceList(0, 2).fallbacks()).containsExactly(c);
+    assertThat(ring.preferenceList(4, 3).primaries()).containsExactly(c, b, a);
+    assertThat(ring.preferenceList(5, 1).primaries()).containsExactly(b);
+  }
+
+  @Test
+  void sharesAreWithinOnePartitionOfExact() {
+    for (int s = 1; s <= 40; s++) {
+      Map<NodeId, Integer> counts = PLANNER.initial(256, members(s)).ownershipCounts();
+      assertThat(counts).hasSize(s);
+      int min = counts.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+      int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+      assertThat(max - min).as("S=%d", s).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void sharesFollowWeights() {
+    List<Member> members = List.of(
+        new Member(NodeId.of("small"), 1), new Member(NodeId.of("medium"), 2), new Member(NodeId.of("large"), 5));
+    Map<NodeId, Integer> counts = PLANNER.initial(1024, members).ownershipCounts();
+    assertThat(counts.get(NodeId.of("small"))).isEqualTo(128);
+    assertThat(counts.get(NodeId.of("medium"))).isEqualTo(256);
+    assertThat(counts.get(NodeId.of("large"))).isEqualTo(640);
+  }
+
+  @Test
+  void anEvenRingHasNDistinctOwnersInEveryWindowOfN() {
+    Ring ring = PLANNER.initial(240, members(8));
+    for (int p = 0; p < 240; p++) {
+      var owners = new HashSet<NodeId>();
+      for (int i = 0; i < 3; i++) {
+        owners.add(ring.owner((p + i) % 240));
+      }
+      assertThat(owners).as("partitions %d..%d", p, p + 2).hasSize(3);
+    }
+  }
+
+  /** Adding the (S+1)-th node moves about Q/(S+1) partitions, all of them to the new node. */
+  @Test
+  void aJoinMovesOnlyTheNewNodesShare() {
+    int q = 1024;
+    for (int s = 1; s < 40; s++) {
+      Ring before = PLANNER.initial(q, members(s));
+      Ring after = PLANNER.rebalance(before, members(s + 1));
+      NodeId joined = members(s + 1).get(s).id();
+      int moved = before.partitionsMovedTo(after);
+      int share = after.ownershipCounts().get(joined);
+      assertThat(share).isBetween(q / (s + 1), q / (s + 1) + 1);
+      assertThat(moved).as("S=%d -> %d", s, s + 1).isEqualTo(share);
+      assertThat(after.version()).isEqualTo(before.version() + 1);
+    }
+  }
+
+  /** Removing a node moves its partitions and nothing else. */
+  /**
+   * A joining node must be a replica of its share of partitions, not only own its share: with
+   * its partitions in one block it replicated about a third of what it should.
+   */
+  @Property(tries = 30)
+  void aJoiningNodeReplicatesItsShareOfPartitions(@ForAll @IntRange(min = 3, max = 12) int size,
+      @ForAll @IntRange(min = 0, max = 2) int qChoice) {
+    int q = new int[] {256, 1024, 1000}[qChoice];
+    RingPlanner planner = RingPlanner.withSpacing(3);
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      members.add(Member.of(NodeId.of("n" + i)));
+    }
+    Ring before = planner.initial(q, members);
+    NodeId joiner = NodeId.of("new");
+    members.add(Member.of(joiner));
+    Ring after = planner.rebalance(before, members);
+    int replicated = 0;
+    for (int p = 0; p < q; p++) {
+      if (after.preferenceList(p, 3).primaries().contains(joiner)) {
+        replicated++;
+      }
+    }
+    double fair = 3.0 * q / (size + 1);
+    assertThat(replicated).as("partitions the joiner replicates (fair share %.0f)", fair)
+        .isBetween((int) (fair * 0.9), (int) Math.ceil(fair * 1.1));
+  }
+
+  @Test
+  void aLeaveMovesOnlyTheLeaversPartitions() {
+    int q = 1024;
+    for (int s = 2; s <= 40; s++) {
+      Ring before = PLANNER.initial(q, members(s));
+      List<Member> remaining = members(s).subList(0, s - 1);
+      Ring after = PLANNER.rebalance(before, remaining);
+      NodeId left = members(s).get(s - 1).id();
+      assertThat(before.partitionsMovedTo(after)).as("S=%d -> %d", s, s - 1)
+          .isEqualTo(before.ownershipCounts().get(left));
+      assertThat(after.nodes()).doesNotContain(left);
+      Map<NodeId, Integer> counts = after.ownershipCounts();
+      int min = counts.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+      int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+      assertThat(max - min).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void rebalancingAnUnchangedMembershipReturnsTheSameRing() {
+    Ring ring = PLANNER.initial(128, members(5));
+    assertThat(PLANNER.rebalance(ring, members(5))).isSameAs(ring);
+  }
+
+  @Test
+  void planningIsDeterministic() {
+    Ring a = PLANNER.rebalance(PLANNER.initial(512, members(7)), members(9));
+    Ring b = PLANNER.rebalance(PLANNER.initial(512, members(7)), members(9));
+    assertThat(a).isEqualTo(b);
+  }
+
+  @Test
+  void badInputIsRejectedWithTheValues() {
+    assertThatThrownBy(() -> PLANNER.initial(16, List.of()))
+        .hasMessage("members : [] (expected: at least one)");
+    assertThatThrownBy(() -> PLANNER.initial(16, List.of(Member.of(NodeId.of("a")), Member.of(NodeId.of("a")))))
+        .hasMessage("member a is listed twice");
+    assertThatThrownBy(() -> new Member(NodeId.of("a"), 0))
+        .hasMessage("weight of a : 0 (expected: 1..1000)");
+    assertThatThrownBy(() -> PLANNER.initial(16, members(2)).preferenceList(0, 0))
+        .hasMessage("n : 0 (expected: >= 1)");
+  }
+}
