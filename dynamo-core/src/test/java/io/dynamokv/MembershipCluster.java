@@ -2,6 +2,7 @@ package io.dynamokv;
 
 import io.dynamokv.internal.membership.ClusterState;
 import io.dynamokv.internal.membership.GossipMembership;
+import io.dynamokv.internal.node.NodeAccess;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.internal.wire.MemberState;
 import io.dynamokv.internal.wire.MemberStatus;
@@ -94,13 +95,14 @@ final class MembershipCluster implements AutoCloseable {
   }
 
   GossipMembership membershipOf(NodeId id) {
-    return running.get(id).membership();
+    return NodeAccess.runtime(running.get(id)).membership();
   }
 
   /** Returns whether every running node holds the same committed ring, none pending, and the same statuses. */
   boolean agree() {
-    Set<String> views = running.values().stream().map(n -> view(n.membership().state())).collect(Collectors.toSet());
-    return views.size() == 1 && running.values().iterator().next().membership().state().pending().isEmpty();
+    Set<String> views = running.values().stream().map(n -> view(NodeAccess.runtime(n).membership().state()))
+        .collect(Collectors.toSet());
+    return views.size() == 1 && NodeAccess.runtime(running.values().iterator().next()).membership().state().pending().isEmpty();
   }
 
   static String view(ClusterState s) {
@@ -110,7 +112,7 @@ final class MembershipCluster implements AutoCloseable {
 
   /** Returns the committed ring every node agrees on. */
   Ring ring() {
-    return running.values().iterator().next().membership().ring();
+    return NodeAccess.runtime(running.values().iterator().next()).membership().ring();
   }
 
   /** Returns the status of {@code node} as {@code viewer} sees it. */
@@ -164,7 +166,7 @@ final class MembershipCluster implements AutoCloseable {
         return;
       }
       List<DynamoNode> nodes = running.values().stream()
-          .filter(n -> n.membership().state().committed().isPresent()).toList();
+          .filter(n -> NodeAccess.runtime(n).membership().state().committed().isPresent()).toList();
       String key = "key-" + next++;
       DynamoNode via = nodes.get(random.nextInt(nodes.size()));
       Store<String> store = via.store(STORE, Codec.utf8());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dynamokv.Codec;
 import io.dynamokv.Context;
 import io.dynamokv.NodeId;
+import io.dynamokv.RepairReport;
 import io.dynamokv.Store;
 import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.internal.ring.PreferenceList;
@@ -40,8 +41,8 @@ class AntiEntropyTest {
     return true;
   }
 
-  private static List<AntiEntropy.Report> passOnEveryNode(SimulatedClusterTest.SimCluster cluster) {
-    List<AntiEntropy.Report> reports = new ArrayList<>();
+  private static List<RepairReport> passOnEveryNode(SimulatedClusterTest.SimCluster cluster) {
+    List<RepairReport> reports = new ArrayList<>();
     for (NodeId n : cluster.nodes()) {
       reports.add(cluster.await(cluster.node(n).repairAsync()));
     }
@@ -108,7 +109,7 @@ class AntiEntropyTest {
       assertThat(converged(cluster)).isFalse();
       long transferred = 0;
       long repaired = 0;
-      for (AntiEntropy.Report r : passOnEveryNode(cluster)) {
+      for (RepairReport r : passOnEveryNode(cluster)) {
         transferred += r.keysTransferred();
         repaired += r.keysReceived() + r.keysSent();
       }

@@ -6,6 +6,7 @@ import io.dynamokv.DynamoNode;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
+import io.dynamokv.internal.node.NodeAccess;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.testkit.CrashableStorage;
@@ -27,7 +28,7 @@ class IncarnationTest {
         .random(sim.newRandom())
         .build();
     node.start();
-    ActorId actor = node.actor();
+    ActorId actor = NodeAccess.runtime(node).actor();
     node.close();
     return actor;
   }

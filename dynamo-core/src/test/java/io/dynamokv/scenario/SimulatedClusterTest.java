@@ -5,6 +5,7 @@ import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
 import io.dynamokv.internal.membership.StaticMembership;
+import io.dynamokv.internal.node.NodeAccess;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.StorageEngine;
@@ -153,7 +154,7 @@ class SimulatedClusterTest extends ClusterScenarios {
 
     /** Returns the committed ring as a running node sees it. */
     io.dynamokv.internal.ring.Ring ring() {
-      return running.values().iterator().next().ring();
+      return NodeAccess.runtime(running.values().iterator().next()).ring();
     }
 
     /** Returns whether every running node holds the same committed ring and none is pending. */
@@ -163,7 +164,7 @@ class SimulatedClusterTest extends ClusterScenarios {
         if (n.status().pendingRingVersion().isPresent()) {
           return false;
         }
-        rings.add(n.ring().id());
+        rings.add(NodeAccess.runtime(n).ring().id());
       }
       return rings.size() == 1;
     }

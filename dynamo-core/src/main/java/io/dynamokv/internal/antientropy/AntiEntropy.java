@@ -2,6 +2,8 @@ package io.dynamokv.internal.antientropy;
 
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
+import io.dynamokv.RepairReport;
+import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.KeyedVersions;
@@ -56,10 +58,6 @@ public final class AntiEntropy {
 
   private static final Logger log = LoggerFactory.getLogger(AntiEntropy.class);
 
-  /** What one pass did. */
-  public record Report(int exchanges, int partitionsInSync, int segmentsDiffering, long keysReceived,
-      long keysSent, long keysTransferred, long tombstonesCollected) {}
-
   private final NodeId self;
   private final ClusterView membership;
   private final StorageEngine storage;
@@ -88,22 +86,20 @@ public final class AntiEntropy {
    * @param isUp this node's failure detector: peers believed down are skipped
    * @param replicasOf the N of a store (the node's default for stores it has not opened)
    */
-  public AntiEntropy(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
-      Scheduler scheduler, Clock clock, Predicate<NodeId> isUp, Function<String, Integer> replicasOf,
-      Duration interval, Duration timeout, int maxKeysPerPage) {
-    this.self = self;
+  public AntiEntropy(NodeContext node, ClusterView membership, Predicate<NodeId> isUp, Duration interval,
+      int maxKeysPerPage) {
+    this.self = node.self();
     this.membership = membership;
-    this.storage = storage;
-    this.transport = transport;
-    this.scheduler = scheduler;
-    this.clock = clock;
+    this.storage = node.storage();
+    this.transport = node.transport();
+    this.scheduler = node.scheduler();
+    this.clock = node.clock();
     this.isUp = isUp;
-    this.replicasOf = replicasOf;
+    this.replicasOf = node.replicasOf();
     this.interval = interval;
-    this.timeout = timeout;
+    this.timeout = node.requestTimeout();
     this.maxKeysPerPage = maxKeysPerPage;
-    this.tombstones = new TombstoneCollector(self, membership, storage, transport, isUp, replicasOf, timeout,
-        maxKeysPerPage);
+    this.tombstones = new TombstoneCollector(node, membership, isUp, maxKeysPerPage);
   }
 
   /** Starts the periodic passes. */
@@ -127,9 +123,9 @@ public final class AntiEntropy {
   }
 
   /** Runs a pass now (or joins none if one is running: the future then completes with an empty report). */
-  public CompletableFuture<Report> repairNow() {
+  public CompletableFuture<RepairReport> repairNow() {
     if (!running.compareAndSet(false, true)) {
-      return CompletableFuture.completedFuture(new Report(0, 0, 0, 0, 0, 0, 0));
+      return CompletableFuture.completedFuture(new RepairReport(0, 0, 0, 0, 0, 0, 0));
     }
     List<Exchange> work = new ArrayList<>();
     for (String store : storage.stores()) {
@@ -162,7 +158,7 @@ public final class AntiEntropy {
     });
     return chain.handle((v, t) -> {
       running.set(false);
-      Report report = state.report();
+      RepairReport report = state.report();
       if (report.segmentsDiffering() > 0 || report.tombstonesCollected() > 0) {
         log.info("{}: anti-entropy pass: {} exchanges, {} partitions in sync, {} segments differed, "
                 + "{} keys received, {} sent, {} tombstones collected", self, report.exchanges(),
@@ -219,8 +215,8 @@ public final class AntiEntropy {
     long bytes;
     long collected;
 
-    synchronized Report report() {
-      return new Report(exchanges, inSync, segments, received, sent, transferred, collected);
+    synchronized RepairReport report() {
+      return new RepairReport(exchanges, inSync, segments, received, sent, transferred, collected);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.dynamokv.internal.antientropy;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.ReplicaGet;
@@ -41,15 +42,14 @@ final class TombstoneCollector {
   private final int maxKeysPerPass;
   final LongAdder collected = new LongAdder();
 
-  TombstoneCollector(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
-      Predicate<NodeId> isUp, Function<String, Integer> replicasOf, Duration timeout, int maxKeysPerPass) {
-    this.self = self;
+  TombstoneCollector(NodeContext node, ClusterView membership, Predicate<NodeId> isUp, int maxKeysPerPass) {
+    this.self = node.self();
     this.membership = membership;
-    this.storage = storage;
-    this.transport = transport;
+    this.storage = node.storage();
+    this.transport = node.transport();
     this.isUp = isUp;
-    this.replicasOf = replicasOf;
-    this.timeout = timeout;
+    this.replicasOf = node.replicasOf();
+    this.timeout = node.requestTimeout();
     this.maxKeysPerPass = maxKeysPerPass;
   }
 

@@ -3,6 +3,7 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.Endpoint;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Ack;
@@ -72,16 +73,21 @@ public final class Coordinator {
   private final NodeMetrics metrics;
   private final boolean sloppy;
 
-  Coordinator(NodeId self, ActorId actor, ClusterView membership, StorageEngine storage, Transport transport,
-      PeerHealth health, Scheduler scheduler, Clock clock, NodeMetrics metrics, boolean sloppy) {
-    this.self = self;
-    this.actor = actor;
+  /**
+   * Creates the coordinator of a node.
+   *
+   * @param sloppy whether fallback nodes take writes for replicas believed down, with hints
+   */
+  public Coordinator(NodeContext node, ClusterView membership, PeerHealth health, NodeMetrics metrics,
+      boolean sloppy) {
+    this.self = node.self();
+    this.actor = node.actor();
     this.membership = membership;
-    this.storage = storage;
-    this.transport = transport;
+    this.storage = node.storage();
+    this.transport = node.transport();
     this.health = health;
-    this.scheduler = scheduler;
-    this.clock = clock;
+    this.scheduler = node.scheduler();
+    this.clock = node.clock();
     this.metrics = metrics;
     this.sloppy = sloppy;
   }

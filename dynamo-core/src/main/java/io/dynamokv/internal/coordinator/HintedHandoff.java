@@ -2,6 +2,7 @@ package io.dynamokv.internal.coordinator;
 
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.KeyedVersions;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class HintedHandoff {
+public final class HintedHandoff {
 
   private static final Logger log = LoggerFactory.getLogger(HintedHandoff.class);
 
@@ -50,28 +51,35 @@ final class HintedHandoff {
   private volatile Cancellable next;
   private volatile boolean stopped;
 
-  HintedHandoff(NodeId self, ClusterView membership, StorageEngine storage, Transport transport,
-      PeerHealth health, Scheduler scheduler, NodeMetrics metrics, Duration interval, int batchSize, Duration timeout,
-      java.util.function.Function<String, Integer> replicasOf) {
-    this.self = self;
-    this.replicasOf = replicasOf;
+  /**
+   * Creates the hint delivery of a node.
+   *
+   * @param interval how often held hints are offered to their owners
+   * @param batchSize the most hints sent to an owner in one request
+   */
+  public HintedHandoff(NodeContext node, ClusterView membership, PeerHealth health, NodeMetrics metrics,
+      Duration interval, int batchSize) {
+    this.self = node.self();
+    this.replicasOf = node.replicasOf();
     this.membership = membership;
-    this.storage = storage;
-    this.transport = transport;
+    this.storage = node.storage();
+    this.transport = node.transport();
     this.health = health;
-    this.scheduler = scheduler;
+    this.scheduler = node.scheduler();
     this.metrics = metrics;
     this.interval = interval;
     this.batchSize = batchSize;
-    this.timeout = timeout;
+    this.timeout = node.requestTimeout();
   }
 
-  void start() {
+  /** Starts the periodic delivery rounds, and a delivery to each peer that comes back up. */
+  public void start() {
     health.onUp(owner -> scheduler.execute(() -> deliverTo(owner)));
     scheduleRound();
   }
 
-  void stop() {
+  /** Stops the delivery rounds. */
+  public void stop() {
     stopped = true;
     Cancellable n = next;
     if (n != null) {

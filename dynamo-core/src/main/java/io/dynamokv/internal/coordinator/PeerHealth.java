@@ -1,6 +1,7 @@
 package io.dynamokv.internal.coordinator;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.spi.Cancellable;
@@ -42,15 +43,20 @@ public final class PeerHealth {
   private volatile Cancellable probes;
   private volatile boolean stopped;
 
-  PeerHealth(NodeId self, ClusterView membership, Transport transport, Scheduler scheduler,
-      io.dynamokv.spi.Clock clock, Duration probeInterval, NodeMetrics metrics,
+  /**
+   * Creates the failure detector of a node.
+   *
+   * @param probeInterval how often peers believed down are probed
+   * @param convicted whether the accrual detector convicts a peer on its gossip heartbeats
+   */
+  public PeerHealth(NodeContext node, ClusterView membership, Duration probeInterval, NodeMetrics metrics,
       java.util.function.Predicate<NodeId> convicted) {
-    this.clock = clock;
+    this.clock = node.clock();
     this.convicted = convicted;
-    this.self = self;
+    this.self = node.self();
     this.membership = membership;
-    this.transport = transport;
-    this.scheduler = scheduler;
+    this.transport = node.transport();
+    this.scheduler = node.scheduler();
     this.probeInterval = probeInterval;
     this.metrics = metrics;
   }
@@ -102,7 +108,8 @@ public final class PeerHealth {
     upListeners.add(listener);
   }
 
-  void start() {
+  /** Starts probing the peers believed down, each probe interval. */
+  public void start() {
     scheduleProbes();
   }
 
@@ -122,7 +129,8 @@ public final class PeerHealth {
     }
   }
 
-  void stop() {
+  /** Stops the probes. */
+  public void stop() {
     stopped = true;
     Cancellable p = probes;
     if (p != null) {

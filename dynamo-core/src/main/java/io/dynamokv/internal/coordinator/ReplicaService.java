@@ -38,7 +38,7 @@ import java.util.concurrent.CompletableFuture;
  * without a hint, puts to coordinate and pings also on its I/O threads
  * ({@link #servesWithoutBlocking}).
  */
-final class ReplicaService implements RequestHandler {
+public final class ReplicaService implements RequestHandler {
 
   private final NodeId self;
   private final java.util.function.Supplier<KeySpace> keySpaces;
@@ -47,7 +47,7 @@ final class ReplicaService implements RequestHandler {
   private final Coordinator coordinator;
   private final NodeMetrics metrics;
 
-  ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
+  public ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
       Coordinator coordinator, NodeMetrics metrics,
       java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip) {
     this.self = self;

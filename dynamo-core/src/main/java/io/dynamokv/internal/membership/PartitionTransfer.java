@@ -2,6 +2,7 @@ package io.dynamokv.internal.membership;
 
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.internal.ring.RingId;
@@ -75,18 +76,17 @@ public final class PartitionTransfer {
    *     writes that used the older ring end within a request deadline)
    * @param retryInterval how long to wait before asking again (adoption, a failed pull)
    */
-  public PartitionTransfer(NodeId self, GossipMembership membership, AntiEntropy antiEntropy, StorageEngine storage,
-      Transport transport, Scheduler scheduler, Clock clock, Predicate<NodeId> reachable,
-      Function<String, Integer> replicasOf, long bytesPerSecond, Duration settleDelay, Duration retryInterval) {
-    this.self = self;
+  public PartitionTransfer(NodeContext node, GossipMembership membership, AntiEntropy antiEntropy,
+      Predicate<NodeId> reachable, long bytesPerSecond, Duration settleDelay, Duration retryInterval) {
+    this.self = node.self();
     this.membership = membership;
     this.antiEntropy = antiEntropy;
-    this.storage = storage;
-    this.transport = transport;
-    this.scheduler = scheduler;
-    this.clock = clock;
+    this.storage = node.storage();
+    this.transport = node.transport();
+    this.scheduler = node.scheduler();
+    this.clock = node.clock();
     this.reachable = reachable;
-    this.replicasOf = replicasOf;
+    this.replicasOf = node.replicasOf();
     this.pacer = new TransferPacer(bytesPerSecond, clock, scheduler);
     this.bytesPerSecond = bytesPerSecond;
     this.settleDelay = settleDelay;

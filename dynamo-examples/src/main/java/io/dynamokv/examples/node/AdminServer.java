@@ -12,8 +12,8 @@ import io.dynamokv.Endpoint;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
 import io.dynamokv.ReadOptions;
+import io.dynamokv.RepairReport;
 import io.dynamokv.Store;
-import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.testkit.FaultyTransport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -117,7 +117,7 @@ final class AdminServer implements AutoCloseable {
             Base64.getDecoder().decode(c))), query.filter(q -> q.startsWith("r=")).map(q -> Integer.parseInt(q.substring(2))));
       }
       case "repair" -> {
-        AntiEntropy.Report r = node.repairAsync().join();
+        RepairReport r = node.repairAsync().join();
         return Map.of("exchanges", r.exchanges(), "partitionsInSync", r.partitionsInSync(),
             "segmentsDiffering", r.segmentsDiffering(), "keysReceived", r.keysReceived(), "keysSent", r.keysSent());
       }

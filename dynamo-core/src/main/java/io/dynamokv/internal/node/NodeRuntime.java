@@ -1,0 +1,238 @@
+package io.dynamokv.internal.node;
+
+import io.dynamokv.ClusterStatus;
+import io.dynamokv.Endpoint;
+import io.dynamokv.NodeId;
+import io.dynamokv.RepairReport;
+import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.antientropy.AntiEntropy;
+import io.dynamokv.internal.coordinator.Coordinator;
+import io.dynamokv.internal.coordinator.HintedHandoff;
+import io.dynamokv.internal.coordinator.NodeMetrics;
+import io.dynamokv.internal.coordinator.PeerHealth;
+import io.dynamokv.internal.coordinator.ReplicaService;
+import io.dynamokv.internal.membership.ClusterState;
+import io.dynamokv.internal.membership.GossipMembership;
+import io.dynamokv.internal.membership.PartitionTransfer;
+import io.dynamokv.internal.membership.PhiAccrualDetector;
+import io.dynamokv.internal.ring.Ring;
+import io.dynamokv.internal.wire.MemberState;
+import io.dynamokv.internal.wire.MemberStatus;
+import io.dynamokv.spi.ExecutorScheduler;
+import io.dynamokv.spi.Scheduler;
+import io.dynamokv.spi.version.ActorId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A started node, wired in one place: its identity from storage, membership, the failure
+ * detector, the coordinator, the replica service the transport serves, hinted handoff,
+ * anti-entropy and partition transfer, all sharing one {@link NodeContext}. {@code DynamoNode}
+ * starts it and delegates to it; tools and tests reach it through {@link NodeAccess}.
+ *
+ * <p>Thread-safe: the parts are; this class only holds them.
+ */
+public final class NodeRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+  private static final int HINT_BATCH_SIZE = 100;
+  private static final int MAX_KEYS_PER_PAGE = 1000;
+
+  private final NodeSettings settings;
+  private final NodeContext context;
+  private final Optional<ExecutorScheduler> ownedScheduler;
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final GossipMembership membership;
+  private final PeerHealth health;
+  private final Coordinator coordinator;
+  private final HintedHandoff handoff;
+  private final AntiEntropy antiEntropy;
+  private final PartitionTransfer transfer;
+
+  private NodeRuntime(NodeSettings s, Function<String, Integer> replicasOf) {
+    settings = s;
+    NodeIdentity identity = NodeIdentity.load(s.id(), s.storage(), s.clock(), s.random());
+    ownedScheduler = s.scheduler().isPresent() ? Optional.empty()
+        : Optional.of(new ExecutorScheduler("dynamo-" + s.id(), 2, Duration.ofSeconds(5)));
+    Scheduler scheduler = s.scheduler().orElseGet(ownedScheduler::get);
+    context = new NodeContext(s.id(), identity.actor(), s.storage(), s.transport(), scheduler, s.clock(), s.random(),
+        s.requestTimeout(), replicasOf);
+    membership = startMembership(identity);
+    health = new PeerHealth(context, membership, s.probeInterval(), metrics, membership::isConvicted);
+    coordinator = new Coordinator(context, membership, health, metrics, s.hintedHandoff());
+    handoff = new HintedHandoff(context, membership, health, metrics, s.hintInterval(), HINT_BATCH_SIZE);
+    s.transport().start(new ReplicaService(s.id(), () -> membership.ring().keySpace(), s.storage(), coordinator,
+        metrics, membership::handle));
+    antiEntropy = new AntiEntropy(context, membership, health::isUp, s.antiEntropyInterval(), MAX_KEYS_PER_PAGE);
+    // Pulls wait a request deadline after every node adopted a ring, so writes that used the
+    // older ring have ended; a failed step is retried each gossip interval.
+    transfer = new PartitionTransfer(context, membership, antiEntropy, health::isUp, s.transferBytesPerSecond(),
+        s.requestTimeout(), s.gossipInterval());
+    membership.start(health::isUp);
+    health.start();
+    handoff.start();
+    antiEntropy.start();
+    transfer.start();
+    log.info("node {} running at {}: actor {}, {}, default {}, request timeout {}, gossip every {}, phi threshold {}, "
+            + "transfers at most {} B/s, max key {} B, max value {} B", s.id(), s.transport().localEndpoint(),
+        identity.actor(), membership.state(), s.replication(), s.requestTimeout(), s.gossipInterval(),
+        s.phiThreshold(), s.transferBytesPerSecond(), s.maxKeyBytes(), s.maxValueBytes());
+  }
+
+  /**
+   * Starts a node on {@code settings}: loads or draws its identity, then starts serving and its
+   * background work.
+   *
+   * @param replicasOf the N of a store (the node's default for stores it has not opened)
+   * @throws IllegalStateException if the storage holds another node's data
+   */
+  public static NodeRuntime start(NodeSettings settings, Function<String, Integer> replicasOf) {
+    return new NodeRuntime(settings, replicasOf);
+  }
+
+  private GossipMembership startMembership(NodeIdentity identity) {
+    NodeSettings s = settings;
+    // The founders' addresses serve as seeds too. A node restarting on saved state knows its
+    // peers at the addresses they had then; if the whole cluster restarted on new ones (ports
+    // picked afresh, new hosts), gossip to those alone would never reach anyone, while the
+    // configured addresses lead to the peers, whose newer entries then replace the old.
+    List<Endpoint> contacts = new ArrayList<>(s.seeds());
+    s.founders().forEach((member, endpoint) -> {
+      if (!member.equals(s.id()) && !contacts.contains(endpoint)) {
+        contacts.add(endpoint);
+      }
+    });
+    GossipMembership.Settings ms = new GossipMembership.Settings(s.id(), s.transport().localEndpoint(),
+        identity.generation(), s.weight(), contacts, s.gossipInterval(), s.requestTimeout(), s.replication().n());
+    ClusterState initial = GossipMembership.initialState(ms, s.storage(), s.founders(), s.partitions());
+    return new GossipMembership(ms, initial, s.transport(), s.storage(), context.scheduler(), s.clock(), s.random(),
+        new PhiAccrualDetector(s.phiThreshold(), s.gossipInterval().toMillis()));
+  }
+
+  /** Returns the context the parts share. */
+  public NodeContext context() {
+    return context;
+  }
+
+  /** Returns the node's actor id: its id and this run's incarnation. */
+  public ActorId actor() {
+    return context.actor();
+  }
+
+  /** Returns the scheduler of background work and callbacks. */
+  public Scheduler scheduler() {
+    return context.scheduler();
+  }
+
+  /** Returns the coordinator that stores use. */
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  /** Returns the membership service. */
+  public GossipMembership membership() {
+    return membership;
+  }
+
+  /** Returns the committed ring. */
+  public Ring ring() {
+    return membership.ring();
+  }
+
+  /** Returns this node's view of its peers' health. */
+  public PeerHealth health() {
+    return health;
+  }
+
+  /** Returns a future that completes once this node is UP: a full member. */
+  public CompletableFuture<Void> joined() {
+    CompletableFuture<Void> joined = new CompletableFuture<>();
+    java.util.function.Consumer<ClusterState> check = state -> {
+      if (state.member(settings.id()).map(m -> m.status() == MemberStatus.UP).orElse(false)) {
+        joined.complete(null);
+      }
+    };
+    membership.onChange(check);
+    check.accept(membership.state());
+    return joined;
+  }
+
+  /** Decommissions this node; completes once it is LEFT. */
+  public CompletableFuture<Void> leave() {
+    return membership.leave();
+  }
+
+  /** Declares {@code node} gone for good. */
+  public void remove(NodeId node) {
+    membership.remove(node);
+  }
+
+  /** Runs an anti-entropy pass now. */
+  public CompletableFuture<RepairReport> repair() {
+    return antiEntropy.repairNow();
+  }
+
+  /** Returns what this node knows of the cluster. */
+  public ClusterStatus status() {
+    ClusterState s = membership.state();
+    Map<NodeId, Integer> owned = s.committed().map(Ring::ownershipCounts).orElse(Map.of());
+    Map<NodeId, Integer> pending = s.pending().map(Ring::ownershipCounts).orElse(owned);
+    long now = settings.clock().currentTimeMillis();
+    List<ClusterStatus.Member> members = new ArrayList<>();
+    for (MemberState m : s.members().values()) {
+      boolean self = m.id().equals(settings.id());
+      members.add(new ClusterStatus.Member(m.id(), m.endpoint(), m.status().name(), health.isUp(m.id()),
+          self ? 0 : membership.detector().phi(m.id(), now), owned.getOrDefault(m.id(), 0),
+          pending.getOrDefault(m.id(), 0)));
+    }
+    long backlog = 0;
+    for (NodeId target : settings.storage().hintTargets()) {
+      backlog += settings.storage().hints(target, 100_000).size();
+    }
+    return new ClusterStatus(settings.id(), s.committedId().version(), s.pending().map(Ring::version),
+        s.committed().map(Ring::partitionCount).orElse(0), members, backlog);
+  }
+
+  /** Returns every counter: the node's, membership's, transfers' and the storage engine's. */
+  public Map<String, Long> metrics() {
+    Map<String, Long> all = new TreeMap<>(metrics.snapshot());
+    all.putAll(settings.storage().metrics());
+    all.putAll(antiEntropy.metrics());
+    all.putAll(membership.metrics());
+    all.putAll(transfer.metrics());
+    return all;
+  }
+
+  /** Returns the members (not LEFT) this node believes down: failed requests or convicted by the detector. */
+  public Set<NodeId> downPeers() {
+    Set<NodeId> down = new TreeSet<>(health.downPeers());
+    membership.state().members().values().forEach(m -> {
+      if (m.status() != MemberStatus.LEFT && !health.isUp(m.id())) {
+        down.add(m.id());
+      }
+    });
+    return down;
+  }
+
+  /** Stops the background work, then closes the transport, the storage and the scheduler the node owns. */
+  public void close() {
+    transfer.stop();
+    membership.stop();
+    antiEntropy.stop();
+    handoff.stop();
+    health.stop();
+    settings.transport().close();
+    settings.storage().close();
+    ownedScheduler.ifPresent(ExecutorScheduler::close);
+  }
+}
