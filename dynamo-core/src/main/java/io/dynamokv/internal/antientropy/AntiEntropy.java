@@ -4,6 +4,7 @@ import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
 import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.KeyedVersions;
@@ -12,7 +13,6 @@ import io.dynamokv.internal.wire.MerkleLeavesReply;
 import io.dynamokv.internal.wire.MerkleLeavesRequest;
 import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.internal.wire.PartitionScan;
-import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.ScanRange;
 import io.dynamokv.spi.Scheduler;
@@ -77,8 +77,7 @@ public final class AntiEntropy {
   private final LongAdder keysSent = new LongAdder();
   private final LongAdder bytesTransferred = new LongAdder();
   private final TombstoneCollector tombstones;
-  private volatile Cancellable next;
-  private volatile boolean stopped;
+  private volatile Periodic passes;
 
   /**
    * Creates the service.
@@ -104,21 +103,14 @@ public final class AntiEntropy {
 
   /** Starts the periodic passes. */
   public void start() {
-    schedulePass();
+    passes = Periodic.startAsync(scheduler, interval, self + ": anti-entropy pass", this::repairNow);
   }
 
   /** Stops them. */
   public void stop() {
-    stopped = true;
-    Cancellable n = next;
-    if (n != null) {
-      n.cancel();
-    }
-  }
-
-  private void schedulePass() {
-    if (!stopped) {
-      next = scheduler.schedule(interval, () -> repairNow().whenComplete((r, e) -> schedulePass()));
+    Periodic p = passes;
+    if (p != null) {
+      p.cancel();
     }
   }
 

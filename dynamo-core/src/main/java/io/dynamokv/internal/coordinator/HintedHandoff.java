@@ -3,11 +3,11 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.KeyedVersions;
 import io.dynamokv.internal.wire.MergeBatch;
-import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Hint;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
@@ -48,7 +48,7 @@ public final class HintedHandoff {
   private final Duration timeout;
   private final java.util.function.Function<String, Integer> replicasOf;
   private final Set<NodeId> inFlight = ConcurrentHashMap.newKeySet();
-  private volatile Cancellable next;
+  private volatile Periodic rounds;
   private volatile boolean stopped;
 
   /**
@@ -75,34 +75,25 @@ public final class HintedHandoff {
   /** Starts the periodic delivery rounds, and a delivery to each peer that comes back up. */
   public void start() {
     health.onUp(owner -> scheduler.execute(() -> deliverTo(owner)));
-    scheduleRound();
+    rounds = Periodic.start(scheduler, interval, self + ": hint delivery round", this::round);
   }
 
   /** Stops the delivery rounds. */
   public void stop() {
     stopped = true;
-    Cancellable n = next;
-    if (n != null) {
-      n.cancel();
+    Periodic r = rounds;
+    if (r != null) {
+      r.cancel();
     }
   }
 
-  private void scheduleRound() {
-    if (!stopped) {
-      next = scheduler.schedule(interval, () -> {
-        try {
-          for (NodeId owner : storage.hintTargets()) {
-            if (!membership.isMember(owner)) {
-              redirect(owner);
-            } else if (health.isUp(owner)) {
-              deliverTo(owner);
-            }
-          }
-        } catch (RuntimeException e) {
-          log.warn("{}: hint delivery round failed: {}", self, e.toString());
-        }
-        scheduleRound();
-      });
+  private void round() {
+    for (NodeId owner : storage.hintTargets()) {
+      if (!membership.isMember(owner)) {
+        redirect(owner);
+      } else if (health.isUp(owner)) {
+        deliverTo(owner);
+      }
     }
   }
 

@@ -2,9 +2,9 @@ package io.dynamokv.internal.coordinator;
 
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ping;
-import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.Transport;
 import java.time.Duration;
@@ -40,8 +40,7 @@ public final class PeerHealth {
   private final io.dynamokv.spi.Clock clock;
   private final List<Consumer<NodeId>> upListeners = new CopyOnWriteArrayList<>();
   private final java.util.function.Predicate<NodeId> convicted;
-  private volatile Cancellable probes;
-  private volatile boolean stopped;
+  private volatile Periodic probes;
 
   /**
    * Creates the failure detector of a node.
@@ -110,16 +109,7 @@ public final class PeerHealth {
 
   /** Starts probing the peers believed down, each probe interval. */
   public void start() {
-    scheduleProbes();
-  }
-
-  private void scheduleProbes() {
-    if (!stopped) {
-      probes = scheduler.schedule(probeInterval, () -> {
-        probeDownPeers();
-        scheduleProbes();
-      });
-    }
+    probes = Periodic.start(scheduler, probeInterval, self + ": probe of peers believed down", this::probeDownPeers);
   }
 
   private void probeDownPeers() {
@@ -131,8 +121,7 @@ public final class PeerHealth {
 
   /** Stops the probes. */
   public void stop() {
-    stopped = true;
-    Cancellable p = probes;
+    Periodic p = probes;
     if (p != null) {
       p.cancel();
     }

@@ -3,6 +3,7 @@ package io.dynamokv.internal.membership;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.NodeNotRunningException;
+import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.internal.ring.RingId;
 import io.dynamokv.internal.ring.RingPlanner;
@@ -16,7 +17,6 @@ import io.dynamokv.internal.wire.MemberState;
 import io.dynamokv.internal.wire.MemberStatus;
 import io.dynamokv.internal.wire.RingState;
 import io.dynamokv.internal.wire.WireMessage;
-import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Message;
 import io.dynamokv.spi.Scheduler;
@@ -95,8 +95,7 @@ public final class GossipMembership implements ClusterView {
   private volatile ClusterState state;
   private volatile Predicate<NodeId> reachable = n -> true;
   private volatile Set<NodeId> convicted = Set.of();
-  private volatile Cancellable next;
-  private volatile boolean stopped;
+  private volatile Periodic gossipRounds;
   private final Set<NodeId> knowThisNodeLeft = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private int roundsSinceLeft = -1;
   private static final int MAX_ROUNDS_TO_ANNOUNCE_LEAVING = 10;
@@ -158,17 +157,16 @@ public final class GossipMembership implements ClusterView {
       persist();
       transitions();
     }
-    scheduleRound();
+    gossipRounds = Periodic.start(scheduler, settings.gossipInterval(), settings.self() + ": gossip round", this::round);
     log.info("{}: membership started: {} (status {}), seeds {}", settings.self(), state,
         self().status(), settings.seeds());
   }
 
   /** Stops the rounds. */
   public void stop() {
-    stopped = true;
-    Cancellable n = next;
-    if (n != null) {
-      n.cancel();
+    Periodic r = gossipRounds;
+    if (r != null) {
+      r.cancel();
     }
   }
 
@@ -294,19 +292,6 @@ public final class GossipMembership implements ClusterView {
   }
 
   // ------------------------------------------------------------- gossip
-
-  private void scheduleRound() {
-    if (!stopped) {
-      next = scheduler.schedule(settings.gossipInterval(), () -> {
-        try {
-          round();
-        } catch (RuntimeException e) {
-          log.warn("{}: gossip round failed", settings.self(), e);
-        }
-        scheduleRound();
-      });
-    }
-  }
 
   /** One round: heartbeat, then gossip with a live peer, maybe a down one, maybe a seed. */
   void round() {

@@ -1,5 +1,7 @@
 package io.dynamokv.storage.rocksdb;
 
+import static io.dynamokv.internal.Checks.requireUnset;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -111,12 +113,6 @@ public final class RocksDbConfig {
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
-    }
-
-    private static void requireUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
     }
 
     /** Sets when writes are acknowledged; default {@link Durability#SYNC}. */

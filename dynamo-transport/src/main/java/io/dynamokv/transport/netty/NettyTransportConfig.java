@@ -1,5 +1,9 @@
 package io.dynamokv.transport.netty;
 
+import static io.dynamokv.internal.Checks.requireInRange;
+import static io.dynamokv.internal.Checks.requirePositive;
+import static io.dynamokv.internal.Checks.requireUnset;
+
 import io.dynamokv.Endpoint;
 import java.time.Duration;
 import java.util.Objects;
@@ -135,60 +139,39 @@ public final class NettyTransportConfig {
       this.bind = Objects.requireNonNull(bind, "bind");
     }
 
-    private static void requireUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
-    }
-
-    private static int positive(String name, int v, int min) {
-      if (v < min) {
-        throw new IllegalArgumentException(name + " : " + v + " (expected: >= " + min + ")");
-      }
-      return v;
-    }
-
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " : " + d + " (expected: > 0)");
-      }
-      return d;
-    }
-
     /** Sets the largest frame; default 16 MiB, at least 1 KiB. */
     public Builder maxFrameBytes(int bytes) {
       requireUnset(maxFrameBytes, "maxFrameBytes");
-      maxFrameBytes = positive("maxFrameBytes", bytes, 1024);
+      maxFrameBytes = requireInRange("maxFrameBytes", bytes, 1024, Integer.MAX_VALUE);
       return this;
     }
 
     /** Sets the connect timeout; default 2 s. */
     public Builder connectTimeout(Duration timeout) {
       requireUnset(connectTimeout, "connectTimeout");
-      connectTimeout = positive("connectTimeout", timeout);
+      connectTimeout = requirePositive("connectTimeout", timeout);
       return this;
     }
 
     /** Sets the reconnect backoff range; default 50 ms to 5 s. */
     public Builder reconnectBackoff(Duration min, Duration max) {
       requireUnset(reconnectBackoffMin, "reconnectBackoff");
-      reconnectBackoffMin = positive("reconnectBackoffMin", min);
-      reconnectBackoffMax = positive("reconnectBackoffMax", max);
+      reconnectBackoffMin = requirePositive("reconnectBackoffMin", min);
+      reconnectBackoffMax = requirePositive("reconnectBackoffMax", max);
       return this;
     }
 
     /** Sets the number of I/O threads; default the number of cores. */
     public Builder ioThreads(int threads) {
       requireUnset(ioThreads, "ioThreads");
-      ioThreads = positive("ioThreads", threads, 1);
+      ioThreads = requireInRange("ioThreads", threads, 1, Integer.MAX_VALUE);
       return this;
     }
 
     /** Sets the size of the handler pool the transport creates; default max(2, cores). */
     public Builder handlerThreads(int threads) {
       requireUnset(handlerThreads, "handlerThreads");
-      handlerThreads = positive("handlerThreads", threads, 1);
+      handlerThreads = requireInRange("handlerThreads", threads, 1, Integer.MAX_VALUE);
       return this;
     }
 
@@ -202,8 +185,8 @@ public final class NettyTransportConfig {
     /** Sets the outbound buffer watermarks; default 256 KiB and 1 MiB. */
     public Builder writeBufferWatermarks(int lowBytes, int highBytes) {
       requireUnset(writeBufferLowBytes, "writeBufferWatermarks");
-      writeBufferLowBytes = positive("writeBufferLowBytes", lowBytes, 1);
-      writeBufferHighBytes = positive("writeBufferHighBytes", highBytes, 1);
+      writeBufferLowBytes = requireInRange("writeBufferLowBytes", lowBytes, 1, Integer.MAX_VALUE);
+      writeBufferHighBytes = requireInRange("writeBufferHighBytes", highBytes, 1, Integer.MAX_VALUE);
       return this;
     }
 
