@@ -134,7 +134,7 @@ final class MembershipCluster implements AutoCloseable {
 
   /** Returns whether {@code node}'s own storage holds {@code key} of the test store. */
   boolean holds(NodeId node, String key) {
-    StorageKey k = StorageKey.of(STORE, ring().keySpace(), key.getBytes(StandardCharsets.UTF_8));
+    StorageKey k = ring().keySpace().storageKey(STORE, key.getBytes(StandardCharsets.UTF_8));
     return disks.get(node).get(k).map(v -> !v.hasOnlyTombstones() && !v.isEmpty()).orElse(false);
   }
 

@@ -1,6 +1,5 @@
 package io.dynamokv.spi;
 
-import io.dynamokv.internal.ring.KeySpace;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,6 +16,9 @@ public final class StorageKey implements Comparable<StorageKey> {
 
   /** The longest store name, in UTF-8 bytes. */
   public static final int MAX_STORE_NAME_BYTES = 255;
+
+  /** The most partitions a ring may have: partition numbers are below it. */
+  public static final int MAX_PARTITIONS = 1 << 16;
 
   /** The longest key any engine accepts; the node's configured limit is usually lower. */
   public static final int MAX_KEY_BYTES = 64 * 1024;
@@ -38,22 +40,15 @@ public final class StorageKey implements Comparable<StorageKey> {
     this.key = key;
   }
 
-  /** Returns the storage key of {@code key} in {@code store}, placed by {@code keySpace}. */
-  public static StorageKey of(String store, KeySpace keySpace, byte[] key) {
-    Objects.requireNonNull(key, "key");
-    KeySpace.Placement placement = keySpace.place(key);
-    return of(store, placement.partition(), placement.segment(), key);
-  }
-
   /** Returns the storage key with the given parts, validating them. */
   public static StorageKey of(String store, int partition, int segment, byte[] key) {
     validateStore(store);
     Objects.requireNonNull(key, "key");
-    if (partition < 0 || partition >= KeySpace.MAX_PARTITIONS) {
-      throw new IllegalArgumentException("partition : " + partition + " (expected: 0.." + (KeySpace.MAX_PARTITIONS - 1) + ")");
+    if (partition < 0 || partition >= MAX_PARTITIONS) {
+      throw new IllegalArgumentException("partition : " + partition + " (expected: 0.." + (MAX_PARTITIONS - 1) + ")");
     }
-    if (segment < 0 || segment >= KeySpace.SEGMENTS_PER_PARTITION) {
-      throw new IllegalArgumentException("segment : " + segment + " (expected: 0.." + (KeySpace.SEGMENTS_PER_PARTITION - 1) + ")");
+    if (segment < 0 || segment >= StorageEngine.SEGMENTS_PER_PARTITION) {
+      throw new IllegalArgumentException("segment : " + segment + " (expected: 0.." + (StorageEngine.SEGMENTS_PER_PARTITION - 1) + ")");
     }
     if (key.length == 0 || key.length > MAX_KEY_BYTES) {
       throw new IllegalArgumentException("key length : " + key.length + " (expected: 1.." + MAX_KEY_BYTES + ")");

@@ -1,6 +1,8 @@
 package io.dynamokv.testkit;
 
+import io.dynamokv.DynamoNode;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.node.NodeAccess;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.spi.StorageEngine;
 import java.util.ArrayList;
@@ -75,22 +77,27 @@ public final class Checkers {
 
   /**
    * The convergence checker: every partition of every store has equal Merkle leaves on all of
-   * its N replicas (equal leaves mean equal version sets, up to 64-bit hash collisions). Returns
-   * the partitions that differ.
+   * its N replicas (equal leaves mean equal version sets, up to 64-bit hash collisions), as the
+   * committed ring of {@code node} places them. Returns the partitions that differ.
+   *
+   * @param node a running node of the cluster, whose ring says which nodes replicate what
+   * @param replicas the storage of each node of the ring
    */
-  public static List<String> checkConverged(Ring ring, int n, Collection<String> stores, Map<NodeId, StorageEngine> replicas) {
+  public static List<String> checkConverged(DynamoNode node, int n, Collection<String> stores,
+      Map<NodeId, StorageEngine> replicas) {
+    Ring ring = NodeAccess.runtime(node).ring();
     List<String> differing = new ArrayList<>();
     for (String store : stores) {
       for (int p = 0; p < ring.partitionCount(); p++) {
         long[] first = null;
         NodeId firstNode = null;
-        for (NodeId node : ring.preferenceList(p, n).primaries()) {
-          long[] leaves = replicas.get(node).merkleLeaves(store, p);
+        for (NodeId replica : ring.preferenceList(p, n).primaries()) {
+          long[] leaves = replicas.get(replica).merkleLeaves(store, p);
           if (first == null) {
             first = leaves;
-            firstNode = node;
+            firstNode = replica;
           } else if (!Arrays.equals(first, leaves)) {
-            differing.add(store + "/p" + p + ": " + firstNode + " and " + node + " differ");
+            differing.add(store + "/p" + p + ": " + firstNode + " and " + replica + " differ");
           }
         }
       }

@@ -74,8 +74,7 @@ class AntiEntropyTest {
         String key = "key-" + i;
         PreferenceList pl = cluster.preferenceList(key);
         for (NodeId replica : pl.primaries()) {
-          VersionSet held = cluster.storage(replica).get(StorageKey.of(STORE, cluster.keySpace(),
-              key.getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
+          VersionSet held = cluster.storage(replica).get(cluster.keySpace().storageKey(STORE, key.getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
           assertThat(held.values()).as("%s on %s", key, replica).hasSize(1);
         }
       }
@@ -92,7 +91,7 @@ class AntiEntropyTest {
       List<StorageKey> changed = new ArrayList<>();
       for (int i = 0; i < keys; i++) {
         byte[] k = ("user:" + i).getBytes(StandardCharsets.UTF_8);
-        StorageKey key = StorageKey.of(STORE, cluster.keySpace(), k);
+        StorageKey key = cluster.keySpace().storageKey(STORE, k);
         VersionSet v = VersionSet.EMPTY.put(VersionVector.EMPTY, writer, ("v" + i).getBytes(StandardCharsets.UTF_8), 1);
         for (NodeId replica : ring.preferenceList(key.partition(), 3).primaries()) {
           cluster.storage(replica).update(key, cur -> cur.merge(v));

@@ -85,8 +85,7 @@ public abstract class ClusterScenarios {
   }
 
   protected VersionSet held(NodeId node, String key) {
-    return cluster.storage(node).get(StorageKey.of(STORE, cluster.keySpace(),
-        key.getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
+    return cluster.storage(node).get(cluster.keySpace().storageKey(STORE, key.getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
   }
 
   protected static List<String> valuesOf(VersionSet v) {

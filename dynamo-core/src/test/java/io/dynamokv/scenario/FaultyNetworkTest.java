@@ -55,8 +55,7 @@ class FaultyNetworkTest {
       cluster.pass(Duration.ofSeconds(5));
       List<String> replicas = new ArrayList<>();
       for (NodeId n : nodes) {
-        VersionSet held = cluster.storage(n).get(StorageKey.of("carts", cluster.keySpace(),
-            "cart".getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
+        VersionSet held = cluster.storage(n).get(cluster.keySpace().storageKey("carts", "cart".getBytes(StandardCharsets.UTF_8))).orElse(VersionSet.EMPTY);
         replicas.add(n + "=" + java.util.HexFormat.of().formatHex(VersionSetCodec.encode(held)));
       }
       return replicas;

@@ -22,7 +22,7 @@ class TombstoneTest {
   private static final String STORE = "items";
 
   private static StorageKey key(SimulatedClusterTest.SimCluster cluster, String k) {
-    return StorageKey.of(STORE, cluster.keySpace(), k.getBytes(StandardCharsets.UTF_8));
+    return cluster.keySpace().storageKey(STORE, k.getBytes(StandardCharsets.UTF_8));
   }
 
   private static VersionSet held(SimulatedClusterTest.SimCluster cluster, NodeId node, String k) {

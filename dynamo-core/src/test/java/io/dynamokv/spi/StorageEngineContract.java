@@ -49,7 +49,7 @@ public abstract class StorageEngineContract {
   }
 
   protected static StorageKey key(String store, String key) {
-    return StorageKey.of(store, KEY_SPACE, key.getBytes(StandardCharsets.UTF_8));
+    return KEY_SPACE.storageKey(store, key.getBytes(StandardCharsets.UTF_8));
   }
 
   protected static VersionSet write(VersionSet current, String value) {

@@ -161,7 +161,7 @@ public final class Demo {
   }
 
   private VersionSet held(NodeId node) {
-    return cluster.storage(node).get(StorageKey.of("carts", cluster.keySpace(), CART.getBytes(StandardCharsets.UTF_8)))
+    return cluster.storage(node).get(cluster.keySpace().storageKey("carts", CART.getBytes(StandardCharsets.UTF_8)))
         .orElse(VersionSet.EMPTY);
   }
 

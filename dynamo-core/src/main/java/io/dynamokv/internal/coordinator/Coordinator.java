@@ -93,7 +93,7 @@ public final class Coordinator {
   }
 
   StorageKey storageKey(String store, byte[] key) {
-    return StorageKey.of(store, membership.ring().keySpace(), key);
+    return membership.ring().keySpace().storageKey(store, key);
   }
 
   private Endpoint endpoint(NodeId node) {

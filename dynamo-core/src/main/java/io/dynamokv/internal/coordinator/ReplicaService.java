@@ -91,7 +91,7 @@ public final class ReplicaService implements RequestHandler {
       case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
       case REPLICA_GET -> {
         ReplicaGet g = (ReplicaGet) request;
-        VersionSet held = storage.get(StorageKey.of(g.store(), keySpaces.get(), g.key())).orElse(VersionSet.EMPTY);
+        VersionSet held = storage.get(keySpaces.get().storageKey(g.store(), g.key())).orElse(VersionSet.EMPTY);
         yield CompletableFuture.completedFuture(new ReplicaGetReply(held));
       }
       case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
@@ -106,7 +106,7 @@ public final class ReplicaService implements RequestHandler {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
         KeySpace keySpace = keySpaces.get();
         for (KeyedVersions e : ((MergeBatch) request).entries()) {
-          writes.add(storage.update(StorageKey.of(e.store(), keySpace, e.key()), v -> v.merge(e.versions())));
+          writes.add(storage.update(keySpace.storageKey(e.store(), e.key()), v -> v.merge(e.versions())));
         }
         yield CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> new Ack());
       }
@@ -121,7 +121,7 @@ public final class ReplicaService implements RequestHandler {
   }
 
   private CompletableFuture<Message> replicaPut(ReplicaPut p, KeySpace keySpace) {
-    StorageKey key = StorageKey.of(p.store(), keySpace, p.key());
+    StorageKey key = keySpace.storageKey(p.store(), p.key());
     Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
     if (owner.isPresent()) {
       metrics.hintsStored.increment();

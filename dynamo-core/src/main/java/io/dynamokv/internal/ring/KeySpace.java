@@ -1,6 +1,8 @@
 package io.dynamokv.internal.ring;
 
 import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.StorageKey;
+import java.util.Objects;
 
 /**
  * The hash space cut into {@code partitions} equal ranges (the paper's strategy 3), and each
@@ -13,7 +15,7 @@ import io.dynamokv.spi.StorageEngine;
 public record KeySpace(int partitions) {
 
   /** The largest partition count accepted. */
-  public static final int MAX_PARTITIONS = 1 << 16;
+  public static final int MAX_PARTITIONS = StorageKey.MAX_PARTITIONS;
 
   /** The number of Merkle leaves per partition, fixed by the on-disk format. */
   public static final int SEGMENTS_PER_PARTITION = StorageEngine.SEGMENTS_PER_PARTITION;
@@ -50,5 +52,12 @@ public record KeySpace(int partitions) {
   }
 
   /** A key's partition and the Merkle segment within it. */
+  /** Returns the storage key of {@code key} in {@code store}: its partition and segment placed by this key space. */
+  public StorageKey storageKey(String store, byte[] key) {
+    Objects.requireNonNull(key, "key");
+    Placement placement = place(key);
+    return StorageKey.of(store, placement.partition(), placement.segment(), key);
+  }
+
   public record Placement(int partition, int segment) {}
 }

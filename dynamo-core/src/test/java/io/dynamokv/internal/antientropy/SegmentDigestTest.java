@@ -35,7 +35,7 @@ class SegmentDigestTest {
       for (int i = 0; i < n; i++) {
         value[i] = (byte) (i * 31 + 7);
       }
-      StorageKey key = StorageKey.of("carts", keySpace, ("key-" + n).getBytes(StandardCharsets.UTF_8));
+      StorageKey key = keySpace.storageKey("carts", ("key-" + n).getBytes(StandardCharsets.UTF_8));
       assertThat(SegmentDigest.of(key, value)).as("%d bytes", n).isEqualTo(p[1]);
     }
   }
@@ -50,7 +50,7 @@ class SegmentDigestTest {
       for (int i = 0; i < length; i++) {
         keyBytes[i] = (byte) (i * 13 + length);
       }
-      long expected = SegmentDigest.of(StorageKey.of("s", keySpace, keyBytes), value);
+      long expected = SegmentDigest.of(keySpace.storageKey("s", keyBytes), value);
       for (int offset = 0; offset < 9; offset++) {
         byte[] around = new byte[offset + length + 5];
         java.util.Arrays.fill(around, (byte) 0x7F);

@@ -50,7 +50,7 @@ class ReplicaServiceTest {
     assertThat(service.servesWithoutBlocking(new CoordinateGet("s", key, 3, 2, 1000))).isFalse();
 
     assertThat(service.handle(new ReplicaPut("s", key, VERSIONS, Optional.empty())).join()).isEqualTo(new Ack());
-    assertThat(storage.get(io.dynamokv.spi.StorageKey.of("s", KEY_SPACE, key))).contains(VERSIONS);
+    assertThat(storage.get(KEY_SPACE.storageKey("s", key))).contains(VERSIONS);
     assertThat(service.handle(new Ping(5)).join()).isEqualTo(new Pong(5));
   }
 }

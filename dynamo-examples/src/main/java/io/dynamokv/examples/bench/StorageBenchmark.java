@@ -131,7 +131,7 @@ public final class StorageBenchmark {
   private LatencyReport[] engine(Path dir) throws Exception {
     StorageKey[] storageKeys = new StorageKey[keys];
     for (int i = 0; i < keys; i++) {
-      storageKeys[i] = StorageKey.of(STORE, KEY_SPACE, keyBytes[i]);
+      storageKeys[i] = KEY_SPACE.storageKey(STORE, keyBytes[i]);
     }
     try (RocksDbStorageEngine engine = RocksDbStorageEngine.open(
         RocksDbConfig.newBuilder(dir).durability(Durability.ASYNC).build())) {
@@ -165,7 +165,7 @@ public final class StorageBenchmark {
           try {
             start.await();
             for (int i = 0; i < perWriter; i++) {
-              StorageKey key = StorageKey.of(STORE, KEY_SPACE, keyBytes[(writer * perWriter + i) % keys]);
+              StorageKey key = KEY_SPACE.storageKey(STORE, keyBytes[(writer * perWriter + i) % keys]);
               long t0 = System.nanoTime();
               engine.update(key, v -> v.put(v.context(), ACTOR, value, 1)).join();
               h.recordValue(System.nanoTime() - t0);

@@ -61,6 +61,6 @@ public final class CrashWriter {
   }
 
   static StorageKey key(String k) {
-    return StorageKey.of(STORE, KEY_SPACE, k.getBytes(StandardCharsets.UTF_8));
+    return KEY_SPACE.storageKey(STORE, k.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -45,7 +45,7 @@ class RocksDbDurabilityTest {
   }
 
   private static StorageKey key(String k) {
-    return StorageKey.of("carts", KEY_SPACE, k.getBytes(StandardCharsets.UTF_8));
+    return KEY_SPACE.storageKey("carts", k.getBytes(StandardCharsets.UTF_8));
   }
 
   private static VersionSet put(RocksDbStorageEngine engine, StorageKey key, String value) {

@@ -46,7 +46,7 @@ class RocksDbStorageEngineTest extends StorageEngineContract {
       Update last = null;
       for (int i = 0; i < 30_000; i++) { // about 7 MB: several memtables flushed, the last one not
         String store = i % 3 == 0 ? "t" : "s";
-        StorageKey k = StorageKey.of(store, wide, ("key-" + i).getBytes(StandardCharsets.UTF_8));
+        StorageKey k = wide.storageKey(store, ("key-" + i).getBytes(StandardCharsets.UTF_8));
         last = e.apply(k, v -> v.put(v.context(), ACTOR, value, 1));
         written.computeIfAbsent(store, x -> new TreeMap<>()).computeIfAbsent(k.partition(), x -> new ArrayList<>()).add(k);
       }
