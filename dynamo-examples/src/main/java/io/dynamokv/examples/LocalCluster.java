@@ -9,6 +9,7 @@ import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.ExecutorScheduler;
 import io.dynamokv.spi.StorageEngine;
+import io.dynamokv.spi.Transport;
 import io.dynamokv.storage.rocksdb.Durability;
 import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
@@ -30,10 +31,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * A cluster of real nodes in this JVM, for the demo and tests: each node with its own RocksDB
- * directory (SYNC unless told otherwise) and a Netty transport on a loopback port, wrapped in a
- * {@link FaultyTransport} so that a partition or a slow node can be switched on. Q = 64, N=3,
- * R=2, W=2.
+ * A cluster of real nodes in this JVM, for the demo, tests and the YCSB binding: each node with
+ * its own RocksDB directory (SYNC unless told otherwise) and a Netty transport on a loopback
+ * port. With fault injection (the demo's and tests' clusters), each transport is wrapped in a
+ * {@link FaultyTransport} so that a partition or a slow node can be switched on; without it
+ * (the YCSB binding's), requests take the path they take in production. Q = 64, N=3, R=2, W=2.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -50,15 +52,26 @@ public final class LocalCluster implements AutoCloseable {
   private final ExecutorScheduler scheduler = new ExecutorScheduler("loopback-cluster", 4, Duration.ofSeconds(5));
   private final Duration requestTimeout;
   private final Durability durability;
+  private final boolean faultInjection;
 
-  /** Starts {@code size} nodes with data under {@code root}, each write fsync'd ({@link Durability#SYNC}). */
+  /**
+   * Starts {@code size} nodes with data under {@code root}, each write fsync'd
+   * ({@link Durability#SYNC}), with fault injection.
+   */
   public LocalCluster(Path root, int size, Duration requestTimeout) {
-    this(root, size, requestTimeout, Durability.SYNC);
+    this(root, size, requestTimeout, Durability.SYNC, true);
   }
 
-  /** Starts {@code size} nodes with data under {@code root}, their writes as durable as {@code durability}. */
-  public LocalCluster(Path root, int size, Duration requestTimeout, Durability durability) {
+  /**
+   * Starts {@code size} nodes with data under {@code root}, their writes as durable as
+   * {@code durability}.
+   *
+   * @param faultInjection whether {@link #partition}, {@link #slow} and {@link #heal} work (each
+   *     request then passes a fault switch)
+   */
+  public LocalCluster(Path root, int size, Duration requestTimeout, Durability durability, boolean faultInjection) {
     this.root = root;
+    this.faultInjection = faultInjection;
     this.requestTimeout = requestTimeout;
     this.durability = java.util.Objects.requireNonNull(durability, "durability");
     for (int i = 0; i < size; i++) {
@@ -165,7 +178,12 @@ public final class LocalCluster implements AutoCloseable {
         RocksDbConfig.newBuilder(root.resolve(id.value())).durability(durability).blockCacheBytes(8 << 20).build());
     NettyTransport netty = NettyTransport.create(NettyTransportConfig.newBuilder(members.get(id))
         .ioThreads(1).handlerThreads(2).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
-    FaultyTransport transport = new FaultyTransport(netty, scheduler);
+    Transport transport = netty;
+    if (faultInjection) {
+      FaultyTransport faulty = new FaultyTransport(netty, scheduler);
+      transports.put(id, faulty);
+      transport = faulty;
+    }
     DynamoNode.Builder b = DynamoNode.newBuilder(id)
         .storage(storage)
         .transport(transport)
@@ -181,7 +199,6 @@ public final class LocalCluster implements AutoCloseable {
     node.start();
     running.put(id, node);
     storages.put(id, storage);
-    transports.put(id, transport);
   }
 
   /** Drops every request between {@code a} and {@code b}, both ways. */
@@ -191,6 +208,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void block(Set<NodeId> from, Set<NodeId> to) {
+    requireFaultInjection();
     Set<Endpoint> targets = to.stream().map(members::get).collect(Collectors.toSet());
     for (NodeId n : from) {
       FaultyTransport t = transports.get(n);
@@ -202,12 +220,20 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Delays every reply of {@code id}. */
   public synchronized void slow(NodeId id, Duration delay) {
+    requireFaultInjection();
     transports.get(id).delayReplies(delay);
   }
 
   /** Ends partitions and slowness. */
   public synchronized void heal() {
+    requireFaultInjection();
     transports.values().forEach(FaultyTransport::heal);
+  }
+
+  private void requireFaultInjection() {
+    if (!faultInjection) {
+      throw new IllegalStateException("fault injection is off for this cluster (expected: built with faultInjection true)");
+    }
   }
 
   /** Stops every node. */

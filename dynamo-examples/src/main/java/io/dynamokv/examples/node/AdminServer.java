@@ -48,9 +48,12 @@ import org.slf4j.LoggerFactory;
  * POST   /repair                 run an anti-entropy pass now and report it
  * POST   /leave                  decommission this node (the process exits once LEFT)
  * POST   /remove/{id}            declare another node gone for good
- * POST   /faults/block           body = "host:port,...": drop requests to those peers (tests)
+ * POST   /faults/block           body = "host:port,...": drop requests to those peers
  * POST   /faults/heal            stop dropping
  * </pre>
+ *
+ * <p>The two {@code /faults} calls exist only in a node started for tests
+ * ({@code "faultInjectionForTests": true}); elsewhere they answer 404.
  */
 final class AdminServer implements AutoCloseable {
 
@@ -59,12 +62,12 @@ final class AdminServer implements AutoCloseable {
   static final String CONTEXT_HEADER = "X-Dynamo-Context";
 
   private final DynamoNode node;
-  private final FaultyTransport faults;
+  private final Optional<FaultyTransport> faults;
   private final Runnable onLeft;
   private final HttpServer server;
   private final Map<String, Store<byte[]>> stores = new ConcurrentHashMap<>();
 
-  AdminServer(Endpoint bind, DynamoNode node, FaultyTransport faults, Runnable onLeft) throws IOException {
+  AdminServer(Endpoint bind, DynamoNode node, Optional<FaultyTransport> faults, Runnable onLeft) throws IOException {
     this.node = node;
     this.faults = faults;
     this.onLeft = onLeft;
@@ -89,6 +92,8 @@ final class AdminServer implements AutoCloseable {
             Optional.ofNullable(exchange.getRequestHeaders().getFirst(CONTEXT_HEADER)),
             Optional.ofNullable(exchange.getRequestURI().getQuery()));
         send(exchange, 200, reply);
+      } catch (NotFoundException e) {
+        send(exchange, 404, Map.of("error", String.valueOf(e.getMessage())));
       } catch (IllegalArgumentException e) {
         send(exchange, 400, Map.of("error", String.valueOf(e.getMessage())));
       } catch (DynamoException e) {
@@ -133,6 +138,8 @@ final class AdminServer implements AutoCloseable {
         return Map.of("removed", path.get(1));
       }
       case "faults" -> {
+        FaultyTransport faults = this.faults.orElseThrow(() -> new NotFoundException(
+            "fault injection is off (it exists only in a node started with \"faultInjectionForTests\": true)"));
         if (path.size() == 2 && path.get(1).equals("heal")) {
           faults.heal();
           return Map.of("blocked", List.of());
@@ -217,5 +224,12 @@ final class AdminServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  /** A path that this node does not serve: answered with 404. */
+  private static final class NotFoundException extends RuntimeException {
+    NotFoundException(String message) {
+      super(message);
+    }
   }
 }

@@ -42,11 +42,15 @@ import java.util.Objects;
  * @param ioThreads the transport's I/O threads (default: as many as cores)
  * @param handlerThreads the threads that serve other nodes' requests (default: as many as cores);
  *     on a machine shared by several nodes, one each of both keeps them from crowding its cores
+ * @param faultInjectionForTests for tests only (default false): wraps the transport in a fault
+ *     switch and serves {@code /faults/block} and {@code /faults/heal} on the admin interface, so
+ *     a test can cut the node off from chosen peers. Never on in production: anyone who can reach
+ *     the admin interface could then partition the node
  */
 public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
     List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
     Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
-    TlsFiles tls, Integer ioThreads, Integer handlerThreads) {
+    TlsFiles tls, Integer ioThreads, Integer handlerThreads, Boolean faultInjectionForTests) {
 
   /** N, R and W. */
   public record ReplicationConfig(int n, int r, int w) {}
@@ -82,6 +86,7 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
     if (handlerThreads != null && (handlerThreads < 1 || handlerThreads > 256)) {
       throw new IllegalArgumentException("handlerThreads : " + handlerThreads + " (expected: 1..256)");
     }
+    faultInjectionForTests = faultInjectionForTests != null && faultInjectionForTests;
     parseEndpoint(listen);
     parseEndpoint(admin);
     founders.values().forEach(NodeConfig::parseEndpoint);

@@ -4,6 +4,7 @@ import io.dynamokv.DynamoNode;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
 import io.dynamokv.spi.ExecutorScheduler;
+import io.dynamokv.spi.Transport;
 import io.dynamokv.storage.rocksdb.Durability;
 import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
@@ -14,6 +15,7 @@ import io.dynamokv.transport.netty.TlsConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,7 @@ final class StandaloneNode implements AutoCloseable {
 
   private final DynamoNode node;
   private final AdminServer admin;
-  private final ExecutorScheduler faultTimers;
+  private final Optional<ExecutorScheduler> faultTimers;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private StandaloneNode(NodeConfig config) throws IOException {
@@ -54,8 +56,16 @@ final class StandaloneNode implements AutoCloseable {
       storage.close();
       throw e;
     }
-    faultTimers = new ExecutorScheduler("dynamo-faults", 1, Duration.ofSeconds(1));
-    FaultyTransport transport = new FaultyTransport(netty, faultTimers);
+    // Fault injection is for tests: off, no wrapper stands on the request path.
+    Optional<FaultyTransport> faults = Optional.empty();
+    if (config.faultInjectionForTests()) {
+      log.warn("node {}: fault injection is on (faultInjectionForTests): for tests only", config.id());
+      faultTimers = Optional.of(new ExecutorScheduler("dynamo-faults", 1, Duration.ofSeconds(1)));
+      faults = Optional.of(new FaultyTransport(netty, faultTimers.get()));
+    } else {
+      faultTimers = Optional.empty();
+    }
+    Transport transport = faults.<Transport>map(f -> f).orElse(netty);
     DynamoNode.Builder b = DynamoNode.newBuilder(NodeId.of(config.id()))
         .storage(storage)
         .transport(transport)
@@ -69,7 +79,7 @@ final class StandaloneNode implements AutoCloseable {
     config.seeds().forEach(s -> b.seed(NodeConfig.parseEndpoint(s)));
     node = b.build();
     node.start();
-    admin = new AdminServer(NodeConfig.parseEndpoint(config.admin()), node, transport, this::leftCluster);
+    admin = new AdminServer(NodeConfig.parseEndpoint(config.admin()), node, faults, this::leftCluster);
   }
 
   /** Runs the node of {@code configFile} until SIGTERM or until it has left. */
@@ -97,7 +107,7 @@ final class StandaloneNode implements AutoCloseable {
     }
     admin.close();
     node.close();
-    faultTimers.close();
+    faultTimers.ifPresent(ExecutorScheduler::close);
     stopped.countDown();
     log.info("node {}: stopped", node.id());
   }

@@ -12,12 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.Vector;
-import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import site.ycsb.ByteIterator;
@@ -71,7 +71,7 @@ public final class DynamoYcsbClient extends DB {
         }
         int nodes = Integer.parseInt(getProperties().getProperty("dynamo.nodes", "3"));
         long timeoutMs = Long.parseLong(getProperties().getProperty("dynamo.timeout.ms", "2000"));
-        cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs), durability);
+        cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs), durability, false);
       }
       users++;
     }

@@ -69,6 +69,14 @@ final class NodeProcesses implements AutoCloseable {
 
   /** Starts {@code id} as a founder of {@code founders}, or joining through {@code seeds} if founders is empty. */
   void start(String id, List<String> founders, List<String> seeds) throws IOException {
+    start(id, founders, seeds, true);
+  }
+
+  /**
+   * Starts {@code id}, with the fault switch ({@code /faults/block} and {@code /faults/heal}) if
+   * {@code faultInjection}, as a test that partitions nodes needs; without it, as in production.
+   */
+  void start(String id, List<String> founders, List<String> seeds, boolean faultInjection) throws IOException {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("id", id);
     config.put("listen", listen(id));
@@ -80,6 +88,7 @@ final class NodeProcesses implements AutoCloseable {
     config.put("seeds", seeds.stream().map(this::listen).toList());
     config.put("gossipIntervalMillis", 300);
     config.put("requestTimeoutMillis", 1000);
+    config.put("faultInjectionForTests", faultInjection);
     Path file = dir.resolve(id + ".json");
     JSON.writeValue(file.toFile(), config);
     String java = ProcessHandle.current().info().command().orElse("java");

@@ -47,12 +47,15 @@ class StandaloneClusterIT {
       // An operator sees the disk's work in /status: the RocksDB engine's fsyncs (the nodes run with sync).
       assertThat(nodes.status("a").orElseThrow().get("metrics").get("storage.wal.syncs").asLong()).isPositive();
 
-      // A fourth node joins through a seed while writes go on.
-      nodes.start("d", List.of(), List.of("a"));
+      // A fourth node joins through a seed while writes go on. It is started as in production, so
+      // it has no fault switch: the admin interface does not serve one.
+      nodes.start("d", List.of(), List.of("a"), false);
       await("d to be UP and own partitions in everyone's view", Duration.ofSeconds(90), () ->
           founders.stream().allMatch(v -> nodes.member(v, "d")
               .map(m -> m.get("status").asText().equals("UP") && m.get("partitionsOwned").asInt() > 0).orElse(false)));
       targets.add("d");
+      assertThat(nodes.call("POST", "d", "/faults/block", nodes.listen("a")).orElseThrow().statusCode()).isEqualTo(404);
+      assertThat(nodes.call("POST", "a", "/faults/heal", "").orElseThrow().statusCode()).isEqualTo(200);
 
       // SIGSTOP: the others believe b down without asking it anything; SIGCONT: up again.
       targets.remove("b");
