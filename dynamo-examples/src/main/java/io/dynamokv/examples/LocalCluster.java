@@ -110,16 +110,27 @@ public final class LocalCluster implements AutoCloseable {
     return true;
   }
 
+  /** Every port {@link #freePort()} has handed out in this JVM: none is handed out twice. */
+  private static final Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /**
-   * Returns a loopback port that is free now, chosen below Linux's ephemeral range (32768 and up),
-   * so that the outgoing connections nodes open meanwhile cannot take it before its node binds.
+   * Returns a loopback port that is free now and that this method has not returned before in
+   * this JVM, chosen below Linux's ephemeral range (32768 and up), so that the outgoing
+   * connections nodes open meanwhile cannot take it before its node binds. A port is only
+   * probed, not held, until its node binds: without the record of ports handed out, two nodes
+   * of one cluster, whose ports are all chosen before the first binds, could draw the same one.
    */
   public static int freePort() {
     java.util.SplittableRandom random = new java.util.SplittableRandom(System.nanoTime());
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = 20_000 + random.nextInt(12_000);
+      if (HANDED_OUT.contains(port)) {
+        continue;
+      }
       try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        return s.getLocalPort();
+        if (HANDED_OUT.add(port)) {
+          return s.getLocalPort();
+        }
       } catch (IOException inUse) {
         // try another
       }
