@@ -2,10 +2,10 @@ package io.dynamokv;
 
 import io.dynamokv.internal.membership.ClusterState;
 import io.dynamokv.internal.membership.GossipMembership;
+import io.dynamokv.internal.membership.MemberState;
+import io.dynamokv.internal.membership.MemberStatus;
 import io.dynamokv.internal.node.NodeAccess;
 import io.dynamokv.internal.ring.Ring;
-import io.dynamokv.internal.wire.MemberState;
-import io.dynamokv.internal.wire.MemberStatus;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.testkit.CrashableStorage;

@@ -2,8 +2,8 @@ package io.dynamokv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dynamokv.internal.membership.MemberStatus;
 import io.dynamokv.internal.ring.Ring;
-import io.dynamokv.internal.wire.MemberStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

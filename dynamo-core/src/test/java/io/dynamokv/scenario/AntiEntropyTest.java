@@ -7,7 +7,6 @@ import io.dynamokv.Context;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
 import io.dynamokv.Store;
-import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.spi.StorageKey;

@@ -14,7 +14,6 @@ import io.dynamokv.Replication;
 import io.dynamokv.Store;
 import io.dynamokv.WriteOptions;
 import io.dynamokv.internal.ring.PreferenceList;
-import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.version.VersionSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

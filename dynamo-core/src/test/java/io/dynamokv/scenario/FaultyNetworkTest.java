@@ -6,7 +6,6 @@ import io.dynamokv.Codec;
 import io.dynamokv.ConflictResolver;
 import io.dynamokv.NodeId;
 import io.dynamokv.Store;
-import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionSetCodec;
 import java.nio.charset.StandardCharsets;

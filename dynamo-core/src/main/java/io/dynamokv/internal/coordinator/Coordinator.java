@@ -12,7 +12,6 @@ import io.dynamokv.internal.wire.CoordinatePutReply;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
-import io.dynamokv.internal.wire.WireMessage;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Message;
 import io.dynamokv.spi.RemoteFailureException;
@@ -150,8 +149,8 @@ public final class Coordinator {
   /**
    * As {@link #attemptTimeout(Duration)}, but the whole deadline when no healthy fallback is
    * left to ask (a cluster of N nodes has none): halving it would only fail a replica that is
-   * slow, not down, sooner (measured: RocksDB fsyncs of 0.5-1 s during heavy compaction failed
-   * writes at 1 s of a 2 s deadline).
+   * slow, not down, sooner (an fsync can take a large part of a second during a heavy
+   * compaction).
    */
   private static Duration attemptTimeout(Duration deadline, Deque<NodeId> spares) {
     synchronized (spares) {

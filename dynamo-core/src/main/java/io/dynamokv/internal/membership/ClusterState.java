@@ -8,8 +8,6 @@ import io.dynamokv.internal.wire.Gossip;
 import io.dynamokv.internal.wire.GossipDelta;
 import io.dynamokv.internal.wire.GossipDigest;
 import io.dynamokv.internal.wire.MemberDigest;
-import io.dynamokv.internal.wire.MemberState;
-import io.dynamokv.internal.wire.MemberStatus;
 import io.dynamokv.internal.wire.RingState;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -8,27 +8,20 @@ import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.internal.ring.RingId;
 import io.dynamokv.internal.ring.RingPlanner;
 import io.dynamokv.internal.wire.Ack;
-import io.dynamokv.internal.wire.Frame;
-import io.dynamokv.internal.wire.FrameCodec;
 import io.dynamokv.internal.wire.Gossip;
 import io.dynamokv.internal.wire.GossipDelta;
 import io.dynamokv.internal.wire.GossipDigest;
-import io.dynamokv.internal.wire.MemberState;
-import io.dynamokv.internal.wire.MemberStatus;
 import io.dynamokv.internal.wire.RingState;
-import io.dynamokv.internal.wire.WireMessage;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Message;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.Transport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,31 +37,14 @@ import org.slf4j.LoggerFactory;
  * and once per interval reconciles it with a random live peer, now and then with a seed or a peer
  * it believes down. A round is three messages: this node's digest, the peer's delta (its newer
  * entries and what it wants), and the entries it asked for. Heartbeats ride on the entries and
- * feed the {@link PhiAccrualDetector}.
- *
- * <h2>The ring</h2>
- * Every node applies the same rules to the state it holds, so nodes that hold the same state
- * take the same steps and the cluster converges without a leader:
- * <ol>
- *   <li>When the members that should own partitions (JOINING or UP) differ from the nodes of the
- *       latest ring, the node plans the next ring from the latest with minimal movement
- *       ({@link RingPlanner}) and makes it pending. Two nodes planning at once may make different
- *       rings of one version; all keep the one with the greater {@link RingId}.</li>
- *   <li>While a ring is pending, writes also reach its new owners, and each node pulls the
- *       partitions it gains ({@code PartitionTransfer}) and then says it is ready for that ring.</li>
- *   <li>When every node of the pending ring is ready for it, the ring is committed: reads, writes
- *       and anti-entropy move to it. A JOINING node in it becomes UP; a LEAVING node not in it
- *       becomes LEFT.</li>
- * </ol>
- * The state is saved in the storage's metadata whenever a ring or a status changes, so a node
- * restarts where it was.
+ * feed the {@link PhiAccrualDetector}. After every change of a status or a ring, the node applies
+ * the {@link RingRules} to the state, saves it ({@link MembershipStore}) and tells its listeners.
  *
  * <p>Thread-safe: changes happen under this object's lock; readers see an immutable state.
  */
 public final class GossipMembership implements ClusterView {
 
   private static final Logger log = LoggerFactory.getLogger(GossipMembership.class);
-  static final String META_STATE = "membership/state";
 
   /** What the service needs. */
   public record Settings(NodeId self, Endpoint endpoint, long generation, int weight, List<Endpoint> seeds,
@@ -81,11 +57,10 @@ public final class GossipMembership implements ClusterView {
 
   private final Settings settings;
   private final Transport transport;
-  private final StorageEngine storage;
+  private final MembershipStore store;
   private final Scheduler scheduler;
-  private final Clock clock;
   private final RandomGenerator random;
-  private final PhiAccrualDetector detector;
+  private final GossipHeartbeats heartbeats;
   private final RingPlanner planner;
   private final List<Consumer<ClusterState>> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
@@ -94,60 +69,27 @@ public final class GossipMembership implements ClusterView {
   private final LongAdder ringsCommitted = new LongAdder();
   private volatile ClusterState state;
   private volatile Predicate<NodeId> reachable = n -> true;
-  private volatile Set<NodeId> convicted = Set.of();
   private volatile Periodic gossipRounds;
-  private final Set<NodeId> knowThisNodeLeft = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private int roundsSinceLeft = -1;
-  private static final int MAX_ROUNDS_TO_ANNOUNCE_LEAVING = 10;
+  private final LeaveAnnouncement leaving = new LeaveAnnouncement();
 
   /**
-   * Creates the service on {@code initial}, the state loaded from storage or made for a founding
-   * or joining node (see {@link #initialState}).
+   * Creates the service on the state this node starts from: the one it saved if any, else the
+   * founding cluster's first ring (with {@code founders}), else itself alone, JOINING.
+   *
+   * @param partitions Q of a founding cluster
    */
-  public GossipMembership(Settings settings, ClusterState initial, Transport transport, StorageEngine storage,
-      Scheduler scheduler, Clock clock, RandomGenerator random, PhiAccrualDetector detector) {
+  public GossipMembership(Settings settings, Map<NodeId, Endpoint> founders, int partitions, Transport transport,
+      StorageEngine storage, Scheduler scheduler, Clock clock, RandomGenerator random, PhiAccrualDetector detector) {
     this.settings = settings;
-    this.state = Objects.requireNonNull(initial, "initial");
     this.transport = transport;
-    this.storage = storage;
+    this.store = new MembershipStore(storage, settings.self());
     this.scheduler = scheduler;
-    this.clock = clock;
     this.random = random;
-    this.detector = detector;
+    this.heartbeats = new GossipHeartbeats(settings.self(), detector, clock);
     this.planner = RingPlanner.withSpacing(settings.spacing());
-  }
-
-  /**
-   * Returns the state a node starts from: the one it saved if any (its own entry renewed with
-   * this run's generation); else, with {@code founders}, the founding cluster's first ring with
-   * every founder UP; else itself alone, JOINING, to learn the cluster from its seeds.
-   */
-  public static ClusterState initialState(Settings s, StorageEngine storage, java.util.Map<NodeId, Endpoint> founders,
-      int partitions) {
-    Optional<byte[]> saved = storage.getMetadata(META_STATE);
-    if (saved.isPresent()) {
-      Gossip g = (Gossip) FrameCodec.decode(saved.get()).message();
-      ClusterState loaded = ClusterState.empty().merge(g.members(),
-          g.committed().map(ClusterState::fromWire), g.pending().map(ClusterState::fromWire));
-      MemberStatus was = loaded.member(s.self()).map(MemberState::status).orElse(MemberStatus.JOINING);
-      // A node that had left and starts again on its data joins anew.
-      MemberStatus status = was == MemberStatus.LEFT ? MemberStatus.JOINING : was;
-      MemberState own = new MemberState(s.self(), s.endpoint(), s.generation(), 0, s.weight(), status,
-          loaded.latestId(), loaded.member(s.self()).map(MemberState::ready).orElse(RingId.NONE));
-      return loaded.withOwnEntry(own);
-    }
-    if (!founders.isEmpty()) {
-      Ring first = RingPlanner.withSpacing(s.spacing()).initial(partitions,
-          founders.keySet().stream().map(io.dynamokv.internal.ring.Member::of).toList());
-      List<MemberState> entries = new ArrayList<>();
-      founders.forEach((id, endpoint) -> entries.add(
-          new MemberState(id, endpoint, Long.MIN_VALUE, 0, 1, MemberStatus.UP, first.id(), first.id())));
-      return ClusterState.empty().merge(entries, Optional.of(first), Optional.empty())
-          .withOwnEntry(new MemberState(s.self(), s.endpoint(), s.generation(), 0, s.weight(), MemberStatus.UP,
-              first.id(), first.id()));
-    }
-    return ClusterState.empty().withOwnEntry(new MemberState(s.self(), s.endpoint(), s.generation(), 0, s.weight(),
-        MemberStatus.JOINING, RingId.NONE, RingId.NONE));
+    MemberState self = new MemberState(settings.self(), settings.endpoint(), settings.generation(), 0,
+        settings.weight(), MemberStatus.JOINING, RingId.NONE, RingId.NONE);
+    this.state = RingRules.initial(store.load(), founders, partitions, planner, self);
   }
 
   /** Starts the gossip rounds; {@code reachable} is the node's combined view of which peers are up. */
@@ -174,8 +116,6 @@ public final class GossipMembership implements ClusterView {
   public void onChange(Consumer<ClusterState> listener) {
     listeners.add(listener);
   }
-
-  // ------------------------------------------------------------- view
 
   @Override
   public Ring ring() {
@@ -210,7 +150,7 @@ public final class GossipMembership implements ClusterView {
 
   /** Returns the failure detector fed by gossip. */
   public PhiAccrualDetector detector() {
-    return detector;
+    return heartbeats.detector();
   }
 
   /**
@@ -219,18 +159,7 @@ public final class GossipMembership implements ClusterView {
    * read and write).
    */
   public boolean isConvicted(NodeId node) {
-    return convicted.contains(node);
-  }
-
-  private void updateConvictions() {
-    long now = clock.currentTimeMillis();
-    Set<NodeId> next = new java.util.HashSet<>();
-    for (NodeId id : state.members().keySet()) {
-      if (!id.equals(settings.self()) && detector.isConvicted(id, now)) {
-        next.add(id);
-      }
-    }
-    convicted = Set.copyOf(next);
+    return heartbeats.isConvicted(node);
   }
 
   /** Returns the counters: gossip rounds, rings planned and committed, the committed ring's version. */
@@ -246,19 +175,14 @@ public final class GossipMembership implements ClusterView {
     return m;
   }
 
-  // ------------------------------------------------------------- operator actions
-
   /**
    * Starts this node's decommission: it becomes LEAVING, the cluster plans a ring without it,
    * its partitions move to their new owners, and it becomes LEFT. The future completes then; the
    * node may be closed.
    */
   public synchronized CompletableFuture<Void> leave() {
-    MemberState me = self();
-    if (me.status() == MemberStatus.UP || me.status() == MemberStatus.JOINING) {
+    if (change(RingRules.leave(state, settings.self()))) {
       log.info("{}: leaving the cluster: partitions will move to the other nodes", settings.self());
-      setSelf(me.withStatus(MemberStatus.LEAVING));
-      changed();
     }
     return left;
   }
@@ -270,66 +194,29 @@ public final class GossipMembership implements ClusterView {
    * @throws IllegalArgumentException if {@code node} is this node or unknown
    */
   public synchronized void remove(NodeId node) {
-    if (node.equals(settings.self())) {
-      throw new IllegalArgumentException("node : " + node + " (expected: another node; to remove this one, leave())");
-    }
-    MemberState entry = state.member(node).orElseThrow(() -> new IllegalArgumentException(
-        "node : " + node + " (expected: a member; known: " + state.members().keySet() + ")"));
-    if (entry.status() != MemberStatus.LEFT) {
-      log.warn("{}: removing {} from the cluster by operator's request", settings.self(), node);
-      state = state.merge(List.of(entry.withStatus(MemberStatus.LEFT)), Optional.empty(), Optional.empty());
-      changed();
+    if (change(RingRules.remove(state, settings.self(), node))) {
+      log.warn("{}: removed {} from the cluster by operator's request", settings.self(), node);
     }
   }
 
   /** Records that this node has received every partition it gains in the ring {@code ready}. */
   public synchronized void markReady(RingId ready) {
-    MemberState me = self();
-    if (!me.ready().equals(ready)) {
-      setSelf(me.withRings(me.seen(), ready));
-      changed();
-    }
+    change(RingRules.markReady(state, settings.self(), ready));
   }
-
-  // ------------------------------------------------------------- gossip
 
   /** One round: heartbeat, then gossip with a live peer, maybe a down one, maybe a seed. */
   void round() {
     rounds.increment();
-    updateConvictions();
+    heartbeats.evaluate(state.members().keySet());
     synchronized (this) {
       setSelf(self().beat());
-      if (roundsSinceLeft >= 0 && !left.isDone() && (everyReachablePeerKnowsThisNodeLeft()
-          || ++roundsSinceLeft > MAX_ROUNDS_TO_ANNOUNCE_LEAVING)) {
+      if (!left.isDone() && leaving.done(state, settings.self(), reachable)) {
         log.info("{}: the other nodes know this node has left", settings.self());
         left.complete(null);
       }
     }
-    ClusterState s = state;
-    List<MemberState> live = new ArrayList<>();
-    List<MemberState> down = new ArrayList<>();
-    for (MemberState m : s.members().values()) {
-      if (m.id().equals(settings.self()) || m.status() == MemberStatus.LEFT) {
-        continue;
-      }
-      (reachable.test(m.id()) ? live : down).add(m);
-    }
-    boolean gossipedToSeed = false;
-    if (!live.isEmpty()) {
-      MemberState target = live.get(random.nextInt(live.size()));
-      gossipedToSeed = settings.seeds().contains(target.endpoint());
-      gossipWith(target.endpoint());
-    }
-    // Like Cassandra: now and then a peer believed down, so that it is noticed when it returns...
-    if (!down.isEmpty() && random.nextDouble() < down.size() / (double) (live.size() + 1)) {
-      gossipWith(down.get(random.nextInt(down.size())).endpoint());
-    }
-    // ...and a seed, so that partitions of the cluster that lost touch find each other again.
-    List<Endpoint> seeds = settings.seeds().stream().filter(e -> !e.equals(settings.endpoint())).toList();
-    if (!seeds.isEmpty() && !gossipedToSeed
-        && (live.isEmpty() || random.nextDouble() < seeds.size() / (double) (live.size() + down.size() + 1))) {
-      gossipWith(seeds.get(random.nextInt(seeds.size())));
-    }
+    GossipTargets.choose(state, settings.self(), settings.endpoint(), settings.seeds(), reachable, random)
+        .forEach(this::gossipWith);
   }
 
   private void gossipWith(Endpoint peer) {
@@ -342,7 +229,7 @@ public final class GossipMembership implements ClusterView {
       if (self().status() == MemberStatus.LEFT && !delta.wanted().contains(settings.self())) {
         // The peer did not ask for our entry: it holds our LEFT one already.
         state.members().values().stream().filter(m -> m.endpoint().equals(peer))
-            .forEach(m -> knowThisNodeLeft.add(m.id()));
+            .forEach(m -> leaving.knownBy(m.id()));
       }
       if (!delta.wanted().isEmpty() || delta.wantsRings()) {
         transport.request(peer, state.answer(settings.self(), delta), settings.requestTimeout());
@@ -350,27 +237,12 @@ public final class GossipMembership implements ClusterView {
     });
   }
 
-  /**
-   * Returns whether every member believed up has shown (in a digest it sent, or by not asking for
-   * our entry) that it knows this node LEFT: a leaving node keeps gossiping until then, or its
-   * exit would reach no one.
-   */
-  private boolean everyReachablePeerKnowsThisNodeLeft() {
-    for (MemberState m : state.members().values()) {
-      if (!m.id().equals(settings.self()) && m.status() != MemberStatus.LEFT && reachable.test(m.id())
-          && !knowThisNodeLeft.contains(m.id())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Serves the gossip messages of other nodes. */
   public CompletableFuture<Message> handle(Message request) {
     if (request instanceof GossipDigest digest) {
       for (io.dynamokv.internal.wire.MemberDigest d : digest.members()) {
         if (d.id().equals(settings.self()) && d.left()) {
-          knowThisNodeLeft.add(digest.from());
+          leaving.knownBy(digest.from());
         }
       }
       return CompletableFuture.completedFuture(state.deltaFor(digest));
@@ -391,31 +263,11 @@ public final class GossipMembership implements ClusterView {
     if (next == before) {
       return;
     }
-    long now = clock.currentTimeMillis();
-    for (MemberState e : entries) {
-      if (e.id().equals(settings.self())) {
-        continue;
-      }
-      MemberState old = before.member(e.id()).orElse(null);
-      if (old == null || e.supersedes(old)) {
-        if (old != null && old.generation() != e.generation()) {
-          detector.forget(e.id()); // a restart: the old run's rhythm says nothing of the new one
-        }
-        detector.heartbeat(e.id(), now);
-      }
-    }
-    state = next;
-    MemberState mineBefore = before.member(settings.self()).orElseThrow();
-    MemberState mineAfter = next.member(settings.self()).orElseThrow();
-    if (mineAfter != mineBefore) {
-      if (mineAfter.status() == MemberStatus.LEFT && mineBefore.status() != MemberStatus.LEFT) {
-        log.error("{}: an operator removed this node from the cluster; it no longer owns partitions",
-            settings.self());
-      } else {
-        // Another node holds an entry of ours newer than ours (from before a restart): outbid it.
-        setSelf(new MemberState(mineBefore.id(), mineBefore.endpoint(), mineAfter.generation(),
-            mineAfter.version() + 1, mineBefore.weight(), mineBefore.status(), mineBefore.seen(), mineBefore.ready()));
-      }
+    heartbeats.observed(before, entries);
+    state = RingRules.ownEntryAfterMerge(before, next, settings.self());
+    if (state.member(settings.self()).orElseThrow().status() == MemberStatus.LEFT
+        && before.member(settings.self()).orElseThrow().status() != MemberStatus.LEFT) {
+      log.error("{}: an operator removed this node from the cluster; it no longer owns partitions", settings.self());
     }
     if (!statusesAndRings(before).equals(statusesAndRings(state))) {
       changed();
@@ -441,6 +293,16 @@ public final class GossipMembership implements ClusterView {
     state = state.withOwnEntry(entry);
   }
 
+  /** Makes {@code next} the state, if it is another, and returns whether it was. */
+  private synchronized boolean change(ClusterState next) {
+    if (next == state) {
+      return false;
+    }
+    state = next;
+    changed();
+    return true;
+  }
+
   /** After a change of a status or ring: apply the ring rules, save, tell the listeners. */
   private void changed() {
     transitions();
@@ -449,60 +311,24 @@ public final class GossipMembership implements ClusterView {
     listeners.forEach(l -> scheduler.execute(() -> l.accept(s)));
   }
 
-  /** The ring rules of the class comment, applied until none applies. */
+  /** The ring rules, applied until none applies. */
   private void transitions() {
-    for (int i = 0; i < 8; i++) {
-      ClusterState s = state;
-      if (s.committed().isEmpty()) {
-        return; // a joining node that has not heard from a seed yet
-      }
-      Ring committed = s.committed().get();
-      MemberState me = self();
-      if (me.status() == MemberStatus.JOINING && committed.nodes().contains(settings.self())) {
-        log.info("{}: joined: ring {} gives this node {} partitions", settings.self(), committed.id(),
-            committed.ownershipCounts().get(settings.self()));
-        setSelf(me.withStatus(MemberStatus.UP));
-        continue;
-      }
-      if (me.status() == MemberStatus.LEAVING && !committed.nodes().contains(settings.self())
-          && s.pending().map(r -> !r.nodes().contains(settings.self())).orElse(true)) {
-        log.info("{}: left: ring {} no longer includes this node", settings.self(), committed.id());
-        setSelf(me.withStatus(MemberStatus.LEFT));
-        roundsSinceLeft = 0; // the future completes once the others know (see round())
-        continue;
-      }
-      Ring latest = s.pending().orElse(committed);
-      Set<NodeId> wanted = s.ringMembers().stream().map(io.dynamokv.internal.ring.Member::id).collect(Collectors.toSet());
-      if (!wanted.isEmpty() && !wanted.equals(latest.nodes())) {
-        Ring planned = planner.plan(latest, s.ringMembers(), latest.version() + 1);
-        ringsPlanned.increment();
-        log.info("{}: planned ring {}: {} partitions move; members {}", settings.self(), planned.id(),
-            latest.partitionsMovedTo(planned), new java.util.TreeSet<>(wanted));
-        state = s.withPending(planned);
-        continue;
-      }
-      if (s.pending().isPresent() && allReady(s, s.pending().get())) {
-        Ring p = s.pending().get();
-        ringsCommitted.increment();
-        log.info("{}: committed ring {} ({} partitions moved)", settings.self(), p.id(), committed.partitionsMovedTo(p));
-        state = s.commitPending();
-        continue;
-      }
-      if (!me.seen().equals(s.latestId())) {
-        setSelf(me.withRings(s.latestId(), me.ready()));
-        continue;
-      }
-      return;
-    }
+    state = RingRules.settle(state, settings.self(), planner, this::stepTaken);
   }
 
-  private static boolean allReady(ClusterState s, Ring pending) {
-    for (NodeId n : pending.nodes()) {
-      if (!s.member(n).map(m -> m.ready().equals(pending.id())).orElse(false)) {
-        return false;
-      }
+  private void stepTaken(RingRules.Step step) {
+    if (step instanceof RingRules.Seen) {
+      log.debug("{}: {}", settings.self(), step.describe(settings.self()));
+      return;
     }
-    return true;
+    log.info("{}: {}", settings.self(), step.describe(settings.self()));
+    if (step instanceof RingRules.Left) {
+      leaving.started(); // the future completes once the others know (see round())
+    } else if (step instanceof RingRules.Planned) {
+      ringsPlanned.increment();
+    } else if (step instanceof RingRules.Committed) {
+      ringsCommitted.increment();
+    }
   }
 
   /**
@@ -519,10 +345,6 @@ public final class GossipMembership implements ClusterView {
   }
 
   private void persist() {
-    byte[] bytes = FrameCodec.encode(new Frame(0, false, state.toGossip(settings.self())));
-    storage.putMetadata(META_STATE, bytes).exceptionally(t -> {
-      log.warn("{}: could not save the membership state", settings.self(), t);
-      return null;
-    });
+    store.save(state);
   }
 }

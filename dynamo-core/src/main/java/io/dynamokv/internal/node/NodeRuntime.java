@@ -13,11 +13,11 @@ import io.dynamokv.internal.coordinator.PeerHealth;
 import io.dynamokv.internal.coordinator.ReplicaService;
 import io.dynamokv.internal.membership.ClusterState;
 import io.dynamokv.internal.membership.GossipMembership;
+import io.dynamokv.internal.membership.MemberState;
+import io.dynamokv.internal.membership.MemberStatus;
 import io.dynamokv.internal.membership.PartitionTransfer;
 import io.dynamokv.internal.membership.PhiAccrualDetector;
 import io.dynamokv.internal.ring.Ring;
-import io.dynamokv.internal.wire.MemberState;
-import io.dynamokv.internal.wire.MemberStatus;
 import io.dynamokv.spi.ExecutorScheduler;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.version.ActorId;
@@ -114,9 +114,8 @@ public final class NodeRuntime {
     });
     GossipMembership.Settings ms = new GossipMembership.Settings(s.id(), s.transport().localEndpoint(),
         identity.generation(), s.weight(), contacts, s.gossipInterval(), s.requestTimeout(), s.replication().n());
-    ClusterState initial = GossipMembership.initialState(ms, s.storage(), s.founders(), s.partitions());
-    return new GossipMembership(ms, initial, s.transport(), s.storage(), context.scheduler(), s.clock(), s.random(),
-        new PhiAccrualDetector(s.phiThreshold(), s.gossipInterval().toMillis()));
+    return new GossipMembership(ms, s.founders(), s.partitions(), s.transport(), s.storage(), context.scheduler(),
+        s.clock(), s.random(), new PhiAccrualDetector(s.phiThreshold(), s.gossipInterval().toMillis()));
   }
 
   /** Returns the context the parts share. */

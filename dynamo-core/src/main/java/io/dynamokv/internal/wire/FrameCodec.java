@@ -2,6 +2,8 @@ package io.dynamokv.internal.wire;
 
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.membership.MemberState;
+import io.dynamokv.internal.membership.MemberStatus;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.ring.RingId;
 import io.dynamokv.spi.StorageKey;

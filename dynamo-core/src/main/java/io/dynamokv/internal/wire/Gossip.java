@@ -1,6 +1,7 @@
 package io.dynamokv.internal.wire;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.membership.MemberState;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

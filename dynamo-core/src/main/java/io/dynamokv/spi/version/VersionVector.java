@@ -16,8 +16,8 @@ import java.util.TreeMap;
  *
  * <p>Held as two arrays sorted by actor: a vector names a handful of actors (the nodes that
  * coordinated writes of one key), and every put decodes, merges, compares and encodes several.
- * Arrays walked in step cost a fraction of a sorted map's entries, boxes and lookups (measured:
- * the map's nodes were the largest share of what a put allocated).
+ * Arrays walked in step avoid a sorted map's entries, boxes and lookups, which would otherwise be
+ * a large share of what each put allocates.
  */
 public final class VersionVector {
 

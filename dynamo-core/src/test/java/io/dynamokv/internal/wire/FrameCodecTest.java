@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.membership.MemberState;
+import io.dynamokv.internal.membership.MemberStatus;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.ring.RingId;
 import io.dynamokv.spi.version.ActorId;

@@ -1,8 +1,9 @@
-package io.dynamokv.internal.wire;
+package io.dynamokv.internal.membership;
 
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.ring.RingId;
+import io.dynamokv.internal.wire.MemberDigest;
 import java.util.Objects;
 
 /**

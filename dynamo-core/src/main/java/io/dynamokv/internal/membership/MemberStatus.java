@@ -1,4 +1,4 @@
-package io.dynamokv.internal.wire;
+package io.dynamokv.internal.membership;
 
 /** Where a node is in its life in the cluster, as gossip spreads it. */
 public enum MemberStatus {
