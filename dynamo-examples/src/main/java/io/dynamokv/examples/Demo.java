@@ -8,7 +8,6 @@ import io.dynamokv.ReadOptions;
 import io.dynamokv.Store;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.Hint;
-import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.version.VersionSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -75,8 +74,8 @@ import java.util.stream.Stream;
  * --processes        the nodes as three processes (the standalone node); a thin client in this
  *                    JVM sends CoordinatePut and CoordinateGet to them in turn. The ideal quorum's
  *                    servers then run as three processes too, with the nodes' heap and JVM options
- * --ideal-in-this-jvm with --processes, the ideal quorum's servers in this JVM instead (as before
- *                    the ninth round: a baseline of another shape than the cluster's)
+ * --ideal-in-this-jvm with --processes, the ideal quorum's servers in this JVM instead (a
+ *                    baseline of another shape than the cluster's)
  * --node-heap SIZE   each node process's -Xmx (512m)
  * --node-jvm "OPTS"  more JVM options for each node process, e.g. "-XX:+UseShenandoahGC -Xlog:gc"
  * --update-cache-mb N each in-process node's update cache (32; 0 = none)
@@ -90,7 +89,7 @@ import java.util.stream.Stream;
 public final class ClusterBenchmark {
 
   private int seconds = 15;
-  // Long enough for the JIT: with 3 s, C2 was still compiling through the measured phase.
+  // Long enough for the JIT: C2 must be done compiling before the measured phase starts.
   private int warmupSeconds = 10;
   private int inFlight = 64;
   private int valueBytes = 100;
@@ -99,7 +98,7 @@ public final class ClusterBenchmark {
   private boolean readModifyWrite;
   private boolean histogram;
   // Three nodes share this machine: one I/O and one handler thread each, not the transport's
-  // per-core default, which oversubscribed two cores (measured: puts +15-30%, gets +30%).
+  // per-core default, which would give the cores three times as many threads as they have.
   private int nodeThreads = 1;
   private int records = 100_000;
   private int rounds = 1;

@@ -6,7 +6,6 @@ import io.dynamokv.internal.wire.Frame;
 import io.dynamokv.internal.wire.FrameCodec;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
-import io.dynamokv.spi.Message;
 import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.transport.netty.NettyTransport;

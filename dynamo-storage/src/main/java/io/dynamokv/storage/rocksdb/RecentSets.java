@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The stored bytes, and their Merkle digests, of the keys the writer thread last read or wrote,
  * so that an update of a recently touched key needs no RocksDB read: every replica of a put reads
  * the key's set before it writes (a coordinator to make the new version, a replica to merge), and
- * that read was the largest single cost of a put (measured in docs/benchmarks.md).
+ * that read is the largest single cost of a put.
  *
  * <p>Why one byte array and not a map of objects: entries live seconds, long enough for the
  * young collector to copy each of them several times and then promote it; a node writing tens of
@@ -25,8 +25,7 @@ import java.util.Arrays;
  * <p>A key's new bytes overwrite its intact entry when they fit in its room (each entry has a few
  * bytes to spare), and only otherwise go to the ring's head: a key updated again and again holds
  * one entry, not one per update, so the ring holds as many keys as its size allows rather than as
- * many recent updates (32 MiB, 100,000 keys updated uniformly: hits went from 85% to 94%;
- * docs/benchmarks.md).
+ * many recent updates.
  *
  * <p>Not thread-safe: the writer thread owns it.
  */

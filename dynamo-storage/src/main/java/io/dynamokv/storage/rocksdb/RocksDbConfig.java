@@ -167,10 +167,9 @@ public final class RocksDbConfig {
      * covered more than one write, or writes arrived during it) arriving fast enough that the
      * window should gather 8 more, and ends once a quarter of the window passes with no new
      * write: a lone writer never waits. Each fsync costs CPU time in the kernel as well as disk
-     * time; a longer window means fewer fsyncs and later acknowledgements. Measured on a
-     * 2-core machine with 64 writes in flight (docs/benchmarks.md), 0.5 ms saved no CPU and cost
-     * a tenth of the throughput against none, so a window pays only where fsyncs are dearer
-     * than the wait (a disk much slower than this machine's, with CPU to spare meanwhile).
+     * time; a longer window means fewer fsyncs and later acknowledgements. A window pays only
+     * where fsyncs are dearer than the wait (a slow disk, with CPU to spare meanwhile); where
+     * the CPU is busy anyway it only delays acknowledgements.
      */
     public Builder groupCommitWindow(Duration window) {
       requireUnset(groupCommitWindow, "groupCommitWindow");
@@ -186,8 +185,7 @@ public final class RocksDbConfig {
      * Sets how much heap the writer keeps for the stored sets of the keys it last read or
      * wrote; default 32 MiB, 0 for none, at most 1 GiB. Every update reads its key's set before
      * writing (a coordinator to make the new version, a replica to merge); a key found here
-     * costs no RocksDB read, which was the largest single cost of a put (measured in
-     * docs/benchmarks.md). It helps when the keys being written fit: 32 MiB holds the last
+     * costs no RocksDB read, the largest single cost of a put. It helps when the keys being written fit: 32 MiB holds the last
      * 150,000 or so updates of 100-byte values; with writes spread over many more keys than
      * that, most updates read RocksDB as before. One byte array, allocated when the engine
      * opens.

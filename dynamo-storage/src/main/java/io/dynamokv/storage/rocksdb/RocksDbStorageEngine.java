@@ -65,8 +65,8 @@ import org.slf4j.LoggerFactory;
  * Leaves live in memory ({@code LeafTable}); a clean close saves them with a marker, and the
  * next open loads them. After an unclean stop (no marker) the open rebuilds them from one scan
  * of the data, logging its progress. Writing each leaf change to disk with the data would
- * make every put write two column families, which costs about 40% of put throughput
- * (measured, see docs/benchmarks.md); a rebuild after a crash costs one scan.
+ * make every put write two column families, a large part of a put's cost; a rebuild after a
+ * crash costs one scan, once.
  *
  * <h2>Corrupt values</h2>
  * {@link #get} of a value that does not decode throws {@link CorruptValueException} naming the

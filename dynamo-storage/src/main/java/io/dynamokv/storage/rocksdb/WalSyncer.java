@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why a thread of its own: while an fsync runs the writer goes on writing the next groups, so
  * a write is applied (and a coordinator can send it to the other replicas) without waiting for
  * an fsync or a window that is not its own. With one thread doing both, a write arriving during
- * the window or the fsync waited for them before even being written: measured, 0.7 ms of a
- * put's 2.9 ms. RocksDB lets {@code SyncWAL} run beside writes; it covers every write that
+ * the window or the fsync waited for them before even being written, a large share of a put's
+ * latency. RocksDB lets {@code SyncWAL} run beside writes; it covers every write that
  * returned before it was called, which includes all that were handed over.
  *
  * <h2>The window (none by default)</h2>
@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * least {@value #WORTH_WAITING_FOR} more (the rate is smoothed over recent fsyncs), this thread
  * waits up to the window before its fsync, ending the wait early once a quiet spell (a quarter of
  * the window) passes with nothing new. A lone writer, each update waiting for its own fsync,
- * never meets the first condition, however fast its disk: it is never delayed. Measured on a
- * small machine, the wait saved less CPU than it cost in throughput (docs/benchmarks.md), so
- * {@link RocksDbConfig#DEFAULT_GROUP_COMMIT_WINDOW} is zero.
+ * never meets the first condition, however fast its disk: it is never delayed. On a machine
+ * with idle CPU the wait only delays acknowledgements, so
+ * {@link RocksDbConfig#DEFAULT_GROUP_COMMIT_WINDOW} is zero; it is for disks whose fsync is dear.
  *
  * <p>Futures complete on this thread; their callbacks must not wait for another update.
  */

@@ -10,8 +10,7 @@ import io.netty.handler.codec.EncoderException;
 /**
  * The frames of one burst for one channel, encoded back to back into one buffer and written with
  * one write: one outbound entry, one promise and one pooled buffer per burst instead of one each
- * per frame (the per-frame write path was a large part of the I/O threads' own CPU in the
- * profiles; docs/benchmarks.md). Frames written one by one still go through {@link FrameEncoder},
+ * per frame (the per-frame write path would be a large part of the I/O threads' own CPU). Frames written one by one still go through {@link FrameEncoder},
  * which encodes them the same way.
  *
  * <p>Used on its channel's event loop only.
