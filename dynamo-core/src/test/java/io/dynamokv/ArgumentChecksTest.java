@@ -19,7 +19,7 @@ class ArgumentChecksTest {
   private final Simulation sim = new Simulation(3);
   private static final NodeId A = NodeId.of("a");
 
-  private DynamoNode.Builder builder() {
+  private DynamoNodeBuilder builder() {
     return DynamoNode.newBuilder(A)
         .storage(StorageEngine.inMemory())
         .transport(sim.network().transport(Endpoint.of("a", 1)))
@@ -30,7 +30,7 @@ class ArgumentChecksTest {
 
   @Test
   void builderSettingsRejectBadValuesWithTheValue() {
-    DynamoNode.Builder b = builder();
+    DynamoNodeBuilder b = builder();
     assertThatThrownBy(() -> DynamoNode.newBuilder(null)).isInstanceOf(NullPointerException.class).hasMessage("id");
     assertThatThrownBy(() -> b.partitions(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
     assertThatThrownBy(() -> b.requestTimeout(Duration.ZERO)).hasMessage("requestTimeout : PT0S (expected: > 0)");
@@ -51,13 +51,13 @@ class ArgumentChecksTest {
 
   @Test
   void settingsAreSetOnce() {
-    DynamoNode.Builder b = builder().gossipInterval(Duration.ofSeconds(2)).member(A, Endpoint.of("a", 1));
+    DynamoNodeBuilder b = builder().gossipInterval(Duration.ofSeconds(2)).member(A, Endpoint.of("a", 1));
     assertThatThrownBy(() -> b.gossipInterval(Duration.ofSeconds(3))).isInstanceOf(IllegalStateException.class)
         .hasMessage("gossipInterval was already set to PT2S");
     assertThatThrownBy(() -> b.storage(StorageEngine.inMemory())).hasMessageStartingWith("storage was already set to ");
     assertThatThrownBy(() -> b.member(A, Endpoint.of("a", 2))).hasMessage("member a was already added at a:1");
     // A value that failed its check does not count as set.
-    DynamoNode.Builder c = builder();
+    DynamoNodeBuilder c = builder();
     assertThatThrownBy(() -> c.weight(0)).isInstanceOf(IllegalArgumentException.class);
     assertThat(c.weight(2)).isSameAs(c);
   }

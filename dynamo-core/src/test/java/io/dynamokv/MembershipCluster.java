@@ -54,7 +54,7 @@ final class MembershipCluster implements AutoCloseable {
   DynamoNode start(NodeId id, boolean founder) {
     endpoints.computeIfAbsent(id, n -> Endpoint.of(n.value(), 7000));
     disks.computeIfAbsent(id, n -> new CrashableStorage(StorageEngine.inMemory(), sim.scheduler(), Duration.ZERO));
-    DynamoNode.Builder b = DynamoNode.newBuilder(id)
+    DynamoNodeBuilder b = DynamoNode.newBuilder(id)
         .storage(disks.get(id))
         .transport(sim.network().transport(endpoints.get(id)))
         .partitions(Q)

@@ -1,6 +1,7 @@
 package io.dynamokv.scenario;
 
 import io.dynamokv.DynamoNode;
+import io.dynamokv.DynamoNodeBuilder;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
@@ -177,7 +178,7 @@ class SimulatedClusterTest extends ClusterScenarios {
     @Override
     public void restart(NodeId id) {
       FaultyTransport t = new FaultyTransport(sim.network().transport(members.get(id)), sim.scheduler());
-      DynamoNode.Builder b = DynamoNode.newBuilder(id)
+      DynamoNodeBuilder b = DynamoNode.newBuilder(id)
           .storage(disks.get(id))
           .transport(t)
           .partitions(Q)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dynamokv.Codec;
 import io.dynamokv.Context;
 import io.dynamokv.DynamoNode;
+import io.dynamokv.DynamoNodeBuilder;
 import io.dynamokv.Endpoint;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
@@ -36,7 +37,7 @@ class SlowReplicaTest {
     }
     List<DynamoNode> nodes = new ArrayList<>();
     for (Map.Entry<NodeId, Endpoint> m : members.entrySet()) {
-      DynamoNode.Builder b = DynamoNode.newBuilder(m.getKey())
+      DynamoNodeBuilder b = DynamoNode.newBuilder(m.getKey())
           .storage(StorageEngine.inMemory())
           .transport(sim.network().transport(m.getValue()))
           .partitions(16)

@@ -1,6 +1,7 @@
 package io.dynamokv.examples;
 
 import io.dynamokv.DynamoNode;
+import io.dynamokv.DynamoNodeBuilder;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
@@ -195,7 +196,7 @@ public final class LocalCluster implements AutoCloseable {
       transports.put(id, faulty);
       transport = faulty;
     }
-    DynamoNode.Builder b = DynamoNode.newBuilder(id)
+    DynamoNodeBuilder b = DynamoNode.newBuilder(id)
         .storage(storage)
         .transport(transport)
         .partitions(Q)

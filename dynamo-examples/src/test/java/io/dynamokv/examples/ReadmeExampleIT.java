@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamokv.Codec;
 import io.dynamokv.DynamoNode;
+import io.dynamokv.DynamoNodeBuilder;
 import io.dynamokv.Endpoint;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
@@ -47,7 +48,7 @@ class ReadmeExampleIT {
   private static DynamoNode node(String name, Path dataDir, Map<String, Endpoint> cluster) {
     Endpoint me = cluster.get(name);
     // --- as in README.md (with loopback addresses and a temporary directory) ---
-    DynamoNode.Builder builder = DynamoNode.newBuilder(NodeId.of(name))
+    DynamoNodeBuilder builder = DynamoNode.newBuilder(NodeId.of(name))
         .storage(RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dataDir).build()))
         .transport(NettyTransport.create(NettyTransportConfig.newBuilder(me).build()));
     cluster.forEach((id, endpoint) -> builder.member(NodeId.of(id), endpoint));

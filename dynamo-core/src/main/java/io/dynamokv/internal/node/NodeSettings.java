@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * A node's configuration as {@code DynamoNode.Builder} validated it: immutable, and read by
+ * A node's configuration as {@code DynamoNodeBuilder} validated it: immutable, and read by
  * {@link NodeRuntime} when the node starts. The builder's Javadoc says what each setting means
  * and what its default is.
  *

@@ -3,6 +3,7 @@ package io.dynamokv.examples.bench;
 import io.dynamokv.Codec;
 import io.dynamokv.Context;
 import io.dynamokv.DynamoNode;
+import io.dynamokv.DynamoNodeBuilder;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
@@ -453,7 +454,7 @@ public final class ClusterBenchmark {
           .updateCacheBytes(updateCacheBytes)
           .groupCommitWindow(commitWindow).build());
       engines.add(engine);
-      DynamoNode.Builder b = DynamoNode.newBuilder(m.getKey())
+      DynamoNodeBuilder b = DynamoNode.newBuilder(m.getKey())
           .storage(engine)
           .transport(NettyTransport.create(transportConfig(m.getValue())))
           .replication(Replication.of(3, 2, 2));

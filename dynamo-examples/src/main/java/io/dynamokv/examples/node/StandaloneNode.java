@@ -1,6 +1,7 @@
 package io.dynamokv.examples.node;
 
 import io.dynamokv.DynamoNode;
+import io.dynamokv.DynamoNodeBuilder;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
 import io.dynamokv.spi.ExecutorScheduler;
@@ -66,7 +67,7 @@ final class StandaloneNode implements AutoCloseable {
       faultTimers = Optional.empty();
     }
     Transport transport = faults.<Transport>map(f -> f).orElse(netty);
-    DynamoNode.Builder b = DynamoNode.newBuilder(NodeId.of(config.id()))
+    DynamoNodeBuilder b = DynamoNode.newBuilder(NodeId.of(config.id()))
         .storage(storage)
         .transport(transport)
         .partitions(config.partitions())
