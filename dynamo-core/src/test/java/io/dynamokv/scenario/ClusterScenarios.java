@@ -122,7 +122,7 @@ public abstract class ClusterScenarios {
   void aClientOutsideTheClusterWritesAndReadsThroughAnyNode() {
     List<NodeId> nodes = cluster.nodes();
     byte[] key = "dave".getBytes(StandardCharsets.UTF_8);
-    var written = cluster.await(cluster.sendFromClient(nodes.get(0), new io.dynamokv.internal.wire.CoordinatePut(STORE, key,
+    var written = cluster.await(cluster.sendFromClient(nodes.get(0), io.dynamokv.internal.wire.CoordinatePut.of(STORE, key,
         io.dynamokv.spi.version.VersionVector.EMPTY, java.util.Optional.of("milk".getBytes(StandardCharsets.UTF_8)),
         3, 2, 2000)));
     VersionSet stored = ((io.dynamokv.internal.wire.CoordinatePutReply) written).versions();

@@ -245,18 +245,20 @@ public final class AntiEntropy {
   /** Pulls one page of the peer's segment, merges it here, and pushes back what the peer lacks. */
   private CompletableFuture<Void> repairSegment(Exchange e, Endpoint endpoint, int segment, Optional<byte[]> after,
       PassState state) {
-    PartitionScan page = new PartitionScan(e.store(), e.partition(), segment, segment + 1, segment, after, maxKeysPerPage);
+    PartitionScan page = PartitionScan.of(e.store(), e.partition(), segment, segment + 1, segment, after,
+        maxKeysPerPage);
     return transport.request(endpoint, page, timeout).thenCompose(reply -> {
       PartitionChunk chunk = (PartitionChunk) reply;
       Map<ByteBuffer, VersionSet> theirs = new HashMap<>();
       List<CompletableFuture<VersionSet>> merges = new ArrayList<>();
       long pageBytes = 0;
       for (KeyedVersions kv : chunk.entries()) {
-        int size = kv.key().length + VersionSetCodec.encode(kv.versions()).length;
+        byte[] keyBytes = kv.key().toArray();
+        int size = keyBytes.length + VersionSetCodec.encode(kv.versions()).length;
         pageBytes += size;
         bytesTransferred.add(size);
-        theirs.put(ByteBuffer.wrap(kv.key()), kv.versions());
-        StorageKey key = StorageKey.of(e.store(), e.partition(), segment, kv.key());
+        theirs.put(ByteBuffer.wrap(keyBytes), kv.versions());
+        StorageKey key = StorageKey.of(e.store(), e.partition(), segment, keyBytes);
         VersionSet before = storage.get(key).orElse(VersionSet.EMPTY);
         if (!before.merge(kv.versions()).equals(before)) {
           keysReceived.increment();
@@ -272,7 +274,7 @@ public final class AntiEntropy {
       }
       // Keys in the page's range that the peer lacks or holds older versions of.
       Optional<byte[]> last = chunk.entries().isEmpty() ? Optional.empty()
-          : Optional.of(chunk.entries().get(chunk.entries().size() - 1).key());
+          : Optional.of(chunk.entries().get(chunk.entries().size() - 1).key().toArray());
       List<KeyedVersions> push = new ArrayList<>();
       if (e.pushBack()) {
         pushBack(e, segment, after, chunk, last, theirs, push);

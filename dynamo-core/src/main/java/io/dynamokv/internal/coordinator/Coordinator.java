@@ -7,6 +7,7 @@ import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Bytes;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
 import io.dynamokv.internal.wire.ReplicaGet;
@@ -269,22 +270,23 @@ public final class Coordinator {
     // so a second one can still be tried if the first does not answer.
     Duration attempt = attemptTimeout(timeout);
     int remoteQuorumMillis = (int) Math.max(1, attempt.toMillis() * 3 / 4);
-    forward(new CoordinatePut(store, key, seen, value, n, w, remoteQuorumMillis),
+    forward(CoordinatePut.of(store, key, seen, value, n, w, remoteQuorumMillis),
         candidates, 0, new LinkedHashMap<>(), attempt, result);
     return result;
   }
 
   /** A put another node forwarded to this one. */
   CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
-    StorageKey sk = storageKey(c.store(), c.key());
+    byte[] key = c.key().toArray();
+    StorageKey sk = storageKey(c.store(), key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
-    return coordinate(c.store(), c.key(), sk, pl, c.n(), c.context(), c.value(), c.w(),
+    return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(),
         Duration.ofMillis(c.timeoutMillis()));
   }
 
   private void forward(CoordinatePut put, List<NodeId> candidates, int next, Map<NodeId, String> failures,
       Duration timeout, CompletableFuture<VersionSet> result) {
-    String op = "put " + storageKey(put.store(), put.key());
+    String op = "put " + storageKey(put.store(), put.key().toArray());
     if (next >= candidates.size()) {
       metrics.quorumFailures.increment();
       result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));

@@ -91,7 +91,7 @@ public final class ReplicaService implements RequestHandler {
       case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
       case REPLICA_GET -> {
         ReplicaGet g = (ReplicaGet) request;
-        VersionSet held = storage.get(keySpaces.get().storageKey(g.store(), g.key())).orElse(VersionSet.EMPTY);
+        VersionSet held = storage.get(keySpaces.get().storageKey(g.store(), g.key().toArray())).orElse(VersionSet.EMPTY);
         yield CompletableFuture.completedFuture(new ReplicaGetReply(held));
       }
       case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
@@ -99,14 +99,14 @@ public final class ReplicaService implements RequestHandler {
           .thenApply(CoordinatePutReply::new);
       case COORDINATE_GET -> {
         CoordinateGet g = (CoordinateGet) request;
-        yield coordinator.get(g.store(), g.key(), g.n(), g.r(), java.time.Duration.ofMillis(g.timeoutMillis()))
+        yield coordinator.get(g.store(), g.key().toArray(), g.n(), g.r(), java.time.Duration.ofMillis(g.timeoutMillis()))
             .thenApply(ReplicaGetReply::new);
       }
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
         KeySpace keySpace = keySpaces.get();
         for (KeyedVersions e : ((MergeBatch) request).entries()) {
-          writes.add(storage.update(keySpace.storageKey(e.store(), e.key()), v -> v.merge(e.versions())));
+          writes.add(storage.update(keySpace.storageKey(e.store(), e.key().toArray()), v -> v.merge(e.versions())));
         }
         yield CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> new Ack());
       }
@@ -121,7 +121,7 @@ public final class ReplicaService implements RequestHandler {
   }
 
   private CompletableFuture<Message> replicaPut(ReplicaPut p, KeySpace keySpace) {
-    StorageKey key = keySpace.storageKey(p.store(), p.key());
+    StorageKey key = keySpace.storageKey(p.store(), p.key().toArray());
     Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
     if (owner.isPresent()) {
       metrics.hintsStored.increment();
@@ -132,7 +132,7 @@ public final class ReplicaService implements RequestHandler {
 
   private WireMessage scan(PartitionScan s) {
     ScanRange range = new ScanRange(s.store(), s.partition(), s.fromSegment(), s.toSegment(),
-        s.afterKey().map(k -> StorageKey.of(s.store(), s.partition(), s.afterSegment(), k)));
+        s.afterKey().map(k -> StorageKey.of(s.store(), s.partition(), s.afterSegment(), k.toArray())));
     List<KeyedVersions> page = new ArrayList<>();
     boolean[] more = {false};
     storage.scan(range, (k, v) -> {

@@ -1,7 +1,6 @@
 package io.dynamokv.internal.wire;
 
 import io.dynamokv.spi.StorageKey;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -10,13 +9,18 @@ import java.util.Objects;
  * those that lag, and answers with a {@link ReplicaGetReply} of the merged set, or a
  * {@link Failure}.
  */
-public record CoordinateGet(String store, byte[] key, int n, int r, int timeoutMillis) implements WireMessage {
+public record CoordinateGet(String store, Bytes key, int n, int r, int timeoutMillis) implements WireMessage {
 
-  /** Validates and copies the parts. */
+  /** Validates the parts. */
   public CoordinateGet {
     StorageKey.validateStore(store);
-    key = Objects.requireNonNull(key, "key").clone();
+    Objects.requireNonNull(key, "key");
     checkQuorum(n, "r", r, timeoutMillis);
+  }
+
+  /** Returns the read of {@code key} (copied) of {@code store}. */
+  public CoordinateGet(String store, byte[] key, int n, int r, int timeoutMillis) {
+    this(store, Bytes.of(key), n, r, timeoutMillis);
   }
 
   /** Checks N (1..255), a quorum {@code name} of it (1..N) and a deadline, as both coordinated requests carry. */
@@ -33,29 +37,7 @@ public record CoordinateGet(String store, byte[] key, int n, int r, int timeoutM
   }
 
   @Override
-  public byte[] key() {
-    return key.clone();
-  }
-
-  @Override
   public MessageType type() {
     return MessageType.COORDINATE_GET;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof CoordinateGet c && store.equals(c.store) && Arrays.equals(key, c.key)
-        && n == c.n && r == c.r && timeoutMillis == c.timeoutMillis;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(store, Arrays.hashCode(key), n, r, timeoutMillis);
-  }
-
-  @Override
-  public String toString() {
-    return "CoordinateGet[" + store + "/" + WireBytes.show(key) + ", n=" + n + ", r=" + r + ", "
-        + timeoutMillis + " ms]";
   }
 }

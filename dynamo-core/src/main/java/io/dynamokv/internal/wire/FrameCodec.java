@@ -64,28 +64,32 @@ public final class FrameCodec {
       case FAILURE -> out.writeString(((Failure) m).message());
       case REPLICA_GET -> {
         ReplicaGet g = (ReplicaGet) m;
-        out.writeString(g.store()).writeLengthPrefixed(g.key());
+        out.writeString(g.store());
+        g.key().writeLengthPrefixedTo(out);
       }
       case REPLICA_GET_REPLY -> VersionSetCodec.writeTo(out, ((ReplicaGetReply) m).versions());
       case REPLICA_PUT -> {
         ReplicaPut p = (ReplicaPut) m;
-        out.writeString(p.store()).writeLengthPrefixed(p.key());
+        out.writeString(p.store());
+        p.key().writeLengthPrefixedTo(out);
         VersionSetCodec.writeTo(out, p.versions());
         writeOptionalNode(out, p.hintFor());
       }
       case COORDINATE_PUT -> {
         CoordinatePut c = (CoordinatePut) m;
-        out.writeString(c.store()).writeLengthPrefixed(c.key());
+        out.writeString(c.store());
+        c.key().writeLengthPrefixedTo(out);
         VersionSetCodec.writeVectorTo(out, c.context());
-        Optional<byte[]> value = c.value();
+        Optional<Bytes> value = c.value();
         out.writeByte(value.isPresent() ? 1 : 0);
-        value.ifPresent(out::writeLengthPrefixed);
+        value.ifPresent(v -> v.writeLengthPrefixedTo(out));
         out.writeVarInt(c.n()).writeVarInt(c.w()).writeVarInt(c.timeoutMillis());
       }
       case COORDINATE_PUT_REPLY -> VersionSetCodec.writeTo(out, ((CoordinatePutReply) m).versions());
       case COORDINATE_GET -> {
         CoordinateGet c = (CoordinateGet) m;
-        out.writeString(c.store()).writeLengthPrefixed(c.key());
+        out.writeString(c.store());
+        c.key().writeLengthPrefixedTo(out);
         out.writeVarInt(c.n()).writeVarInt(c.r()).writeVarInt(c.timeoutMillis());
       }
       case MERGE_BATCH -> writeEntries(out, ((MergeBatch) m).entries());
@@ -93,9 +97,9 @@ public final class FrameCodec {
         PartitionScan s = (PartitionScan) m;
         out.writeString(s.store()).writeVarInt(s.partition()).writeVarInt(s.fromSegment())
             .writeVarInt(s.toSegment()).writeVarInt(s.afterSegment());
-        Optional<byte[]> after = s.afterKey();
+        Optional<Bytes> after = s.afterKey();
         out.writeByte(after.isPresent() ? 1 : 0);
-        after.ifPresent(out::writeLengthPrefixed);
+        after.ifPresent(k -> k.writeLengthPrefixedTo(out));
         out.writeVarInt(s.limit());
       }
       case PARTITION_CHUNK -> {
@@ -198,7 +202,7 @@ public final class FrameCodec {
         var context = VersionSetCodec.readVectorFrom(in);
         Optional<byte[]> value = readFlag(in, "has value")
             ? Optional.of(in.readLengthPrefixed("value", Integer.MAX_VALUE)) : Optional.empty();
-        yield new CoordinatePut(store, key, context, value, in.readVarInt("n", 1, 255),
+        yield CoordinatePut.of(store, key, context, value, in.readVarInt("n", 1, 255),
             in.readVarInt("w", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
       }
       case COORDINATE_PUT_REPLY -> new CoordinatePutReply(VersionSetCodec.readFrom(in));
@@ -212,7 +216,7 @@ public final class FrameCodec {
         int to = in.readVarInt("to segment", 0, KeySpace.SEGMENTS_PER_PARTITION);
         int afterSegment = in.readVarInt("after segment", 0, KeySpace.SEGMENTS_PER_PARTITION - 1);
         Optional<byte[]> after = readFlag(in, "has after key") ? Optional.of(readKey(in)) : Optional.empty();
-        yield new PartitionScan(store, partition, from, to, afterSegment, after,
+        yield PartitionScan.of(store, partition, from, to, afterSegment, after,
             in.readVarInt("limit", 1, Integer.MAX_VALUE));
       }
       case PARTITION_CHUNK -> new PartitionChunk(readEntries(in), readFlag(in, "complete"));
@@ -296,7 +300,8 @@ public final class FrameCodec {
   private static void writeEntries(ByteWriter out, List<KeyedVersions> entries) {
     out.writeVarInt(entries.size());
     for (KeyedVersions e : entries) {
-      out.writeString(e.store()).writeLengthPrefixed(e.key());
+      out.writeString(e.store());
+      e.key().writeLengthPrefixedTo(out);
       VersionSetCodec.writeTo(out, e.versions());
     }
   }

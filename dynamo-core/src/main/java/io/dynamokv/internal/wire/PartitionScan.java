@@ -1,7 +1,6 @@
 package io.dynamokv.internal.wire;
 
 import io.dynamokv.spi.ScanRange;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,44 +10,25 @@ import java.util.Optional;
  * of an anti-entropy segment exchange. Answered with a {@link PartitionChunk}.
  */
 public record PartitionScan(String store, int partition, int fromSegment, int toSegment,
-    int afterSegment, Optional<byte[]> afterKey, int limit) implements WireMessage {
+    int afterSegment, Optional<Bytes> afterKey, int limit) implements WireMessage {
 
-  /** Validates and copies the parts. */
+  /** Validates the parts. */
   public PartitionScan {
     new ScanRange(store, partition, fromSegment, toSegment, Optional.empty()); // validates
-    afterKey = Objects.requireNonNull(afterKey, "afterKey").map(byte[]::clone);
+    Objects.requireNonNull(afterKey, "afterKey");
     if (limit < 1) {
       throw new IllegalArgumentException("limit : " + limit + " (expected: >= 1)");
     }
   }
 
-  @Override
-  public Optional<byte[]> afterKey() {
-    return afterKey.map(byte[]::clone);
+  /** Returns the page request, with {@code afterKey} copied. */
+  public static PartitionScan of(String store, int partition, int fromSegment, int toSegment, int afterSegment,
+      Optional<byte[]> afterKey, int limit) {
+    return new PartitionScan(store, partition, fromSegment, toSegment, afterSegment, afterKey.map(Bytes::of), limit);
   }
 
   @Override
   public MessageType type() {
     return MessageType.PARTITION_SCAN;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PartitionScan p && store.equals(p.store) && partition == p.partition
-        && fromSegment == p.fromSegment && toSegment == p.toSegment && afterSegment == p.afterSegment
-        && limit == p.limit && afterKey.isPresent() == p.afterKey.isPresent()
-        && (afterKey.isEmpty() || Arrays.equals(afterKey.get(), p.afterKey.get()));
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(store, partition, fromSegment, toSegment, afterSegment, limit,
-        afterKey.map(Arrays::hashCode).orElse(0));
-  }
-
-  @Override
-  public String toString() {
-    return "PartitionScan[" + store + "/p" + partition + " segments " + fromSegment + ".." + toSegment
-        + afterKey.map(k -> " after s" + afterSegment + "/" + WireBytes.show(k)).orElse("") + ", limit " + limit + "]";
   }
 }

@@ -1,40 +1,24 @@
 package io.dynamokv.internal.wire;
 
 import io.dynamokv.spi.StorageKey;
-import java.util.Arrays;
 import java.util.Objects;
 
 /** Asks a replica for its version set of one key; answered with a {@link ReplicaGetReply}. */
-public record ReplicaGet(String store, byte[] key) implements WireMessage {
+public record ReplicaGet(String store, Bytes key) implements WireMessage {
 
-  /** Validates and copies the parts. */
+  /** Validates the parts. */
   public ReplicaGet {
     StorageKey.validateStore(store);
-    key = Objects.requireNonNull(key, "key").clone();
+    Objects.requireNonNull(key, "key");
   }
 
-  @Override
-  public byte[] key() {
-    return key.clone();
+  /** Returns the request for {@code key} (copied) of {@code store}. */
+  public ReplicaGet(String store, byte[] key) {
+    this(store, Bytes.of(key));
   }
 
   @Override
   public MessageType type() {
     return MessageType.REPLICA_GET;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ReplicaGet r && store.equals(r.store) && Arrays.equals(key, r.key);
-  }
-
-  @Override
-  public int hashCode() {
-    return store.hashCode() * 31 + Arrays.hashCode(key);
-  }
-
-  @Override
-  public String toString() {
-    return "ReplicaGet[" + store + "/" + WireBytes.show(key) + "]";
   }
 }

@@ -3,7 +3,6 @@ package io.dynamokv.internal.wire;
 import io.dynamokv.NodeId;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.version.VersionSet;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,41 +11,24 @@ import java.util.Optional;
  * {@link Ack} once durable. With {@code hintFor}, the receiver is a fallback: it keeps the
  * versions as a hint for that node instead of as its own replica.
  */
-public record ReplicaPut(String store, byte[] key, VersionSet versions, Optional<NodeId> hintFor)
+public record ReplicaPut(String store, Bytes key, VersionSet versions, Optional<NodeId> hintFor)
     implements WireMessage {
 
-  /** Validates and copies the parts. */
+  /** Validates the parts. */
   public ReplicaPut {
     StorageKey.validateStore(store);
-    key = Objects.requireNonNull(key, "key").clone();
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(versions, "versions");
     Objects.requireNonNull(hintFor, "hintFor");
   }
 
-  @Override
-  public byte[] key() {
-    return key.clone();
+  /** Returns the write of {@code versions} for {@code key} (copied) of {@code store}. */
+  public ReplicaPut(String store, byte[] key, VersionSet versions, Optional<NodeId> hintFor) {
+    this(store, Bytes.of(key), versions, hintFor);
   }
 
   @Override
   public MessageType type() {
     return MessageType.REPLICA_PUT;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ReplicaPut r && store.equals(r.store) && Arrays.equals(key, r.key)
-        && versions.equals(r.versions) && hintFor.equals(r.hintFor);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(store, Arrays.hashCode(key), versions, hintFor);
-  }
-
-  @Override
-  public String toString() {
-    return "ReplicaPut[" + store + "/" + WireBytes.show(key) + ", " + versions
-        + hintFor.map(h -> ", hint for " + h).orElse("") + "]";
   }
 }

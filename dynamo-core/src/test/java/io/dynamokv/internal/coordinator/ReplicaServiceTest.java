@@ -45,7 +45,7 @@ class ReplicaServiceTest {
     assertThat(service.servesWithoutBlocking(new ReplicaPut("s", key, VERSIONS, Optional.of(NodeId.of("c"))))).isFalse();
     assertThat(service.servesWithoutBlocking(new ReplicaGet("s", key))).isFalse();
     assertThat(service.servesWithoutBlocking(new Ping(1))).isTrue();
-    assertThat(service.servesWithoutBlocking(new CoordinatePut("s", key, VersionVector.EMPTY, Optional.of(new byte[] {1}), 3, 2, 1000)))
+    assertThat(service.servesWithoutBlocking(CoordinatePut.of("s", key, VersionVector.EMPTY, Optional.of(new byte[] {1}), 3, 2, 1000)))
         .isTrue();
     assertThat(service.servesWithoutBlocking(new CoordinateGet("s", key, 3, 2, 1000))).isFalse();
 

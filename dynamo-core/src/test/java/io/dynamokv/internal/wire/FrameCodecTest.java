@@ -99,7 +99,7 @@ class FrameCodecTest {
         Combinators.combine(stores(), keys(), versionSets(), nodes().optional()).as(ReplicaPut::new),
         Combinators.combine(stores(), keys(), versionSets(), keys().optional(),
             Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
-            .as((s, k, v, value, n, t) -> new CoordinatePut(s, k, v.context(), value, n, 1 + t % n, t)),
+            .as((s, k, v, value, n, t) -> CoordinatePut.of(s, k, v.context(), value, n, 1 + t % n, t)),
         versionSets().map(CoordinatePutReply::new),
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, n, t) -> new CoordinateGet(s, k, n, 1 + t % n, t)),
@@ -107,7 +107,7 @@ class FrameCodecTest {
         Combinators.combine(stores(), Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 128),
             Arbitraries.integers().between(128, 256), Arbitraries.integers().between(0, 255), optionalKey,
             Arbitraries.integers().between(1, 10_000))
-            .as(PartitionScan::new),
+            .as(PartitionScan::of),
         Combinators.combine(entries().list().ofMaxSize(5), Arbitraries.of(true, false)).as(PartitionChunk::new),
         Combinators.combine(stores(), Arbitraries.integers().between(0, 65535)).as(MerkleLeavesRequest::new),
         Arbitraries.longs().array(long[].class).ofSize(KeySpace.SEGMENTS_PER_PARTITION).map(MerkleLeavesReply::new),
@@ -230,7 +230,7 @@ class FrameCodecTest {
     byte[] key = {1, 2, 3};
     ReplicaGet get = new ReplicaGet("s", key);
     key[0] = 9;
-    assertThat(get.key()).containsExactly(1, 2, 3);
-    assertThat(get).hasToString("ReplicaGet[s/010203]").isEqualTo(new ReplicaGet("s", new byte[] {1, 2, 3}));
+    assertThat(get.key().toArray()).containsExactly(1, 2, 3);
+    assertThat(get).hasToString("ReplicaGet[store=s, key=010203]").isEqualTo(new ReplicaGet("s", new byte[] {1, 2, 3}));
   }
 }

@@ -112,7 +112,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /** Writes {@code value} over {@code seen}; returns the new context. */
   CompletableFuture<VersionVector> put(byte[] key, VersionVector seen, byte[] value) {
-    Message put = new CoordinatePut(STORE, key, seen, Optional.of(value), 3, 2, TIMEOUT_MILLIS);
+    Message put = CoordinatePut.of(STORE, key, seen, Optional.of(value), 3, 2, TIMEOUT_MILLIS);
     return client.request(nextNode(), put, Duration.ofMillis(2L * TIMEOUT_MILLIS))
         .thenApply(reply -> ((CoordinatePutReply) reply).versions().context());
   }
