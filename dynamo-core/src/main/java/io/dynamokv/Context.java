@@ -25,7 +25,9 @@ public final class Context {
     this.seen = seen;
   }
 
-  /** Returns the context that covers exactly the events in {@code seen}. */
+  /**
+   * Returns the context that covers exactly the events in {@code seen}.
+   */
   public static Context of(VersionVector seen) {
     Objects.requireNonNull(seen, "seen");
     return seen.isEmpty() ? EMPTY : new Context(seen);
@@ -34,11 +36,19 @@ public final class Context {
   /**
    * Decodes a context that {@link #toBytes()} produced.
    *
-   * @throws DecodeException if the bytes are not a context
+   * @throws IllegalArgumentException if the bytes are not a context (the cause says where they
+   *     went wrong). A context that claims more than the replicas hold is refused by the write
+   *     it is given to, before anything is written.
    */
   public static Context fromBytes(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
-    return of(VersionSetCodec.decodeVector(bytes));
+    VersionVector seen;
+    try {
+      seen = VersionSetCodec.decodeVector(bytes);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("context bytes : not a context (" + e.getMessage() + ")", e);
+    }
+    return of(seen);
   }
 
   /** Returns a compact binary form of this context. */

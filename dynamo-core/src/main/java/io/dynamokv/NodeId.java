@@ -1,6 +1,6 @@
 package io.dynamokv;
 
-import java.nio.charset.StandardCharsets;
+import io.dynamokv.internal.Utf8;
 import java.util.Objects;
 
 /**
@@ -17,7 +17,7 @@ public record NodeId(String value) implements Comparable<NodeId> {
   /** Validates the id. */
   public NodeId {
     Objects.requireNonNull(value, "value");
-    int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+    int bytes = Utf8.encode("node id", value).length;
     if (bytes == 0 || bytes > MAX_UTF8_BYTES) {
       throw new IllegalArgumentException(
           "node id length : " + bytes + " bytes (expected: 1.." + MAX_UTF8_BYTES + ")");

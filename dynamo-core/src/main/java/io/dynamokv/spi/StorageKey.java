@@ -1,5 +1,6 @@
 package io.dynamokv.spi;
 
+import io.dynamokv.internal.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -56,9 +57,13 @@ public final class StorageKey implements Comparable<StorageKey> {
     return new StorageKey(store, partition, segment, key.clone());
   }
 
-  /** Checks a store name: 1 to 255 bytes of UTF-8. */
+  /**
+   * Checks a store name: 1 to 255 bytes of UTF-8, and valid Unicode (no unpaired surrogate,
+   * which UTF-8 cannot hold: two such names would share one store's data).
+   */
   public static String validateStore(String store) {
     Objects.requireNonNull(store, "store");
+    Utf8.requireWellFormed("store name", store);
     if (!store.isEmpty() && store.length() * 3 <= MAX_STORE_NAME_BYTES) {
       return store; // short enough in any encoding (at most 3 UTF-8 bytes a char): no need to encode it
     }

@@ -70,6 +70,10 @@ public abstract class ClusterScenarios {
     return cluster.await(s.getAsync(key));
   }
 
+  protected GetResult<String> get(Store<String> s, String key, ReadOptions options) {
+    return cluster.await(s.getAsync(key, options));
+  }
+
   protected Context put(Store<String> s, String key, Context ctx, String value) {
     return cluster.await(s.putAsync(key, ctx, value));
   }
@@ -296,6 +300,29 @@ public abstract class ClusterScenarios {
         .hasMessageContaining("1 of 2 required replicas succeeded").hasMessageContaining("within");
   }
 
+  /** Issue #23, item 9: a tool or a test can read what one replica holds, through any node. */
+  @Test
+  void eachReplicaCanBeReadAloneThroughAnyNode() {
+    PreferenceList pl = cluster.preferenceList("lee");
+    NodeId via = cluster.nodes().stream().filter(n -> !pl.primaries().contains(n)).findFirst().orElseThrow();
+    NodeId outsider = cluster.nodes().stream().filter(n -> !pl.primaries().contains(n) && !n.equals(via))
+        .findFirst().orElseThrow();
+    Store<String> s = store(via);
+    // W = N: every replica holds each write before the next begins.
+    cluster.await(s.putAsync("lee", Context.EMPTY, "v1", WriteOptions.defaults().withW(3)));
+    cluster.await(s.putAsync("lee", Context.EMPTY, "v2", WriteOptions.defaults().withW(3)));
+    for (NodeId replica : pl.primaries()) {
+      GetResult<String> alone = get(s, "lee", ReadOptions.defaults().fromReplica(replica));
+      assertThat(alone.values()).as("what %s holds", replica).containsExactlyInAnyOrderElementsOf(valuesOf(held(replica, "lee")));
+      assertThat(alone.values()).containsExactlyInAnyOrder("v1", "v2");
+    }
+    assertThat(get(s, "lee", ReadOptions.defaults().fromReplica(outsider)).values()).isEmpty();
+    assertThat(get(store(pl.primaries().get(0)), "lee", ReadOptions.defaults().fromReplica(pl.primaries().get(0)))
+        .values()).hasSize(2);
+    assertThat(failureOf(s.getAsync("lee", ReadOptions.defaults().fromReplica(NodeId.of("stranger")))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("replica : stranger (expected: a member)");
+  }
+
   /** Invariant 10: bad arguments fail at once, naming the value and the limit. */
   @Test
   void badArgumentsFailAtOnceWithTheValueAndTheLimit() {
@@ -312,7 +339,8 @@ public abstract class ClusterScenarios {
     assertThatThrownBy(() -> cluster.node(cluster.nodes().get(0)).store("x", Codec.utf8(), Replication.of(6, 1, 1)))
         .hasMessage("n : 6 (expected: <= cluster size = 5)");
     assertThatThrownBy(() -> Replication.of(3, 4, 2)).hasMessage("r : 4 (expected: 1..n = 3)");
-    assertThatThrownBy(() -> Context.fromBytes(new byte[] {7})).isInstanceOf(io.dynamokv.spi.version.DecodeException.class);
+    assertThatThrownBy(() -> Context.fromBytes(new byte[] {7})).isInstanceOf(IllegalArgumentException.class)
+        .hasCauseInstanceOf(io.dynamokv.spi.version.DecodeException.class);
     // and the node keeps serving
     assertThat(get(s, "still-fine").isAbsent()).isTrue();
   }

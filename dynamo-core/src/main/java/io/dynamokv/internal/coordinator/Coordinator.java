@@ -111,6 +111,32 @@ public final class Coordinator {
 
   // ---------------------------------------------------------------- get
 
+  /**
+   * Reads what {@code replica} alone holds for {@code key}, with no quorum and no repair: a
+   * diagnostic. Fails with an {@link InsufficientReplicasException} naming the replica if it
+   * does not answer by the deadline.
+   */
+  public CompletableFuture<VersionSet> readReplica(String store, byte[] key, NodeId replica, Duration timeout) {
+    String op = "get from replica " + replica;
+    try {
+      StorageKey sk = storageKey(store, key);
+      if (replica.equals(self)) {
+        return CompletableFuture.completedFuture(storage.get(sk).orElse(VersionSet.EMPTY));
+      }
+      Endpoint at = membership.endpointOf(replica).orElseThrow(() -> new IllegalArgumentException(
+          "replica : " + replica + " (expected: a member)"));
+      return transport.request(at, new ReplicaGet(store, key), timeout).handle((reply, failure) -> {
+        if (failure == null && reply instanceof ReplicaGetReply g) {
+          return g.versions();
+        }
+        String why = failure != null ? describe(failure) : "unexpected reply " + reply;
+        throw new InsufficientReplicasException(op + " of " + sk, 1, 0, Map.of(replica, why));
+      });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Reads {@code key}: the merge of R of its N replicas. */
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
     try {

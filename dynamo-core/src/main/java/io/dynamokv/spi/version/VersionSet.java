@@ -151,7 +151,25 @@ public final class VersionSet {
   private Dot nextDot(VersionVector seen, ActorId actor) {
     Objects.requireNonNull(seen, "seen");
     Objects.requireNonNull(actor, "actor");
-    return new Dot(actor, Math.max(context.counter(actor), seen.counter(actor)) + 1);
+    requirePlausible(seen);
+    return new Dot(actor, Math.addExact(Math.max(context.counter(actor), seen.counter(actor)), 1));
+  }
+
+  /**
+   * Refuses a context (a client's, or a forwarding node's) that claims more events of an actor
+   * than this replica holds and more than any actor issues ({@link VersionVector#MAX_CONTEXT_COUNTER}):
+   * stored, such counters could soon no longer be incremented, and the key would refuse every
+   * later write. A context a read returned never claims more than the replicas held.
+   */
+  private void requirePlausible(VersionVector seen) {
+    for (int i = 0; i < seen.size(); i++) {
+      long claimed = seen.counterAt(i);
+      if (claimed > VersionVector.MAX_CONTEXT_COUNTER && claimed > context.counter(seen.actorAt(i))) {
+        throw new IllegalArgumentException("context counter of " + seen.actorAt(i) + " : " + claimed
+            + " (expected: <= " + Math.max(VersionVector.MAX_CONTEXT_COUNTER, context.counter(seen.actorAt(i)))
+            + ", what the replica holds or " + VersionVector.MAX_CONTEXT_COUNTER + ")");
+      }
+    }
   }
 
   private VersionSet replaceSeen(VersionVector seen, Dot dot, Sibling added) {

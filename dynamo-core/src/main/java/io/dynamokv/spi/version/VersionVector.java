@@ -24,6 +24,14 @@ public final class VersionVector {
   private static final ActorId[] NO_ACTORS = new ActorId[0];
   private static final long[] NO_COUNTERS = new long[0];
 
+  /**
+   * The most events of one actor a write's context may claim beyond what the replica holds:
+   * 2^48 (a million writes a second to one key would take nine years to reach it). A context
+   * claiming more is refused before anything is written, so the counters stored with a key stay
+   * far from overflow and can always be incremented.
+   */
+  public static final long MAX_CONTEXT_COUNTER = 1L << 48;
+
   /** The vector that has seen nothing. */
   public static final VersionVector EMPTY = new VersionVector(NO_ACTORS, NO_COUNTERS);
 
