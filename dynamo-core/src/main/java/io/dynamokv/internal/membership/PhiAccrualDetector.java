@@ -14,7 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * irregular intervals, so intervals are modelled as exponential (phi = elapsed / mean / ln 10),
  * which errs on the side of patience.
  *
- * <p>Until a peer has a few intervals, the mean is the gossip interval times two. Thread-safe.
+ * <p>Until a peer has a few intervals, the mean is the gossip interval times two. A peer never
+ * heard from is watched from the first time it is asked about, as if a heartbeat had arrived
+ * then: its suspicion grows from there, so a member that never answers (a founder that never
+ * started) is convicted within a bounded time instead of passing for alive forever.
+ * Thread-safe.
  */
 public final class PhiAccrualDetector {
 
@@ -49,10 +53,12 @@ public final class PhiAccrualDetector {
     arrivals.remove(node);
   }
 
-  /** Returns the suspicion level of {@code node} now; 0 for a node never heard of. */
+  /**
+   * Returns the suspicion level of {@code node} now. A node never heard from is watched from
+   * this first call on (0 now, growing as for a node whose last heartbeat came now).
+   */
   public double phi(NodeId node, long nowMillis) {
-    Arrivals a = arrivals.get(node);
-    return a == null ? 0 : a.phi(nowMillis, initialIntervalMillis);
+    return arrivals.computeIfAbsent(node, n -> Arrivals.watchedFrom(nowMillis)).phi(nowMillis, initialIntervalMillis);
   }
 
   /** Returns whether {@code node} is suspected beyond the threshold. */
@@ -65,9 +71,18 @@ public final class PhiAccrualDetector {
     private final Deque<Long> intervals = new ArrayDeque<>();
     private long sum;
     private long last = -1;
+    private boolean heard;
+
+    /** A peer not heard from yet, watched from {@code now}: no interval is counted until it is. */
+    static Arrivals watchedFrom(long now) {
+      Arrivals a = new Arrivals();
+      a.last = now;
+      return a;
+    }
 
     synchronized void add(long now) {
-      if (last >= 0 && now > last) {
+      // The time between watching a peer and first hearing it is not one of its intervals.
+      if (heard && last >= 0 && now > last) {
         long interval = now - last;
         intervals.addLast(interval);
         sum += interval;
@@ -75,7 +90,8 @@ public final class PhiAccrualDetector {
           sum -= intervals.removeFirst();
         }
       }
-      last = Math.max(last, now);
+      last = heard ? Math.max(last, now) : now;
+      heard = true;
     }
 
     synchronized double phi(long now, long prior) {
