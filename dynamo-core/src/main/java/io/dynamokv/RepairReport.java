@@ -10,6 +10,8 @@ package io.dynamokv;
  * @param keysSent keys this node sent to its peers
  * @param keysTransferred keys moved either way ({@code keysReceived + keysSent})
  * @param tombstonesCollected deletions removed for good, once every replica held them
+ * @param exchangesSkipped exchanges not run because their peer was down, or failed an earlier
+ *     exchange of the pass (it stopped, or is cut off)
  */
 public record RepairReport(int exchanges, int partitionsInSync, int segmentsDiffering, long keysReceived,
-    long keysSent, long keysTransferred, long tombstonesCollected) {}
+    long keysSent, long keysTransferred, long tombstonesCollected, int exchangesSkipped) {}

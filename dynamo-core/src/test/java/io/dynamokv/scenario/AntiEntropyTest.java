@@ -124,4 +124,36 @@ class AntiEntropyTest {
       }
     }
   }
+
+  /**
+   * Issue #23, item 5: a repair right after a peer stopped waited a request deadline for it in
+   * each partition they share, one at a time (minutes), and a second call meanwhile reported
+   * zeros at once, as if there was nothing to do.
+   */
+  @Test
+  void aRepairRightAfterAPeerStopsSkipsItAndACallMeanwhileJoinsThePass() {
+    try (SimulatedClusterTest.SimCluster cluster = new SimulatedClusterTest.SimCluster(11, false)) {
+      NodeId self = cluster.nodes().get(0);
+      NodeId gone = cluster.nodes().get(1);
+      Store<String> store = cluster.node(self).store(STORE, Codec.utf8());
+      for (int i = 0; i < 100; i++) {
+        cluster.await(store.putAsync("key-" + i, Context.EMPTY, "v" + i));
+      }
+      // As a peer that has just stopped: it answers nothing, and nobody believes it down yet.
+      Set<NodeId> others = new java.util.HashSet<>(cluster.nodes());
+      others.remove(gone);
+      cluster.partition(others, Set.of(gone));
+      assertThat(cluster.node(self).peersBelievedDown()).isEmpty();
+      long start = cluster.simulation().clock().elapsed().toMillis();
+      java.util.concurrent.CompletableFuture<RepairReport> first = cluster.node(self).repairAsync();
+      java.util.concurrent.CompletableFuture<RepairReport> second = cluster.node(self).repairAsync();
+      RepairReport report = cluster.await(first);
+      long took = cluster.simulation().clock().elapsed().toMillis() - start;
+
+      assertThat(took).as("virtual ms the pass took (request deadline 2,000 ms)").isLessThan(5_000);
+      assertThat(cluster.await(second)).isEqualTo(report);
+      assertThat(report.exchanges()).as("exchanges with the other peers: %s", report).isPositive();
+      assertThat(report.exchangesSkipped()).as("exchanges with the stopped peer, skipped").isGreaterThan(5);
+    }
+  }
 }

@@ -28,9 +28,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -69,7 +69,7 @@ public final class AntiEntropy {
   private final Duration interval;
   private final Duration timeout;
   private final int maxKeysPerPage;
-  private final AtomicBoolean running = new AtomicBoolean();
+  private CompletableFuture<RepairReport> current; // the pass under way, guarded by this
   private final Map<String, Long> lastInSync = new ConcurrentHashMap<>();
   private final LongAdder exchanges = new LongAdder();
   private final LongAdder segmentsDiffering = new LongAdder();
@@ -114,60 +114,53 @@ public final class AntiEntropy {
     }
   }
 
-  /** Runs a pass now (or joins none if one is running: the future then completes with an empty report). */
-  public CompletableFuture<RepairReport> repairNow() {
-    if (!running.compareAndSet(false, true)) {
-      return CompletableFuture.completedFuture(new RepairReport(0, 0, 0, 0, 0, 0, 0));
-    }
-    List<Exchange> work = new ArrayList<>();
-    for (String store : storage.stores()) {
-      int n = replicasOf.apply(store);
-      for (int p = 0; p < membership.ring().partitionCount(); p++) {
-        List<NodeId> replicas = membership.ring().preferenceList(p, n).primaries();
-        if (!replicas.contains(self)) {
-          continue;
-        }
-        for (NodeId peer : replicas) {
-          if (self.compareTo(peer) < 0 && isUp.test(peer)) {
-            work.add(new Exchange(store, p, peer, true, NO_PACING));
-          }
-        }
+  /**
+   * Runs a pass now, or joins the one under way: the future completes with the report of that
+   * pass. A pass skips peers that are down, or that fail an exchange, as it goes ({@link RepairPass}).
+   */
+  public synchronized CompletableFuture<RepairReport> repairNow() {
+    if (current == null || current.isDone()) {
+      CompletableFuture<RepairReport> pass;
+      try {
+        pass = startPass();
+      } catch (RuntimeException e) {
+        pass = CompletableFuture.failedFuture(e); // no ring yet, or storage closed: the next pass tries again
       }
+      current = pass;
     }
+    return current.thenApply(report -> report); // a caller cannot complete the pass's own future
+  }
+
+  private CompletableFuture<RepairReport> startPass() {
     PassState state = new PassState();
-    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (Exchange e : work) {
-      chain = chain.thenCompose(v -> exchange(e, state).exceptionally(t -> {
-        log.debug("{}: anti-entropy with {} on {}/p{} failed: {}", self, e.peer(), e.store(), e.partition(), t.toString());
-        return null;
-      }));
-    }
+    List<String> stores = List.copyOf(new TreeSet<>(storage.stores()));
+    RepairPass pass = new RepairPass(self, RepairPass.exchangesOf(self, stores, membership.ring(), replicasOf),
+        e -> exchange(e, state), isUp, scheduler, clock);
     // With the replicas in sync, deleted keys that every replica holds can be collected.
-    chain = chain.thenCompose(v -> tombstones.collect()).thenAccept(n -> {
+    return pass.run().thenCompose(v -> tombstones.collect()).thenApply(collected -> {
+      RepairReport report;
       synchronized (state) {
-        state.collected += n;
+        state.collected += collected;
+        state.skipped = pass.skipped();
+        report = state.report();
       }
-    });
-    return chain.handle((v, t) -> {
-      running.set(false);
-      RepairReport report = state.report();
-      if (report.segmentsDiffering() > 0 || report.tombstonesCollected() > 0) {
+      if (report.segmentsDiffering() > 0 || report.tombstonesCollected() > 0 || report.exchangesSkipped() > 0) {
         log.info("{}: anti-entropy pass: {} exchanges, {} partitions in sync, {} segments differed, "
-                + "{} keys received, {} sent, {} tombstones collected", self, report.exchanges(),
-            report.partitionsInSync(), report.segmentsDiffering(), report.keysReceived(), report.keysSent(),
-            report.tombstonesCollected());
+                + "{} keys received, {} sent, {} tombstones collected, {} exchanges skipped (peers down)", self,
+            report.exchanges(), report.partitionsInSync(), report.segmentsDiffering(), report.keysReceived(),
+            report.keysSent(), report.tombstonesCollected(), report.exchangesSkipped());
       }
       return report;
     });
   }
 
-  private static final LongFunction<CompletableFuture<Void>> NO_PACING = bytes -> CompletableFuture.completedFuture(null);
+  static final LongFunction<CompletableFuture<Void>> NO_PACING = bytes -> CompletableFuture.completedFuture(null);
 
   /**
    * One exchange of a store's partition with a peer: both ways ({@code pushBack}) in a pass, or
    * only from the peer to this node in a transfer, paced by {@code pacer} (given each page's bytes).
    */
-  private record Exchange(String store, int partition, NodeId peer, boolean pushBack,
+  record Exchange(String store, int partition, NodeId peer, boolean pushBack,
       LongFunction<CompletableFuture<Void>> pacer) {}
 
   /** What one pull brought: keys that changed here, and bytes received. */
@@ -196,7 +189,7 @@ public final class AntiEntropy {
     }
   }
 
-  /** Counts of one pass; touched by one exchange at a time. */
+  /** Counts of one pass; its exchanges run concurrently, so every update holds its lock. */
   private static final class PassState {
     int exchanges;
     int inSync;
@@ -206,9 +199,10 @@ public final class AntiEntropy {
     long transferred;
     long bytes;
     long collected;
+    int skipped;
 
     synchronized RepairReport report() {
-      return new RepairReport(exchanges, inSync, segments, received, sent, transferred, collected);
+      return new RepairReport(exchanges, inSync, segments, received, sent, transferred, collected, skipped);
     }
   }
 

@@ -124,7 +124,8 @@ final class AdminServer implements AutoCloseable {
       case "repair" -> {
         RepairReport r = node.repairAsync().join();
         return Map.of("exchanges", r.exchanges(), "partitionsInSync", r.partitionsInSync(),
-            "segmentsDiffering", r.segmentsDiffering(), "keysReceived", r.keysReceived(), "keysSent", r.keysSent());
+            "segmentsDiffering", r.segmentsDiffering(), "keysReceived", r.keysReceived(), "keysSent", r.keysSent(),
+            "exchangesSkipped", r.exchangesSkipped());
       }
       case "leave" -> {
         node.leaveAsync().thenRun(onLeft);
