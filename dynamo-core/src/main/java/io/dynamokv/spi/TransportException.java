@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /** A request that got no reply, and why. Carries the peer it was sent to. */
 public abstract sealed class TransportException extends RuntimeException
-    permits RequestTimeoutException, PeerUnreachableException, RemoteFailureException,
+    permits RequestTimeoutException, PeerUnreachableException, PeerBusyException, RemoteFailureException,
         TransportClosedException {
 
   private static final long serialVersionUID = 1L;

@@ -15,6 +15,7 @@ import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Message;
+import io.dynamokv.spi.PeerBusyException;
 import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
@@ -453,7 +454,10 @@ public final class Coordinator {
     }
     metrics.replicaRequestFailures.increment();
     Throwable cause = failure == null ? null : unwrap(failure);
-    if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+    // A remote failure is the peer's handler saying no; back-pressure is a full link: neither
+    // says the peer is down.
+    if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)
+        && !(cause instanceof PeerBusyException)) {
       health.markDown(node, describe(cause), sentAtNanos);
     }
   }

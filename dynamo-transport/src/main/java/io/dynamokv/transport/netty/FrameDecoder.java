@@ -13,6 +13,9 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
+  /** The frame's length, before it: a 4-byte big-endian count of the bytes that follow. */
+  static final int LENGTH_BYTES = 4;
+
   private static final int KEEP_SCRATCH_BYTES = 64 << 10;
 
   // One decoder per channel, called on its event loop only: each frame is copied out of Netty's
@@ -20,9 +23,15 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   // hands out a view of its array), so the array is free again at once: no array per frame.
   private byte[] scratch = new byte[1024];
 
+  /**
+   * Creates the decoder of frames of at most {@code maxFrameBytes} after their 4-byte length:
+   * the limit the sender checks ({@code FrameBurst.encode}), so a frame one side may send the
+   * other always accepts.
+   */
   FrameDecoder(int maxFrameBytes) {
-    // length field: 4 bytes at offset 0, stripped; fail as soon as a length is too long
-    super(maxFrameBytes, 0, 4, 0, 4, true);
+    // Netty's limit counts the length field too. Length field: 4 bytes at offset 0, stripped;
+    // fail as soon as a length is too long, before anything is allocated for it.
+    super((int) Math.min(Integer.MAX_VALUE, maxFrameBytes + (long) LENGTH_BYTES), 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
   }
 
   @Override

@@ -19,6 +19,16 @@ public final class NettyTransportConfig {
   /** Default largest frame: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
 
+  /**
+   * Default high-water mark of a connection's unsent bytes: 4 MiB, several times the node's
+   * default largest value (1 MiB), so that a few maximum-size writes in a row pass without the
+   * connection refusing the next as full.
+   */
+  public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 4 << 20;
+
+  /** Default low-water mark: below it a full connection takes requests again. */
+  public static final int DEFAULT_WRITE_BUFFER_LOW_BYTES = 1 << 20;
+
   private final Endpoint bind;
   private final int maxFrameBytes;
   private final Duration connectTimeout;
@@ -40,8 +50,8 @@ public final class NettyTransportConfig {
     ioThreads = b.ioThreads == null ? Math.max(1, Runtime.getRuntime().availableProcessors()) : b.ioThreads;
     handlerThreads = b.handlerThreads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : b.handlerThreads;
     handlerExecutor = Optional.ofNullable(b.handlerExecutor);
-    writeBufferLowBytes = b.writeBufferLowBytes == null ? 256 << 10 : b.writeBufferLowBytes;
-    writeBufferHighBytes = b.writeBufferHighBytes == null ? 1 << 20 : b.writeBufferHighBytes;
+    writeBufferLowBytes = b.writeBufferLowBytes == null ? DEFAULT_WRITE_BUFFER_LOW_BYTES : b.writeBufferLowBytes;
+    writeBufferHighBytes = b.writeBufferHighBytes == null ? DEFAULT_WRITE_BUFFER_HIGH_BYTES : b.writeBufferHighBytes;
     tls = Optional.ofNullable(b.tls);
     if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
       throw new IllegalArgumentException("reconnectBackoffMax : " + reconnectBackoffMax

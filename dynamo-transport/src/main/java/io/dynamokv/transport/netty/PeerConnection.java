@@ -5,6 +5,7 @@ import io.dynamokv.internal.wire.Failure;
 import io.dynamokv.internal.wire.Frame;
 import io.dynamokv.internal.wire.WireMessage;
 import io.dynamokv.spi.Message;
+import io.dynamokv.spi.PeerBusyException;
 import io.dynamokv.spi.PeerUnreachableException;
 import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.RequestTimeoutException;
@@ -232,11 +233,12 @@ final class PeerConnection {
       fail(id, new PeerUnreachableException(peer, "connection closed before the request was sent", null));
       return;
     }
-    // The burst's bytes are not in the outbound buffer yet: count them here.
+    // The burst's bytes are not in the outbound buffer yet: count them here. A full buffer is
+    // back-pressure, not a failure of the peer (PeerBusyException).
     if (!ch.isWritable() || burst.bytes() >= ch.bytesBeforeUnwritable()) {
-      fail(id, new PeerUnreachableException(peer, "outbound buffer full: "
+      fail(id, new PeerBusyException(peer, "outbound buffer full: "
           + (ch.unsafe().outboundBuffer().totalPendingWriteBytes() + burst.bytes())
-          + " bytes not yet sent; the peer is not keeping up", null));
+          + " bytes not yet sent; the peer is not keeping up"));
       return;
     }
     try {

@@ -11,9 +11,10 @@ import io.dynamokv.internal.wire.Frame;
 import io.dynamokv.internal.wire.FrameCodec;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
 import io.dynamokv.spi.Message;
-import io.dynamokv.spi.PeerUnreachableException;
+import io.dynamokv.spi.PeerBusyException;
 import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.version.VersionSet;
@@ -24,6 +25,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -173,6 +175,52 @@ class NettyTransportTest {
     }
   }
 
+  /** A reply to a Ping whose frame is {@code frameBytes} long, exactly. */
+  private static ReplicaGetReply replyOfFrameSize(int frameBytes) {
+    io.dynamokv.spi.version.ActorId actor = io.dynamokv.spi.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1);
+    java.util.function.IntFunction<ReplicaGetReply> withValue = n -> new ReplicaGetReply(
+        VersionSet.EMPTY.put(VersionSet.EMPTY.context(), actor, new byte[n], 1));
+    io.dynamokv.spi.version.ByteWriter scratch = new io.dynamokv.spi.version.ByteWriter(1024);
+    // The frame grows byte for byte with the value, but for the varint of the value's length:
+    // adjust until the size is exact.
+    int valueBytes = frameBytes;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      ReplicaGetReply reply = withValue.apply(valueBytes);
+      int size = FrameBurst.encode(scratch, Frame.response(1, reply), Integer.MAX_VALUE);
+      if (size == frameBytes) {
+        return reply;
+      }
+      valueBytes += frameBytes - size;
+    }
+    throw new AssertionError("no reply of exactly " + frameBytes + " bytes");
+  }
+
+  /**
+   * Issue #30, item 1: the sender allowed frames of up to maxFrameBytes, but the receiver
+   * counted the length field in its limit, so a reply of exactly the limit closed the connection
+   * (and a read through it saw nothing). One limit on both sides: limit - 1 and limit pass,
+   * limit + 1 fails its own request only.
+   */
+  @Test
+  void repliesUpToTheFrameLimitPassAndOneByteMoreFailsAlone() {
+    Map<Long, Message> replies = Map.of(1L, replyOfFrameSize(MAX_FRAME - 1), 2L, replyOfFrameSize(MAX_FRAME),
+        3L, replyOfFrameSize(MAX_FRAME + 1));
+    NettyTransport sized = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .maxFrameBytes(MAX_FRAME).ioThreads(1).build());
+    sized.start(m -> CompletableFuture.completedFuture(m instanceof Ping p ? replies.get(p.nonce()) : new Ack()));
+    try {
+      assertThat(awaitFuture(client.request(sized.localEndpoint(), new Ping(1), TIMEOUT))).isEqualTo(replies.get(1L));
+      assertThat(awaitFuture(client.request(sized.localEndpoint(), new Ping(2), TIMEOUT))).isEqualTo(replies.get(2L));
+      CompletableFuture<Message> over = client.request(sized.localEndpoint(), new Ping(3), TIMEOUT);
+      assertThatThrownBy(() -> awaitFuture(over)).hasCauseInstanceOf(RemoteFailureException.class)
+          .hasMessageContaining((MAX_FRAME + 1) + " bytes (expected: <= maxFrameBytes = " + MAX_FRAME + ")");
+      // The connection survived all three.
+      assertThat(awaitFuture(client.request(sized.localEndpoint(), new Ping(2), TIMEOUT))).isEqualTo(replies.get(2L));
+    } finally {
+      sized.close();
+    }
+  }
+
   /** A peer that accepts but never reads: requests fail clearly instead of queueing without bound. */
   @Test
   void aPeerThatDoesNotReadGetsBackpressureNotUnboundedMemory() throws Exception {
@@ -190,7 +238,37 @@ class NettyTransportTest {
       awaitTrue(() -> refused(sent) >= 1600, Duration.ofSeconds(30));
       Throwable cause = sent.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst()
           .map(f -> f.handle((m, t) -> t).join()).orElseThrow();
-      assertThat(cause).isInstanceOf(PeerUnreachableException.class).hasMessageContaining("outbound buffer full");
+      assertThat(cause).isInstanceOf(PeerBusyException.class).hasMessageContaining("outbound buffer full");
+    }
+  }
+
+  /**
+   * Issue #30, item 4: the default value limit (1 MiB) equalled the connection's high-water mark,
+   * so one maximum-size write made the connection "full", the next write to the peer failed at
+   * once, and the coordinator believed the peer down. With the defaults, a few maximum-size
+   * writes in a row pass; a full connection is reported as busy, not unreachable.
+   */
+  @Test
+  void maximumSizeValuesInARowPassWithTheDefaults() {
+    NettyTransport receiver = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .ioThreads(1).build());
+    receiver.start(echo);
+    NettyTransport defaults = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .ioThreads(1).build());
+    try {
+      ReplicaPut max = new ReplicaPut("s", new byte[] {1},
+          VersionSet.EMPTY.put(VersionSet.EMPTY.context(), io.dynamokv.spi.version.ActorId.of(io.dynamokv.NodeId.of("a"), 1),
+              new byte[1 << 20], 1), Optional.empty());
+      List<CompletableFuture<Message>> sent = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        sent.add(defaults.request(receiver.localEndpoint(), max, TIMEOUT));
+      }
+      for (CompletableFuture<Message> f : sent) {
+        assertThat(awaitFuture(f)).isEqualTo(new Ack());
+      }
+    } finally {
+      defaults.close();
+      receiver.close();
     }
   }
 
