@@ -156,4 +156,24 @@ class AntiEntropyTest {
       assertThat(report.exchangesSkipped()).as("exchanges with the stopped peer, skipped").isGreaterThan(5);
     }
   }
+
+  /**
+   * Issue #30, item 5: a pass that failed (it ran out of heap listing its exchanges) left its
+   * running flag set, so every later pass on that node reported nothing until a restart.
+   */
+  @Test
+  void aPassThatFailsIsFollowedByOneThatRuns() {
+    try (SimulatedClusterTest.SimCluster cluster = new SimulatedClusterTest.SimCluster(13, false,
+        BrokenStorage::failsToListStoresOnce, java.time.Duration.ofMinutes(10))) {
+      NodeId self = cluster.nodes().get(0);
+      Store<String> store = cluster.node(self).store(STORE, Codec.utf8());
+      for (int i = 0; i < 20; i++) {
+        cluster.await(store.putAsync("key-" + i, Context.EMPTY, "v" + i));
+      }
+      java.util.concurrent.CompletableFuture<RepairReport> failed = cluster.node(self).repairAsync();
+      assertThat(failed).isCompletedExceptionally();
+      RepairReport next = cluster.await(cluster.node(self).repairAsync());
+      assertThat(next.exchanges()).as("exchanges of the pass after the failed one: %s", next).isPositive();
+    }
+  }
 }

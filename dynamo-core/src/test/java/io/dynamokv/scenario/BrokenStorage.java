@@ -22,6 +22,7 @@ final class BrokenStorage implements StorageEngine {
   private final StorageEngine delegate;
   private final boolean dropWrites;
   private final boolean hideHints;
+  private final java.util.concurrent.atomic.AtomicBoolean failListingOnce = new java.util.concurrent.atomic.AtomicBoolean();
 
   private BrokenStorage(StorageEngine delegate, boolean dropWrites, boolean hideHints) {
     this.delegate = delegate;
@@ -32,6 +33,13 @@ final class BrokenStorage implements StorageEngine {
   /** Acknowledges, but does not store, any write carrying one of the elements picked by hash (about 1%). */
   static StorageEngine dropsOneWriteInAHundred(StorageEngine engine) {
     return new BrokenStorage(engine, true, false);
+  }
+
+  /** Fails the first listing of its stores, as an anti-entropy pass that ran out of memory did. */
+  static StorageEngine failsToListStoresOnce(StorageEngine engine) {
+    BrokenStorage broken = new BrokenStorage(engine, false, false);
+    broken.failListingOnce.set(true);
+    return broken;
   }
 
   /** Stores hints but never hands them out, so they are never delivered. */
@@ -67,7 +75,12 @@ final class BrokenStorage implements StorageEngine {
   @Override public void scan(ScanRange range, ScanVisitor visitor) { delegate.scan(range, visitor); }
   @Override public long[] merkleLeaves(String store, int partition) { return delegate.merkleLeaves(store, partition); }
   @Override public CompletableFuture<Void> dropPartition(String store, int partition) { return delegate.dropPartition(store, partition); }
-  @Override public Set<String> stores() { return delegate.stores(); }
+  @Override public Set<String> stores() {
+    if (failListingOnce.compareAndSet(true, false)) {
+      throw new IllegalStateException("broken on purpose: the first listing of stores fails");
+    }
+    return delegate.stores();
+  }
   @Override public CompletableFuture<Void> putHint(NodeId target, StorageKey key, VersionSet versions) { return delegate.putHint(target, key, versions); }
   @Override public CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered) { return delegate.removeHint(target, key, delivered); }
   @Override public Optional<byte[]> getMetadata(String name) { return delegate.getMetadata(name); }
