@@ -4,6 +4,7 @@ import static io.dynamokv.internal.Checks.requireInRange;
 import static io.dynamokv.internal.Checks.requirePositive;
 import static io.dynamokv.internal.Checks.requireUnset;
 
+import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.node.NodeSettings;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.ring.Member;
@@ -48,6 +49,8 @@ public final class DynamoNodeBuilder {
   private Long transferRate;
   private Integer maxKeyBytes;
   private Integer maxValueBytes;
+  private Integer maxSiblings;
+  private Integer maxBytesPerKey;
   private Clock clock;
   private Scheduler scheduler;
   private RandomGenerator random;
@@ -202,6 +205,29 @@ public final class DynamoNodeBuilder {
     return this;
   }
 
+  /**
+   * The most values (siblings) one key may hold; default 64, at most 10,000. A write that would
+   * leave more is refused with an {@link IllegalArgumentException} before anything is written:
+   * read the key and write with its context, which merges them.
+   */
+  public DynamoNodeBuilder maxSiblings(int siblings) {
+    requireUnset(maxSiblings, "maxSiblings");
+    maxSiblings = requireInRange("maxSiblings", siblings, 1, 10_000);
+    return this;
+  }
+
+  /**
+   * The most value bytes one key may hold, summed over its siblings; default 4 MiB, at most
+   * 64 MiB, and at least maxValueBytes. A write that would leave more is refused before anything
+   * is written. Keep it well below the transport's frame limit (16 MiB by default), so that a
+   * key can always be moved whole between replicas.
+   */
+  public DynamoNodeBuilder maxBytesPerKey(int bytes) {
+    requireUnset(maxBytesPerKey, "maxBytesPerKey");
+    maxBytesPerKey = requireInRange("maxBytesPerKey", bytes, 1, 64 << 20);
+    return this;
+  }
+
   /** The clock; default the system's. Simulations pass a virtual one. */
   public DynamoNodeBuilder clock(Clock clock) {
     requireUnset(this.clock, "clock");
@@ -252,8 +278,14 @@ public final class DynamoNodeBuilder {
         Objects.requireNonNullElse(hintedHandoff, true),
         Objects.requireNonNullElse(antiEntropyInterval, Duration.ofSeconds(30)),
         Objects.requireNonNullElse(transferRate, 32L << 20),
-        Objects.requireNonNullElse(maxKeyBytes, 1024), Objects.requireNonNullElse(maxValueBytes, 1 << 20),
+        limits(),
         Objects.requireNonNullElse(clock, SystemClock.INSTANCE), Optional.ofNullable(scheduler),
         random != null ? random : new SplittableRandom(new SecureRandom().nextLong())));
+  }
+
+  private Limits limits() {
+    int valueBytes = Objects.requireNonNullElse(maxValueBytes, 1 << 20);
+    return new Limits(Objects.requireNonNullElse(maxKeyBytes, 1024), valueBytes, Objects.requireNonNullElse(maxSiblings, 64),
+        Objects.requireNonNullElse(maxBytesPerKey, Math.max(4 << 20, valueBytes)));
   }
 }

@@ -40,6 +40,13 @@ class ArgumentChecksTest {
     assertThatThrownBy(() -> b.gossipInterval(Duration.ZERO)).hasMessage("gossipInterval : PT0S (expected: > 0)");
     assertThatThrownBy(() -> b.maxKeyBytes(0)).hasMessage("maxKeyBytes : 0 (expected: 1..65536)");
     assertThatThrownBy(() -> b.maxValueBytes(9 << 20)).hasMessage("maxValueBytes : 9437184 (expected: 1..8388608)");
+    assertThatThrownBy(() -> b.maxSiblings(0)).hasMessage("maxSiblings : 0 (expected: 1..10000)");
+    assertThatThrownBy(() -> b.maxBytesPerKey(65 << 20)).hasMessage("maxBytesPerKey : 68157440 (expected: 1..67108864)");
+    assertThatThrownBy(() -> builder().member(A, Endpoint.of("a", 1)).replication(Replication.of(1, 1, 1))
+        .maxValueBytes(2 << 20).maxBytesPerKey(1 << 20).build())
+        .hasMessage("maxBytesPerKey : 1048576 (expected: >= maxValueBytes = 2097152)");
+    assertThat(builder().member(A, Endpoint.of("a", 1)).replication(Replication.of(1, 1, 1)).maxValueBytes(8 << 20).build())
+        .as("the default bytes per key grows with a larger value limit").isNotNull();
     assertThatThrownBy(() -> b.phiThreshold(0)).hasMessage("phiThreshold : 0.0 (expected: > 0 and <= 100)");
     assertThatThrownBy(() -> b.phiThreshold(Double.NaN)).hasMessage("phiThreshold : NaN (expected: > 0 and <= 100)");
     assertThatThrownBy(() -> b.weight(0)).hasMessage("weight : 0 (expected: 1..1000)");

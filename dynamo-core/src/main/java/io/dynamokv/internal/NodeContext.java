@@ -20,10 +20,11 @@ import java.util.random.RandomGenerator;
  * @param self this node's id
  * @param actor this node's actor id (its id and incarnation), under which it coordinates writes
  * @param replicasOf the N of a store (the node's default for stores it has not opened)
+ * @param limits what one key may hold, checked on every path that stores a value
  */
 public record NodeContext(NodeId self, ActorId actor, StorageEngine storage, Transport transport,
     Scheduler scheduler, Clock clock, RandomGenerator random, Duration requestTimeout,
-    Function<String, Integer> replicasOf) {
+    Function<String, Integer> replicasOf, Limits limits) {
 
   /** Checks that every part is there. */
   public NodeContext {
@@ -36,5 +37,6 @@ public record NodeContext(NodeId self, ActorId actor, StorageEngine storage, Tra
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(replicasOf, "replicasOf");
+    Objects.requireNonNull(limits, "limits");
   }
 }

@@ -15,6 +15,7 @@ import io.dynamokv.Store;
 import io.dynamokv.WriteOptions;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionVector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,62 @@ public abstract class ClusterScenarios {
     var absent = cluster.await(cluster.sendFromClient(nodes.get(1),
         new io.dynamokv.internal.wire.CoordinateGet(STORE, "nobody".getBytes(StandardCharsets.UTF_8), 3, 2, 2000)));
     assertThat(((io.dynamokv.internal.wire.ReplicaGetReply) absent).versions()).isEqualTo(VersionSet.EMPTY);
+  }
+
+  /**
+   * Issue #30, item 2: the value limit was checked only in Store; a value far over it sent as a
+   * CoordinatePut, a ReplicaPut or a MergeBatch was stored, after which its partition could no
+   * longer be moved. Every path refuses it before anything is written.
+   */
+  @Test
+  void aValueOverTheLimitIsRefusedOnEveryPathThatStoresOne() {
+    PreferenceList pl = cluster.preferenceList("huge");
+    NodeId replica = pl.primaries().get(0);
+    byte[] key = "huge".getBytes(StandardCharsets.UTF_8);
+    byte[] tooLarge = new byte[65536 + 1]; // the clusters' maxValueBytes is 65536
+    VersionSet oversized = VersionSet.EMPTY.put(VersionVector.EMPTY,
+        io.dynamokv.spi.version.ActorId.of(NodeId.of("client"), 1), tooLarge, 1);
+    VersionSet small = VersionSet.EMPTY.put(VersionVector.EMPTY,
+        io.dynamokv.spi.version.ActorId.of(NodeId.of("client"), 1), new byte[10], 1);
+    List<io.dynamokv.spi.Message> paths = List.of(
+        io.dynamokv.internal.wire.CoordinatePut.of(STORE, key, VersionVector.EMPTY, java.util.Optional.of(tooLarge), 3, 2, 2000),
+        new io.dynamokv.internal.wire.ReplicaPut(STORE, key, oversized, java.util.Optional.empty()),
+        new io.dynamokv.internal.wire.ReplicaPut(STORE, key, oversized, java.util.Optional.of(pl.primaries().get(1))),
+        new io.dynamokv.internal.wire.MergeBatch(List.of(
+            new io.dynamokv.internal.wire.KeyedVersions(STORE, "other".getBytes(StandardCharsets.UTF_8), small),
+            new io.dynamokv.internal.wire.KeyedVersions(STORE, key, oversized))));
+    for (io.dynamokv.spi.Message m : paths) {
+      assertThat(failureOf(cluster.sendFromClient(replica, m))).as("%s", m.getClass().getSimpleName())
+          .hasMessageContaining("value length : 65537 bytes").hasMessageContaining("expected: <= maxValueBytes = 65536");
+    }
+    for (NodeId n : cluster.nodes()) {
+      assertThat(held(n, "huge").isEmpty()).as("huge on %s", n).isTrue();
+      assertThat(held(n, "other").isEmpty()).as("the batch's other key on %s", n).isTrue();
+      assertThat(cluster.storage(n).hints(pl.primaries().get(1), 10)).isEmpty();
+    }
+  }
+
+  /**
+   * Issue #23, item 7: blind writes to one key grew its siblings until the set outgrew a frame;
+   * the coordinator kept what its replicas could not. A write that would cross the key's
+   * sibling limit is refused before anything is written anywhere.
+   */
+  @Test
+  void aWriteThatWouldCrossTheSiblingLimitIsRefusedEverywhere() {
+    PreferenceList pl = cluster.preferenceList("crowd");
+    Store<String> s = store(pl.primaries().get(0));
+    for (int i = 0; i < 64; i++) { // maxSiblings: 64 by default
+      cluster.await(s.putAsync("crowd", Context.EMPTY, "v" + i, WriteOptions.defaults().withW(3)));
+    }
+    assertThat(failureOf(s.putAsync("crowd", Context.EMPTY, "v64"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("would hold 65 siblings (expected: <= maxSiblings = 64)");
+    for (NodeId replica : pl.primaries()) {
+      assertThat(held(replica, "crowd").values()).as("on %s", replica).hasSize(64);
+    }
+    // Writing with the read's context merges them into one.
+    GetResult<String> read = get(s, "crowd");
+    put(s, "crowd", read.context(), "merged");
+    assertThat(get(s, "crowd").values()).containsExactly("merged");
   }
 
   /** Invariant 2: two writers with the same context both survive, also through one coordinator. */

@@ -3,6 +3,7 @@ package io.dynamokv.internal.antientropy;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
+import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
@@ -69,6 +70,7 @@ public final class AntiEntropy {
   private final Duration interval;
   private final Duration timeout;
   private final int maxKeysPerPage;
+  private final Limits limits;
   private CompletableFuture<RepairReport> current; // the pass under way, guarded by this
   private final Map<String, Long> lastInSync = new ConcurrentHashMap<>();
   private final LongAdder exchanges = new LongAdder();
@@ -98,6 +100,7 @@ public final class AntiEntropy {
     this.interval = interval;
     this.timeout = node.requestTimeout();
     this.maxKeysPerPage = maxKeysPerPage;
+    this.limits = node.limits();
     this.tombstones = new TombstoneCollector(node, membership, isUp, maxKeysPerPage);
   }
 
@@ -248,6 +251,15 @@ public final class AntiEntropy {
       long pageBytes = 0;
       for (KeyedVersions kv : chunk.entries()) {
         byte[] keyBytes = kv.key().toArray();
+        try {
+          limits.requireStorable(e.store(), keyBytes, kv.versions());
+        } catch (IllegalArgumentException tooLarge) {
+          // Only a peer configured with larger limits (or a broken one) sends this: keep the
+          // pass going, and say so.
+          log.warn("{}: not taking a key from {} in {}/p{}: {}", self, e.peer(), e.store(), e.partition(),
+              tooLarge.getMessage());
+          continue;
+        }
         int size = keyBytes.length + VersionSetCodec.encode(kv.versions()).length;
         pageBytes += size;
         bytesTransferred.add(size);

@@ -3,6 +3,7 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.Endpoint;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.PreferenceList;
@@ -72,6 +73,7 @@ public final class Coordinator {
   private final Scheduler scheduler;
   private final Clock clock;
   private final NodeMetrics metrics;
+  private final Limits limits;
   private final boolean sloppy;
 
   /**
@@ -89,6 +91,7 @@ public final class Coordinator {
     this.health = health;
     this.scheduler = node.scheduler();
     this.clock = node.clock();
+    this.limits = node.limits();
     this.metrics = metrics;
     this.sloppy = sloppy;
   }
@@ -302,9 +305,17 @@ public final class Coordinator {
     return result;
   }
 
-  /** A put another node forwarded to this one. */
+  /** A put another node, or a client, sent to this one to coordinate; its sizes are checked here. */
   CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
     byte[] key = c.key().toArray();
+    if (key.length > limits.maxKeyBytes()) {
+      throw new IllegalArgumentException("key length : " + key.length + " bytes (expected: <= maxKeyBytes = "
+          + limits.maxKeyBytes() + ")");
+    }
+    if (c.value().isPresent() && c.value().get().length() > limits.maxValueBytes()) {
+      throw new IllegalArgumentException("value length : " + c.value().get().length()
+          + " bytes (expected: <= maxValueBytes = " + limits.maxValueBytes() + ")");
+    }
     StorageKey sk = storageKey(c.store(), key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
     return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(),
@@ -348,9 +359,9 @@ public final class Coordinator {
       int n, VersionVector seen, Optional<byte[]> value, int w, Duration timeout) {
     metrics.putsCoordinated.increment();
     long now = clock.currentTimeMillis();
-    Update local = storage.apply(sk, current -> value.isPresent()
+    Update local = storage.apply(sk, current -> limits.requireWithinKeyLimits(sk, value.isPresent()
         ? current.put(seen, actor, value.get(), now)
-        : current.delete(seen, actor, now));
+        : current.delete(seen, actor, now)));
     // Once the write is applied here (its dot is taken), the replicas get it while it becomes
     // durable here: one fsync's wait instead of two in a row. If this node crashes before its
     // fsync, it restarts with a new incarnation, so the dot is never handed out again.

@@ -1,6 +1,7 @@
 package io.dynamokv.internal.coordinator;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.CoordinateGet;
@@ -46,10 +47,12 @@ public final class ReplicaService implements RequestHandler {
   private final StorageEngine storage;
   private final Coordinator coordinator;
   private final NodeMetrics metrics;
+  private final Limits limits;
 
   public ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
       Coordinator coordinator, NodeMetrics metrics,
-      java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip) {
+      java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip, Limits limits) {
+    this.limits = limits;
     this.self = self;
     this.keySpaces = keySpaces;
     this.gossip = gossip;
@@ -105,7 +108,11 @@ public final class ReplicaService implements RequestHandler {
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
         KeySpace keySpace = keySpaces.get();
-        for (KeyedVersions e : ((MergeBatch) request).entries()) {
+        List<KeyedVersions> entries = ((MergeBatch) request).entries();
+        for (KeyedVersions e : entries) {
+          limits.requireStorable(e.store(), e.key().toArray(), e.versions()); // all checked before any is written
+        }
+        for (KeyedVersions e : entries) {
           writes.add(storage.update(keySpace.storageKey(e.store(), e.key().toArray()), v -> v.merge(e.versions())));
         }
         yield CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> new Ack());
@@ -121,7 +128,9 @@ public final class ReplicaService implements RequestHandler {
   }
 
   private CompletableFuture<Message> replicaPut(ReplicaPut p, KeySpace keySpace) {
-    StorageKey key = keySpace.storageKey(p.store(), p.key().toArray());
+    byte[] keyBytes = p.key().toArray();
+    limits.requireStorable(p.store(), keyBytes, p.versions());
+    StorageKey key = keySpace.storageKey(p.store(), keyBytes);
     Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
     if (owner.isPresent()) {
       metrics.hintsStored.increment();

@@ -66,13 +66,13 @@ public final class NodeRuntime {
         : Optional.of(new ExecutorScheduler("dynamo-" + s.id(), 2, Duration.ofSeconds(5)));
     Scheduler scheduler = s.scheduler().orElseGet(ownedScheduler::get);
     context = new NodeContext(s.id(), identity.actor(), s.storage(), s.transport(), scheduler, s.clock(), s.random(),
-        s.requestTimeout(), replicasOf);
+        s.requestTimeout(), replicasOf, s.limits());
     membership = startMembership(identity);
     health = new PeerHealth(context, membership, s.probeInterval(), metrics, membership::isConvicted);
     coordinator = new Coordinator(context, membership, health, metrics, s.hintedHandoff());
     handoff = new HintedHandoff(context, membership, health, metrics, s.hintInterval(), HINT_BATCH_SIZE);
     s.transport().start(new ReplicaService(s.id(), () -> membership.ring().keySpace(), s.storage(), coordinator,
-        metrics, membership::handle));
+        metrics, membership::handle, s.limits()));
     antiEntropy = new AntiEntropy(context, membership, health::isUp, s.antiEntropyInterval(), MAX_KEYS_PER_PAGE);
     // Pulls wait a request deadline after every node adopted a ring, so writes that used the
     // older ring have ended; a failed step is retried each gossip interval.
@@ -84,9 +84,9 @@ public final class NodeRuntime {
     antiEntropy.start();
     transfer.start();
     log.info("node {} running at {}: actor {}, {}, default {}, request timeout {}, gossip every {}, phi threshold {}, "
-            + "transfers at most {} B/s, max key {} B, max value {} B", s.id(), s.transport().localEndpoint(),
+            + "transfers at most {} B/s, {}", s.id(), s.transport().localEndpoint(),
         identity.actor(), membership.state(), s.replication(), s.requestTimeout(), s.gossipInterval(),
-        s.phiThreshold(), s.transferBytesPerSecond(), s.maxKeyBytes(), s.maxValueBytes());
+        s.phiThreshold(), s.transferBytesPerSecond(), s.limits());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.dynamokv.internal.node;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
+import io.dynamokv.internal.Limits;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
@@ -24,8 +25,8 @@ import java.util.random.RandomGenerator;
 public record NodeSettings(NodeId id, StorageEngine storage, Transport transport, Map<NodeId, Endpoint> founders,
     List<Endpoint> seeds, int partitions, Replication replication, int weight, Duration gossipInterval,
     double phiThreshold, Duration requestTimeout, Duration probeInterval, Duration hintInterval,
-    boolean hintedHandoff, Duration antiEntropyInterval, long transferBytesPerSecond, int maxKeyBytes,
-    int maxValueBytes, Clock clock, Optional<Scheduler> scheduler, RandomGenerator random) {
+    boolean hintedHandoff, Duration antiEntropyInterval, long transferBytesPerSecond, Limits limits,
+    Clock clock, Optional<Scheduler> scheduler, RandomGenerator random) {
 
   /** Copies the collections. */
   public NodeSettings {
