@@ -285,17 +285,21 @@ public final class AntiEntropy {
       if (e.pushBack()) {
         pushBack(e, segment, after, chunk, last, theirs, push);
       }
-      CompletableFuture<?> pushed = push.isEmpty() ? CompletableFuture.completedFuture(null)
-          : transport.request(endpoint, new MergeBatch(push), timeout).thenAccept(ack -> {
-            if (!(ack instanceof Ack)) {
-              throw new IllegalStateException("unexpected reply " + ack);
-            }
-            keysSent.add(push.size());
-            synchronized (state) {
-              state.sent += push.size();
-              state.transferred += push.size();
-            }
-          });
+      // What the peer lacks may be far more than a page (a new replica lacks everything): sent in
+      // batches that each fit a frame, one after the other.
+      CompletableFuture<?> pushed = CompletableFuture.completedFuture(null);
+      for (MergeBatch batch : MergeBatch.split(push)) {
+        pushed = pushed.thenCompose(v -> transport.request(endpoint, batch, timeout)).thenAccept(ack -> {
+          if (!(ack instanceof Ack)) {
+            throw new IllegalStateException("unexpected reply " + ack);
+          }
+          keysSent.add(batch.entries().size());
+          synchronized (state) {
+            state.sent += batch.entries().size();
+            state.transferred += batch.entries().size();
+          }
+        });
+      }
       CompletableFuture<Void> done = CompletableFuture.allOf(merges.toArray(CompletableFuture[]::new))
           .thenCombine(pushed, (a, b) -> null);
       long paced = pageBytes;

@@ -104,8 +104,11 @@ public final class HintedHandoff {
     }
     List<Hint> hints;
     Optional<Endpoint> endpoint = membership.endpointOf(owner);
+    boolean full;
     try {
-      hints = storage.hints(owner, batchSize);
+      List<Hint> listed = storage.hints(owner, batchSize);
+      hints = withinBatchBytes(listed);
+      full = hints.size() == batchSize || hints.size() < listed.size();
     } catch (RuntimeException e) {
       inFlight.remove(owner);
       return;
@@ -137,7 +140,7 @@ public final class HintedHandoff {
         metrics.hintsDelivered.add(removed);
         log.info("{}: delivered {} hints to {}", self, removed, owner);
         inFlight.remove(owner);
-        if (hints.size() == batchSize) {
+        if (full) {
           scheduler.execute(() -> deliverTo(owner)); // more are waiting
         }
       });
@@ -155,7 +158,7 @@ public final class HintedHandoff {
     List<Hint> hints;
     io.dynamokv.internal.ring.Ring ring;
     try {
-      hints = storage.hints(gone, batchSize);
+      hints = withinBatchBytes(storage.hints(gone, batchSize));
       ring = membership.ring();
     } catch (RuntimeException e) {
       inFlight.remove(gone);
@@ -172,18 +175,25 @@ public final class HintedHandoff {
     List<CompletableFuture<?>> merges = new ArrayList<>();
     byReplica.forEach((replica, batch) -> {
       if (replica.equals(self)) {
-        for (Hint h : hints) {
-          merges.add(storage.update(h.key(), v -> v.merge(h.versions())));
+        // Only the keys this node replicates: the others are for their own replicas.
+        for (KeyedVersions kv : batch) {
+          merges.add(storage.update(ring.keySpace().storageKey(kv.store(), kv.key().toArray()),
+              v -> v.merge(kv.versions())));
         }
         return;
       }
       Optional<Endpoint> endpoint = membership.endpointOf(replica);
-      merges.add(endpoint.isEmpty() ? CompletableFuture.failedFuture(new IllegalStateException(replica + " unknown"))
-          : transport.request(endpoint.get(), new MergeBatch(batch), timeout).thenAccept(reply -> {
-            if (!(reply instanceof Ack)) {
-              throw new IllegalStateException("unexpected reply " + reply);
-            }
-          }));
+      if (endpoint.isEmpty()) {
+        merges.add(CompletableFuture.failedFuture(new IllegalStateException(replica + " unknown")));
+        return;
+      }
+      for (MergeBatch part : MergeBatch.split(batch)) {
+        merges.add(transport.request(endpoint.get(), part, timeout).thenAccept(reply -> {
+          if (!(reply instanceof Ack)) {
+            throw new IllegalStateException("unexpected reply " + reply);
+          }
+        }));
+      }
     });
     CompletableFuture.allOf(merges.toArray(CompletableFuture[]::new)).whenComplete((v, failure) -> {
       if (failure != null) {
@@ -204,5 +214,18 @@ public final class HintedHandoff {
         }
       });
     });
+  }
+
+  /** Returns the first of {@code hints} that fit one batch's bytes ({@link MergeBatch#MAX_BYTES}), one at least. */
+  private static List<Hint> withinBatchBytes(List<Hint> hints) {
+    long bytes = 0;
+    for (int i = 0; i < hints.size(); i++) {
+      Hint h = hints.get(i);
+      bytes += MergeBatch.approximateBytes(h.key().key().length, h.versions());
+      if (i > 0 && bytes > MergeBatch.MAX_BYTES) {
+        return hints.subList(0, i);
+      }
+    }
+    return hints;
   }
 }

@@ -144,12 +144,16 @@ public final class ReplicaService implements RequestHandler {
         s.afterKey().map(k -> StorageKey.of(s.store(), s.partition(), s.afterSegment(), k.toArray())));
     List<KeyedVersions> page = new ArrayList<>();
     boolean[] more = {false};
+    long[] bytes = {0};
+    // Bounded by keys and by bytes: a page of large values must still fit a frame.
     storage.scan(range, (k, v) -> {
-      if (page.size() == s.limit()) {
+      long size = MergeBatch.approximateBytes(k.key().length, v);
+      if (page.size() == s.limit() || (!page.isEmpty() && bytes[0] + size > MergeBatch.MAX_BYTES)) {
         more[0] = true;
         return false;
       }
       page.add(new KeyedVersions(k.store(), k.key(), v));
+      bytes[0] += size;
       return true;
     });
     return new PartitionChunk(page, !more[0]);

@@ -54,4 +54,44 @@ class ReplicaServiceTest {
     assertThat(storage.get(KEY_SPACE.storageKey("s", key))).contains(VERSIONS);
     assertThat(service.handle(new Ping(5)).join()).isEqualTo(new Pong(5));
   }
+
+  /**
+   * Issue #30, item 3: pages held up to their count of keys whatever their size, so a page of
+   * large values outgrew the frame and the partition never moved. Pages are bounded by bytes
+   * too, hold one key at least, and together still cover every key once.
+   */
+  @Test
+  void pagesOfLargeValuesAreBoundedByBytesAndCoverEveryKey() {
+    int keys = 200;
+    for (int i = 0; i < keys; i++) {
+      VersionSet large = VersionSet.EMPTY.put(VersionVector.EMPTY, ActorId.of(NodeId.of("b"), 1), new byte[60_000], 1);
+      storage.update(io.dynamokv.spi.StorageKey.of("s", 3, 0, ("key-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          v -> v.merge(large)).join();
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    Optional<byte[]> after = Optional.empty();
+    int pages = 0;
+    while (true) {
+      io.dynamokv.internal.wire.PartitionChunk chunk = (io.dynamokv.internal.wire.PartitionChunk) service.handle(
+          io.dynamokv.internal.wire.PartitionScan.of("s", 3, 0, 1, 0, after, 1000)).join();
+      pages++;
+      long bytes = chunk.entries().stream()
+          .mapToLong(e -> io.dynamokv.internal.wire.MergeBatch.approximateBytes(e.key().length(), e.versions())).sum();
+      assertThat(bytes).as("bytes of page %d", pages).isLessThanOrEqualTo(io.dynamokv.internal.wire.MergeBatch.MAX_BYTES);
+      assertThat(chunk.entries()).isNotEmpty();
+      chunk.entries().forEach(e -> assertThat(seen.add(new String(e.key().toArray(),
+          java.nio.charset.StandardCharsets.UTF_8))).isTrue());
+      if (chunk.complete()) {
+        break;
+      }
+      after = Optional.of(chunk.entries().get(chunk.entries().size() - 1).key().toArray());
+    }
+    assertThat(seen).hasSize(keys);
+    assertThat(pages).isGreaterThan(1);
+    assertThat(io.dynamokv.internal.wire.MergeBatch.split(java.util.Collections.nCopies(200,
+        new io.dynamokv.internal.wire.KeyedVersions("s", new byte[] {1}, storage.get(
+            io.dynamokv.spi.StorageKey.of("s", 3, 0, "key-1".getBytes(java.nio.charset.StandardCharsets.UTF_8))).orElseThrow()))))
+        .as("batches of 200 keys of 60 KB").hasSizeGreaterThan(2)
+        .allSatisfy(b -> assertThat(b.entries()).isNotEmpty());
+  }
 }
