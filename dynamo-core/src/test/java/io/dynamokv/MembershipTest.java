@@ -95,6 +95,27 @@ class MembershipTest {
     }
   }
 
+  /**
+   * Issue #31, item 2: a LEFT node raised its entry's version every round, so its peers always
+   * asked for it and it never saw that they knew: it always waited out the cap of
+   * {@code LeaveAnnouncement.MAX_ROUNDS} rounds. It exits once every peer it believes up has
+   * shown that it knows.
+   */
+  @Test
+  void aLeaverExitsSoonAfterTheOthersKnowItLeft() {
+    try (MembershipCluster c = new MembershipCluster(21, 4)) {
+      c.pass(Duration.ofSeconds(5));
+      NodeId leaver = NodeId.of("n3");
+      java.util.concurrent.CompletableFuture<Void> left = c.running.get(leaver).leaveAsync();
+      c.awaitCondition(() -> c.statusOf(leaver, leaver) == MemberStatus.LEFT, Duration.ofMinutes(2));
+      long leftAt = c.sim.clock().elapsed().toMillis();
+      c.await(left);
+      long waited = c.sim.clock().elapsed().toMillis() - leftAt;
+      assertThat(c.running.keySet()).allSatisfy(n -> assertThat(c.statusOf(n, leaver)).isEqualTo(MemberStatus.LEFT));
+      assertThat(waited).as("ms from LEFT to the exit (gossip every 1,000 ms, a cap of 10 rounds)").isLessThan(6_000);
+    }
+  }
+
   @Test
   void aRemovedDeadNodesPartitionsAreReReplicatedFromTheOthers() {
     try (MembershipCluster c = new MembershipCluster(13, 5)) {

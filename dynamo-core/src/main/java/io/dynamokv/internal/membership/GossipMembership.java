@@ -208,12 +208,23 @@ public final class GossipMembership implements ClusterView {
   void round() {
     rounds.increment();
     heartbeats.evaluate(state.members().keySet());
+    boolean hasLeft;
     synchronized (this) {
-      setSelf(self().beat());
+      hasLeft = self().status() == MemberStatus.LEFT;
+      // A LEFT node's entry stays as it is: if it went on rising, every peer would keep asking
+      // for it, and the node could never see that they all know it left.
+      if (!hasLeft) {
+        setSelf(self().beat());
+      }
       if (!left.isDone() && leaving.done(state, settings.self(), reachable)) {
         log.info("{}: the other nodes know this node has left", settings.self());
         left.complete(null);
       }
+    }
+    if (hasLeft && !left.isDone()) {
+      // Peers do not gossip with a LEFT node: it tells each of them itself, every round, until all know.
+      GossipTargets.livePeers(state, settings.self(), reachable).forEach(this::gossipWith);
+      return;
     }
     GossipTargets.choose(state, settings.self(), settings.endpoint(), settings.seeds(), reachable, random)
         .forEach(this::gossipWith);

@@ -52,4 +52,15 @@ final class GossipTargets {
     }
     return targets;
   }
+
+  /** Returns the endpoints of every member believed up, but this node and LEFT ones. */
+  static List<Endpoint> livePeers(ClusterState state, NodeId self, Predicate<NodeId> reachable) {
+    List<Endpoint> peers = new ArrayList<>();
+    for (MemberState m : state.members().values()) {
+      if (!m.id().equals(self) && m.status() != MemberStatus.LEFT && reachable.test(m.id())) {
+        peers.add(m.endpoint());
+      }
+    }
+    return peers;
+  }
 }
