@@ -99,6 +99,12 @@ public final class HintedHandoff {
 
   /** Sends one batch of hints to {@code owner}, and the next once it is acknowledged. */
   void deliverTo(NodeId owner) {
+    if (!membership.isMember(owner)) {
+      // LEFT or removed (the on-up path may name one): its hints go to the keys' current
+      // replicas, never to the address it had, which another node may have taken.
+      redirect(owner);
+      return;
+    }
     if (stopped || !inFlight.add(owner)) {
       return;
     }

@@ -5,10 +5,12 @@ import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.Transport;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -114,8 +116,19 @@ public final class PeerHealth {
 
   private void probeDownPeers() {
     for (NodeId node : down) {
+      if (!membership.isMember(node)) {
+        down.remove(node); // LEFT or removed: nothing to probe, and its address may be another node's now
+        continue;
+      }
       membership.endpointOf(node).ifPresent(endpoint ->
-          transport.request(endpoint, new Ping(0), probeInterval).thenRun(() -> markUp(node)));
+          transport.request(endpoint, new Ping(0), probeInterval).thenAccept(reply -> {
+            // Only the node meant counts: another one may listen at a removed node's address.
+            if (reply instanceof Pong pong && pong.from().equals(Optional.of(node))) {
+              markUp(node);
+            } else {
+              log.warn("{}: probe of {} at {} was answered by {}", self, node, endpoint, reply);
+            }
+          }));
     }
   }
 

@@ -91,7 +91,7 @@ public final class ReplicaService implements RequestHandler {
       case GOSSIP_DIGEST, GOSSIP -> gossip.apply(request);
       case LIST_STORES -> CompletableFuture.completedFuture(
           new io.dynamokv.internal.wire.StoreNames(new java.util.TreeSet<>(storage.stores()).stream().toList()));
-      case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
+      case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce(), Optional.of(self)));
       case REPLICA_GET -> {
         ReplicaGet g = (ReplicaGet) request;
         VersionSet held = storage.get(keySpaces.get().storageKey(g.store(), g.key().toArray())).orElse(VersionSet.EMPTY);

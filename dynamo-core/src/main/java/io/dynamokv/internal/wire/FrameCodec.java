@@ -59,7 +59,10 @@ public final class FrameCodec {
     out.writeVarLong(frame.requestId());
     switch (m.type()) {
       case PING -> out.writeLong(((Ping) m).nonce());
-      case PONG -> out.writeLong(((Pong) m).nonce());
+      case PONG -> {
+        out.writeLong(((Pong) m).nonce());
+        writeOptionalNode(out, ((Pong) m).from());
+      }
       case ACK -> { }
       case FAILURE -> out.writeString(((Failure) m).message());
       case REPLICA_GET -> {
@@ -190,7 +193,7 @@ public final class FrameCodec {
   private static WireMessage readPayload(MessageType type, ByteReader in) {
     return switch (type) {
       case PING -> new Ping(in.readLong("nonce"));
-      case PONG -> new Pong(in.readLong("nonce"));
+      case PONG -> new Pong(in.readLong("nonce"), readOptionalNode(in));
       case ACK -> new Ack();
       case FAILURE -> new Failure(in.readString("failure message", MAX_TEXT_BYTES));
       case REPLICA_GET -> new ReplicaGet(readStore(in), readKey(in));

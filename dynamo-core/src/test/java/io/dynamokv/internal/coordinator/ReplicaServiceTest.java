@@ -52,7 +52,7 @@ class ReplicaServiceTest {
 
     assertThat(service.handle(new ReplicaPut("s", key, VERSIONS, Optional.empty())).join()).isEqualTo(new Ack());
     assertThat(storage.get(KEY_SPACE.storageKey("s", key))).contains(VERSIONS);
-    assertThat(service.handle(new Ping(5)).join()).isEqualTo(new Pong(5));
+    assertThat(service.handle(new Ping(5)).join()).isEqualTo(new Pong(5, Optional.of(SELF)));
   }
 
   /**

@@ -91,7 +91,7 @@ class FrameCodecTest {
     Arbitrary<Optional<byte[]>> optionalKey = keys().optional();
     return Arbitraries.oneOf(List.of(
         Arbitraries.longs().map(Ping::new),
-        Arbitraries.longs().map(Pong::new),
+        Combinators.combine(Arbitraries.longs(), nodes().optional()).as(Pong::new),
         Arbitraries.just(new Ack()),
         Arbitraries.strings().ofMaxLength(100).map(Failure::new),
         Combinators.combine(stores(), keys()).as(ReplicaGet::new),
