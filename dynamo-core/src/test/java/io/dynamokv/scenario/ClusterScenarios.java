@@ -197,6 +197,27 @@ public abstract class ClusterScenarios {
     assertThat(get(s, "crowd").values()).containsExactly("merged");
   }
 
+  /**
+   * Issue #31, item 3: when a forwarded put timed out and another primary coordinated it, the
+   * value was stored twice, as two identical siblings. A write carries one id on every retry,
+   * and its copies collapse into one sibling.
+   */
+  @Test
+  void aWriteCoordinatedTwiceReadsBackAsOneSibling() {
+    PreferenceList pl = cluster.preferenceList("eve");
+    NodeId via = cluster.nodes().stream().filter(n -> !pl.primaries().contains(n)).findFirst().orElseThrow();
+    NodeId first = pl.primaries().get(0); // all are healthy: the first one tried
+    cluster.slow(first, Duration.ofSeconds(3)); // it applies the write, but answers too late
+    Store<String> s = store(via);
+    put(s, "eve", Context.EMPTY, "apples");
+    cluster.heal();
+    cluster.pass(Duration.ofSeconds(5));
+    assertThat(get(s, "eve", ReadOptions.defaults().withR(3)).values()).containsExactly("apples");
+    for (NodeId replica : pl.primaries()) {
+      assertThat(valuesOf(held(replica, "eve"))).as("on %s", replica).containsExactly("apples");
+    }
+  }
+
   /** Invariant 2: two writers with the same context both survive, also through one coordinator. */
   @Test
   void concurrentWritesWithTheSameContextBecomeSiblings() {

@@ -74,6 +74,7 @@ public final class Coordinator {
   private final Clock clock;
   private final NodeMetrics metrics;
   private final Limits limits;
+  private final java.util.concurrent.atomic.AtomicLong writeCount = new java.util.concurrent.atomic.AtomicLong();
   private final boolean sloppy;
 
   /**
@@ -290,8 +291,11 @@ public final class Coordinator {
     metrics.puts.increment();
     StorageKey sk = storageKey(store, key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
+    // Chosen once here and carried by every retry: a write that two coordinators apply (the
+    // first answered too late) is still one sibling.
+    long writeId = nextWriteId();
     if (pl.primaries().contains(self)) {
-      return coordinate(store, key, sk, pl, n, seen, value, w, timeout);
+      return coordinate(store, key, sk, pl, n, seen, value, w, writeId, timeout);
     }
     List<NodeId> candidates = new ArrayList<>(pl.primaries());
     candidates.sort((a, b) -> Boolean.compare(!health.isUp(a), !health.isUp(b))); // healthy first, stable
@@ -300,9 +304,22 @@ public final class Coordinator {
     // so a second one can still be tried if the first does not answer.
     Duration attempt = attemptTimeout(timeout);
     int remoteQuorumMillis = (int) Math.max(1, attempt.toMillis() * 3 / 4);
-    forward(CoordinatePut.of(store, key, seen, value, n, w, remoteQuorumMillis),
+    forward(CoordinatePut.of(store, key, seen, value, n, w, remoteQuorumMillis, writeId),
         candidates, 0, new LinkedHashMap<>(), attempt, result);
     return result;
+  }
+
+  /**
+   * Returns a new write id: unique to this node's run (its incarnation, drawn at random, and a
+   * count of its writes, mixed), never 0. Made from the node's identity rather than a random
+   * source, so a simulated run replays exactly.
+   */
+  private long nextWriteId() {
+    long z = actor.incarnation() + writeCount.incrementAndGet() * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return z == 0 ? 1 : z;
   }
 
   /** A put another node, or a client, sent to this one to coordinate; its sizes are checked here. */
@@ -318,7 +335,7 @@ public final class Coordinator {
     }
     StorageKey sk = storageKey(c.store(), key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
-    return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(),
+    return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(), c.writeId(),
         Duration.ofMillis(c.timeoutMillis()));
   }
 
@@ -356,12 +373,12 @@ public final class Coordinator {
   }
 
   private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
-      int n, VersionVector seen, Optional<byte[]> value, int w, Duration timeout) {
+      int n, VersionVector seen, Optional<byte[]> value, int w, long writeId, Duration timeout) {
     metrics.putsCoordinated.increment();
     long now = clock.currentTimeMillis();
     Update local = storage.apply(sk, current -> limits.requireWithinKeyLimits(sk, value.isPresent()
-        ? current.put(seen, actor, value.get(), now)
-        : current.delete(seen, actor, now)));
+        ? current.put(seen, actor, value.get(), now, writeId)
+        : current.delete(seen, actor, now, writeId)));
     // Once the write is applied here (its dot is taken), the replicas get it while it becomes
     // durable here: one fsync's wait instead of two in a row. If this node crashes before its
     // fsync, it restarts with a new incarnation, so the dot is never handed out again.

@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@code w} of the key's {@code n} replicas have it, or a {@link Failure}.
  */
 public record CoordinatePut(String store, Bytes key, VersionVector context, Optional<Bytes> value,
-    int n, int w, int timeoutMillis) implements WireMessage {
+    int n, int w, int timeoutMillis, long writeId) implements WireMessage {
 
   /** Validates the parts. */
   public CoordinatePut {
@@ -25,7 +25,17 @@ public record CoordinatePut(String store, Bytes key, VersionVector context, Opti
   /** Returns the write of {@code value} (a delete if empty) for {@code key} of {@code store}, both copied. */
   public static CoordinatePut of(String store, byte[] key, VersionVector context, Optional<byte[]> value, int n,
       int w, int timeoutMillis) {
-    return new CoordinatePut(store, Bytes.of(key), context, value.map(Bytes::of), n, w, timeoutMillis);
+    return of(store, key, context, value, n, w, timeoutMillis, 0);
+  }
+
+  /**
+   * As {@link #of(String, byte[], VersionVector, Optional, int, int, int)}, naming the client
+   * write {@code writeId} (0: none), which every retry of the write carries: coordinated twice,
+   * it is still one sibling.
+   */
+  public static CoordinatePut of(String store, byte[] key, VersionVector context, Optional<byte[]> value, int n,
+      int w, int timeoutMillis, long writeId) {
+    return new CoordinatePut(store, Bytes.of(key), context, value.map(Bytes::of), n, w, timeoutMillis, writeId);
   }
 
   @Override

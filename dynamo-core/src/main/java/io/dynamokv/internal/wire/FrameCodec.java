@@ -87,6 +87,7 @@ public final class FrameCodec {
         out.writeByte(value.isPresent() ? 1 : 0);
         value.ifPresent(v -> v.writeLengthPrefixedTo(out));
         out.writeVarInt(c.n()).writeVarInt(c.w()).writeVarInt(c.timeoutMillis());
+        out.writeLong(c.writeId());
       }
       case COORDINATE_PUT_REPLY -> VersionSetCodec.writeTo(out, ((CoordinatePutReply) m).versions());
       case COORDINATE_GET -> {
@@ -206,7 +207,7 @@ public final class FrameCodec {
         Optional<byte[]> value = readFlag(in, "has value")
             ? Optional.of(in.readLengthPrefixed("value", Integer.MAX_VALUE)) : Optional.empty();
         yield CoordinatePut.of(store, key, context, value, in.readVarInt("n", 1, 255),
-            in.readVarInt("w", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
+            in.readVarInt("w", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE), in.readLong("write id"));
       }
       case COORDINATE_PUT_REPLY -> new CoordinatePutReply(VersionSetCodec.readFrom(in));
       case COORDINATE_GET -> new CoordinateGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255),

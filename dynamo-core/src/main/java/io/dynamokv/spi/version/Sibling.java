@@ -13,6 +13,11 @@ import java.util.Objects;
  * <p>The timestamp is the coordinator's wall clock at the write. It plays no part in
  * causality; it is there for last-write-wins resolution and for operators.
  *
+ * <p>The write id, when not 0, names the client write the sibling came from, chosen once by the
+ * node that took the write and carried on every retry: if a write is coordinated twice (its
+ * first coordinator applied it but answered too late), its two siblings carry one write id, and
+ * a version set keeps only one of them.
+ *
  * <p>Immutable: the bytes are copied in and {@link #value()} copies them out; use
  * {@link #valueView()} to read them without a copy.
  */
@@ -33,28 +38,51 @@ public final class Sibling {
   private final byte[] value;
   private final boolean tombstone;
   private final long timestampMillis;
+  private final long writeId;
 
-  private Sibling(Dot dot, byte[] value, boolean tombstone, long timestampMillis) {
+  private Sibling(Dot dot, byte[] value, boolean tombstone, long timestampMillis, long writeId) {
     this.dot = Objects.requireNonNull(dot, "dot");
     this.value = value;
     this.tombstone = tombstone;
     this.timestampMillis = timestampMillis;
+    this.writeId = writeId;
   }
 
-  /** Returns a sibling holding a copy of {@code value}. */
+  /** Returns a sibling holding a copy of {@code value}, of no named write. */
   public static Sibling value(Dot dot, byte[] value, long timestampMillis) {
+    return value(dot, value, timestampMillis, 0);
+  }
+
+  /** Returns a sibling holding a copy of {@code value}, from the write {@code writeId} (0: none). */
+  public static Sibling value(Dot dot, byte[] value, long timestampMillis, long writeId) {
     Objects.requireNonNull(value, "value");
-    return new Sibling(dot, value.clone(), false, timestampMillis);
+    return new Sibling(dot, value.clone(), false, timestampMillis, writeId);
   }
 
   /** Returns a sibling that takes {@code value} as it is: for the codec, which made the array. */
-  static Sibling owned(Dot dot, byte[] value, long timestampMillis) {
-    return new Sibling(dot, value, false, timestampMillis);
+  static Sibling owned(Dot dot, byte[] value, long timestampMillis, long writeId) {
+    return new Sibling(dot, value, false, timestampMillis, writeId);
   }
 
   /** Returns a tombstone: the marker of a delete, which has no value. */
   public static Sibling tombstone(Dot dot, long timestampMillis) {
-    return new Sibling(dot, NO_BYTES, true, timestampMillis);
+    return tombstone(dot, timestampMillis, 0);
+  }
+
+  /** Returns a tombstone of the delete {@code writeId} (0: none). */
+  public static Sibling tombstone(Dot dot, long timestampMillis, long writeId) {
+    return new Sibling(dot, NO_BYTES, true, timestampMillis, writeId);
+  }
+
+  /** Returns the id of the client write this sibling came from, or 0 if it names none. */
+  public long writeId() {
+    return writeId;
+  }
+
+  /** Returns whether {@code other} is a copy of the same client write: the same non-zero id and content. */
+  boolean sameWriteAs(Sibling other) {
+    return writeId != 0 && writeId == other.writeId && tombstone == other.tombstone
+        && Arrays.equals(value, other.value);
   }
 
   /** Returns the dot of the write that created this sibling. */
@@ -93,6 +121,7 @@ public final class Sibling {
         && dot.equals(s.dot)
         && tombstone == s.tombstone
         && timestampMillis == s.timestampMillis
+        && writeId == s.writeId
         && Arrays.equals(value, s.value);
   }
 

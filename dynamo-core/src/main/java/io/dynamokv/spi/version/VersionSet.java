@@ -129,9 +129,17 @@ public final class VersionSet {
    * @param timestampMillis the coordinator's wall-clock time, for last-write-wins and operators
    */
   public VersionSet put(VersionVector seen, ActorId actor, byte[] value, long timestampMillis) {
+    return put(seen, actor, value, timestampMillis, 0);
+  }
+
+  /**
+   * As {@link #put(VersionVector, ActorId, byte[], long)}, for the client write {@code writeId}
+   * (0: none): if the set already holds a copy of that write (coordinated twice), it keeps one.
+   */
+  public VersionSet put(VersionVector seen, ActorId actor, byte[] value, long timestampMillis, long writeId) {
     Objects.requireNonNull(value, "value");
     Dot dot = nextDot(seen, actor);
-    return replaceSeen(seen, dot, Sibling.value(dot, value, timestampMillis));
+    return replaceSeen(seen, dot, Sibling.value(dot, value, timestampMillis, writeId));
   }
 
   /**
@@ -140,8 +148,13 @@ public final class VersionSet {
    * did not know of.
    */
   public VersionSet delete(VersionVector seen, ActorId actor, long timestampMillis) {
+    return delete(seen, actor, timestampMillis, 0);
+  }
+
+  /** As {@link #delete(VersionVector, ActorId, long)}, for the client delete {@code writeId} (0: none). */
+  public VersionSet delete(VersionVector seen, ActorId actor, long timestampMillis, long writeId) {
     Dot dot = nextDot(seen, actor);
-    return replaceSeen(seen, dot, Sibling.tombstone(dot, timestampMillis));
+    return replaceSeen(seen, dot, Sibling.tombstone(dot, timestampMillis, writeId));
   }
 
   /**
@@ -181,7 +194,7 @@ public final class VersionSet {
     }
     next.add(added);
     next.sort((a, b) -> a.dot().compareTo(b.dot()));
-    return new VersionSet(context.merge(seen).with(dot), Collections.unmodifiableList(next));
+    return new VersionSet(context.merge(seen).with(dot), Collections.unmodifiableList(withoutCopies(next)));
   }
 
   /**
@@ -220,11 +233,38 @@ public final class VersionSet {
       }
     }
     VersionSet result =
-        new VersionSet(context.merge(other.context), Collections.unmodifiableList(merged));
+        new VersionSet(context.merge(other.context), Collections.unmodifiableList(withoutCopies(merged)));
     if (result.equals(this)) {
       return this;
     }
     return result.equals(other) ? other : result;
+  }
+
+  /**
+   * Keeps one sibling of each client write that was coordinated twice: of the siblings with one
+   * write id and one content, the one with the least dot (every replica picks the same). The
+   * others' dots stay in the context, so a replica still holding one drops it on the next
+   * merge, and the one kept survives wherever it was not superseded: merge stays a join.
+   */
+  private static List<Sibling> withoutCopies(List<Sibling> sortedByDot) {
+    boolean named = false;
+    for (Sibling s : sortedByDot) {
+      named |= s.writeId() != 0;
+    }
+    if (!named || sortedByDot.size() < 2) {
+      return sortedByDot;
+    }
+    List<Sibling> kept = new ArrayList<>(sortedByDot.size());
+    for (Sibling s : sortedByDot) {
+      boolean copy = false;
+      for (Sibling earlier : kept) {
+        copy |= s.sameWriteAs(earlier);
+      }
+      if (!copy) {
+        kept.add(s);
+      }
+    }
+    return kept;
   }
 
   /**

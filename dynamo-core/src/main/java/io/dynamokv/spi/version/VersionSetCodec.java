@@ -37,6 +37,8 @@ public final class VersionSetCodec {
   public static final int FORMAT_1 = 1;
 
   private static final int TOMBSTONE = 1;
+  // A sibling with a write id (8 bytes after the flags); sets without any encode as before.
+  private static final int HAS_WRITE_ID = 2;
   // node id (>= 2 bytes) + incarnation (8) + counter (>= 1)
   private static final int MIN_ACTOR_BYTES = 11;
   // actor index + counter + flags + timestamp
@@ -57,7 +59,7 @@ public final class VersionSetCodec {
   }
 
   // Each encode writes into its thread's buffer and copies out the exact bytes: one array per
-  // set instead of a growing buffer and a copy (the buffers were 4% of what a put allocated).
+  // set instead of a growing buffer and a copy, on a path every put takes.
   private static final int MAX_SCRATCH_BYTES = 64 * 1024;
   private static final ThreadLocal<ByteWriter> SCRATCH = ThreadLocal.withInitial(() -> new ByteWriter(1024));
 
@@ -69,7 +71,10 @@ public final class VersionSetCodec {
     for (Sibling s : set.siblings()) {
       out.writeVarInt(indexOf(actors, s.dot().actor()));
       out.writeVarLong(s.dot().counter());
-      out.writeByte(s.isTombstone() ? TOMBSTONE : 0);
+      out.writeByte((s.isTombstone() ? TOMBSTONE : 0) | (s.writeId() != 0 ? HAS_WRITE_ID : 0));
+      if (s.writeId() != 0) {
+        out.writeLong(s.writeId());
+      }
       out.writeVarLong(s.timestampMillis());
       if (!s.isTombstone()) {
         out.writeVarInt(s.valueLength());
@@ -138,13 +143,17 @@ public final class VersionSetCodec {
       }
       previous = dot;
       int flags = in.readUnsignedByte("sibling flags");
-      if ((flags & ~TOMBSTONE) != 0) {
-        throw new DecodeException("sibling flags : " + flags + " (expected: 0 or 1)", in.position() - 1);
+      if ((flags & ~(TOMBSTONE | HAS_WRITE_ID)) != 0) {
+        throw new DecodeException("sibling flags : " + flags + " (expected: 0..3)", in.position() - 1);
+      }
+      long writeId = (flags & HAS_WRITE_ID) != 0 ? in.readLong("sibling write id") : 0;
+      if ((flags & HAS_WRITE_ID) != 0 && writeId == 0) {
+        throw new DecodeException("sibling write id : 0 (expected: non-zero when flagged)", in.position() - 8);
       }
       long timestamp = in.readVarLong("sibling timestamp");
       siblings.add((flags & TOMBSTONE) != 0
-          ? Sibling.tombstone(dot, timestamp)
-          : Sibling.owned(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp));
+          ? Sibling.tombstone(dot, timestamp, writeId)
+          : Sibling.owned(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp, writeId));
     }
     return VersionSet.trusted(context, siblings); // order, uniqueness and coverage checked above
   }

@@ -17,6 +17,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /** The rules of dotted version vector sets, checked on random histories of three replicas. */
 class VersionSetTest {
@@ -208,5 +209,36 @@ class VersionSetTest {
     ActorId newcomer = ActorId.of(NodeId.of("newcomer"), 99); // a write the delete cannot have seen
     VersionSet concurrent = VersionSet.EMPTY.put(VersionVector.EMPTY, newcomer, new byte[] {7}, 501);
     assertThat(grave.merge(concurrent).values()).hasSize(1);
+  }
+
+  /** Issue #31, item 3: the copies of one write, coordinated twice, are one sibling, in any merge order. */
+  @Test
+  void copiesOfOneWriteCollapseToOneSiblingWhateverTheOrder() {
+    ActorId a = ActorId.of(NodeId.of("a"), 1);
+    ActorId b = ActorId.of(NodeId.of("b"), 1);
+    ActorId c = ActorId.of(NodeId.of("c"), 1);
+    byte[] apples = {1, 2, 3};
+    long id = 42;
+    VersionSet atA = VersionSet.EMPTY.put(VersionVector.EMPTY, a, apples, 10, id);
+    VersionSet atB = VersionSet.EMPTY.put(VersionVector.EMPTY, b, apples, 11, id);
+    // b had a's copy already when it coordinated the retry.
+    assertThat(atA.put(VersionVector.EMPTY, b, apples, 11, id).values()).hasSize(1);
+    VersionSet ab = atA.merge(atB);
+    assertThat(ab).isEqualTo(atB.merge(atA));
+    assertThat(ab.values()).hasSize(1);
+    assertThat(ab.merge(atA)).isEqualTo(ab);
+    assertThat(ab.merge(atB)).isEqualTo(ab);
+    // A later write that saw a's copy supersedes the write, whichever copy a replica kept.
+    VersionSet later = atA.put(atA.context(), c, new byte[] {9}, 12);
+    assertThat(later.merge(atB).merge(ab).values()).extracting(s -> s.value()[0]).containsExactly((byte) 9);
+    assertThat(ab.merge(later.merge(atB)).values()).extracting(s -> s.value()[0]).containsExactly((byte) 9);
+    // Two writes of the same bytes with different ids, or none, stay two siblings.
+    assertThat(VersionSet.EMPTY.put(VersionVector.EMPTY, a, apples, 10, 1).merge(
+        VersionSet.EMPTY.put(VersionVector.EMPTY, b, apples, 11, 2)).values()).hasSize(2);
+    assertThat(VersionSet.EMPTY.put(VersionVector.EMPTY, a, apples, 10).merge(
+        VersionSet.EMPTY.put(VersionVector.EMPTY, b, apples, 11)).values()).hasSize(2);
+    // The id survives the codec; a set without ids encodes as before.
+    assertThat(VersionSetCodec.decode(VersionSetCodec.encode(ab))).isEqualTo(ab);
+    assertThat(VersionSetCodec.decode(VersionSetCodec.encode(ab)).siblings().get(0).writeId()).isEqualTo(id);
   }
 }
