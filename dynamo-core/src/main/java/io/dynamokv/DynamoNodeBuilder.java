@@ -51,6 +51,7 @@ public final class DynamoNodeBuilder {
   private Integer maxValueBytes;
   private Integer maxSiblings;
   private Integer maxBytesPerKey;
+  private Integer maxStores;
   private Clock clock;
   private Scheduler scheduler;
   private RandomGenerator random;
@@ -228,6 +229,17 @@ public final class DynamoNodeBuilder {
     return this;
   }
 
+  /**
+   * The most stores a node holds data of; default 1,000, at most 1,000,000. Each store name is
+   * persistent state on every replica: a write to a new store beyond the limit is refused with
+   * an {@link IllegalArgumentException} before anything is written.
+   */
+  public DynamoNodeBuilder maxStores(int stores) {
+    requireUnset(maxStores, "maxStores");
+    maxStores = requireInRange("maxStores", stores, 1, 1_000_000);
+    return this;
+  }
+
   /** The clock; default the system's. Simulations pass a virtual one. */
   public DynamoNodeBuilder clock(Clock clock) {
     requireUnset(this.clock, "clock");
@@ -278,7 +290,7 @@ public final class DynamoNodeBuilder {
         Objects.requireNonNullElse(hintedHandoff, true),
         Objects.requireNonNullElse(antiEntropyInterval, Duration.ofSeconds(30)),
         Objects.requireNonNullElse(transferRate, 32L << 20),
-        limits(),
+        limits(), Objects.requireNonNullElse(maxStores, 1000),
         Objects.requireNonNullElse(clock, SystemClock.INSTANCE), Optional.ofNullable(scheduler),
         random != null ? random : new SplittableRandom(new SecureRandom().nextLong())));
   }

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamokv.internal.node.NodeAccess;
-import io.dynamokv.spi.ExecutorScheduler;
-import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.DecodeException;
 import io.dynamokv.spi.version.VersionVector;
-import io.dynamokv.testkit.Simulation;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,24 +22,16 @@ import org.junit.jupiter.api.Test;
  */
 class Issue23Test {
 
-  private final ExecutorScheduler scheduler = new ExecutorScheduler("issue23", 2, Duration.ofSeconds(5));
-  private final DynamoNode node = DynamoNode.newBuilder(NodeId.of("a"))
-      .storage(StorageEngine.inMemory())
-      .transport(new Simulation(1).network().transport(Endpoint.of("a", 1)))
-      .scheduler(scheduler)
-      .member(NodeId.of("a"), Endpoint.of("a", 1))
-      .replication(Replication.of(1, 1, 1))
-      .build();
+  private final OneNode one = OneNode.start();
+  private final DynamoNode node = one.node();
 
   private Store<String> store() {
-    node.start();
     return node.store("s", Codec.utf8());
   }
 
   @AfterEach
   void close() {
-    node.close();
-    scheduler.close();
+    one.close();
   }
 
   private static Throwable failureOf(CompletableFuture<?> future) throws InterruptedException {

@@ -21,10 +21,11 @@ import java.util.random.RandomGenerator;
  * @param actor this node's actor id (its id and incarnation), under which it coordinates writes
  * @param replicasOf the N of a store (the node's default for stores it has not opened)
  * @param limits what one key may hold, checked on every path that stores a value
+ * @param stores the stores the node holds, bounded in number, checked on those paths too
  */
 public record NodeContext(NodeId self, ActorId actor, StorageEngine storage, Transport transport,
     Scheduler scheduler, Clock clock, RandomGenerator random, Duration requestTimeout,
-    Function<String, Integer> replicasOf, Limits limits) {
+    Function<String, Integer> replicasOf, Limits limits, KnownStores stores) {
 
   /** Checks that every part is there. */
   public NodeContext {
@@ -38,5 +39,6 @@ public record NodeContext(NodeId self, ActorId actor, StorageEngine storage, Tra
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(replicasOf, "replicasOf");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(stores, "stores");
   }
 }

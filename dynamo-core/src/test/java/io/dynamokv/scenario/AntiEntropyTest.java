@@ -163,13 +163,15 @@ class AntiEntropyTest {
    */
   @Test
   void aPassThatFailsIsFollowedByOneThatRuns() {
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
     try (SimulatedClusterTest.SimCluster cluster = new SimulatedClusterTest.SimCluster(13, false,
-        BrokenStorage::failsToListStoresOnce, java.time.Duration.ofMinutes(10))) {
+        BrokenStorage.failingNextListingOnceArmed(armed), java.time.Duration.ofMinutes(10))) {
       NodeId self = cluster.nodes().get(0);
       Store<String> store = cluster.node(self).store(STORE, Codec.utf8());
       for (int i = 0; i < 20; i++) {
         cluster.await(store.putAsync("key-" + i, Context.EMPTY, "v" + i));
       }
+      armed.set(true);
       java.util.concurrent.CompletableFuture<RepairReport> failed = cluster.node(self).repairAsync();
       assertThat(failed).isCompletedExceptionally();
       RepairReport next = cluster.await(cluster.node(self).repairAsync());

@@ -22,7 +22,7 @@ final class BrokenStorage implements StorageEngine {
   private final StorageEngine delegate;
   private final boolean dropWrites;
   private final boolean hideHints;
-  private final java.util.concurrent.atomic.AtomicBoolean failListingOnce = new java.util.concurrent.atomic.AtomicBoolean();
+  private java.util.concurrent.atomic.AtomicBoolean failNextListing = new java.util.concurrent.atomic.AtomicBoolean();
 
   private BrokenStorage(StorageEngine delegate, boolean dropWrites, boolean hideHints) {
     this.delegate = delegate;
@@ -35,11 +35,17 @@ final class BrokenStorage implements StorageEngine {
     return new BrokenStorage(engine, true, false);
   }
 
-  /** Fails the first listing of its stores, as an anti-entropy pass that ran out of memory did. */
-  static StorageEngine failsToListStoresOnce(StorageEngine engine) {
-    BrokenStorage broken = new BrokenStorage(engine, false, false);
-    broken.failListingOnce.set(true);
-    return broken;
+  /**
+   * Engines whose next listing of stores fails once {@code armed} is set (one listing in all,
+   * whichever engine makes it), as an anti-entropy pass that ran out of memory did.
+   */
+  static java.util.function.UnaryOperator<StorageEngine> failingNextListingOnceArmed(
+      java.util.concurrent.atomic.AtomicBoolean armed) {
+    return engine -> {
+      BrokenStorage broken = new BrokenStorage(engine, false, false);
+      broken.failNextListing = armed;
+      return broken;
+    };
   }
 
   /** Stores hints but never hands them out, so they are never delivered. */
@@ -76,7 +82,7 @@ final class BrokenStorage implements StorageEngine {
   @Override public long[] merkleLeaves(String store, int partition) { return delegate.merkleLeaves(store, partition); }
   @Override public CompletableFuture<Void> dropPartition(String store, int partition) { return delegate.dropPartition(store, partition); }
   @Override public Set<String> stores() {
-    if (failListingOnce.compareAndSet(true, false)) {
+    if (failNextListing.compareAndSet(true, false)) {
       throw new IllegalStateException("broken on purpose: the first listing of stores fails");
     }
     return delegate.stores();

@@ -3,6 +3,7 @@ package io.dynamokv.internal.antientropy;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
+import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.Periodic;
@@ -71,6 +72,7 @@ public final class AntiEntropy {
   private final Duration timeout;
   private final int maxKeysPerPage;
   private final Limits limits;
+  private final KnownStores knownStores;
   private CompletableFuture<RepairReport> current; // the pass under way, guarded by this
   private final Map<String, Long> lastInSync = new ConcurrentHashMap<>();
   private final LongAdder exchanges = new LongAdder();
@@ -101,6 +103,7 @@ public final class AntiEntropy {
     this.timeout = node.requestTimeout();
     this.maxKeysPerPage = maxKeysPerPage;
     this.limits = node.limits();
+    this.knownStores = node.stores();
     this.tombstones = new TombstoneCollector(node, membership, isUp, maxKeysPerPage);
   }
 
@@ -253,6 +256,7 @@ public final class AntiEntropy {
         byte[] keyBytes = kv.key().toArray();
         try {
           limits.requireStorable(e.store(), keyBytes, kv.versions());
+          knownStores.admit(e.store());
         } catch (IllegalArgumentException tooLarge) {
           // Only a peer configured with larger limits (or a broken one) sends this: keep the
           // pass going, and say so.

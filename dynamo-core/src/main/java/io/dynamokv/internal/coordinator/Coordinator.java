@@ -3,6 +3,7 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.Endpoint;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
@@ -74,6 +75,7 @@ public final class Coordinator {
   private final Clock clock;
   private final NodeMetrics metrics;
   private final Limits limits;
+  private final KnownStores knownStores;
   private final java.util.concurrent.atomic.AtomicLong writeCount = new java.util.concurrent.atomic.AtomicLong();
   private final boolean sloppy;
 
@@ -93,6 +95,7 @@ public final class Coordinator {
     this.scheduler = node.scheduler();
     this.clock = node.clock();
     this.limits = node.limits();
+    this.knownStores = node.stores();
     this.metrics = metrics;
     this.sloppy = sloppy;
   }
@@ -375,6 +378,7 @@ public final class Coordinator {
   private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
       int n, VersionVector seen, Optional<byte[]> value, int w, long writeId, Duration timeout) {
     metrics.putsCoordinated.increment();
+    knownStores.admit(store);
     long now = clock.currentTimeMillis();
     Update local = storage.apply(sk, current -> limits.requireWithinKeyLimits(sk, value.isPresent()
         ? current.put(seen, actor, value.get(), now, writeId)

@@ -1,6 +1,7 @@
 package io.dynamokv.internal.coordinator;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.wire.Ack;
@@ -48,11 +49,14 @@ public final class ReplicaService implements RequestHandler {
   private final Coordinator coordinator;
   private final NodeMetrics metrics;
   private final Limits limits;
+  private final KnownStores stores;
 
   public ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
       Coordinator coordinator, NodeMetrics metrics,
-      java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip, Limits limits) {
+      java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip, Limits limits,
+      KnownStores stores) {
     this.limits = limits;
+    this.stores = stores;
     this.self = self;
     this.keySpaces = keySpaces;
     this.gossip = gossip;
@@ -111,6 +115,7 @@ public final class ReplicaService implements RequestHandler {
         List<KeyedVersions> entries = ((MergeBatch) request).entries();
         for (KeyedVersions e : entries) {
           limits.requireStorable(e.store(), e.key().toArray(), e.versions()); // all checked before any is written
+          stores.admit(e.store());
         }
         for (KeyedVersions e : entries) {
           writes.add(storage.update(keySpace.storageKey(e.store(), e.key().toArray()), v -> v.merge(e.versions())));
@@ -130,6 +135,7 @@ public final class ReplicaService implements RequestHandler {
   private CompletableFuture<Message> replicaPut(ReplicaPut p, KeySpace keySpace) {
     byte[] keyBytes = p.key().toArray();
     limits.requireStorable(p.store(), keyBytes, p.versions());
+    stores.admit(p.store());
     StorageKey key = keySpace.storageKey(p.store(), keyBytes);
     Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
     if (owner.isPresent()) {

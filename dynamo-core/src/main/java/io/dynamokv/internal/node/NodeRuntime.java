@@ -4,6 +4,7 @@ import io.dynamokv.ClusterStatus;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
+import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.internal.coordinator.Coordinator;
@@ -66,13 +67,13 @@ public final class NodeRuntime {
         : Optional.of(new ExecutorScheduler("dynamo-" + s.id(), 2, Duration.ofSeconds(5)));
     Scheduler scheduler = s.scheduler().orElseGet(ownedScheduler::get);
     context = new NodeContext(s.id(), identity.actor(), s.storage(), s.transport(), scheduler, s.clock(), s.random(),
-        s.requestTimeout(), replicasOf, s.limits());
+        s.requestTimeout(), replicasOf, s.limits(), new KnownStores(s.storage(), s.maxStores()));
     membership = startMembership(identity);
     health = new PeerHealth(context, membership, s.probeInterval(), metrics, membership::isConvicted);
     coordinator = new Coordinator(context, membership, health, metrics, s.hintedHandoff());
     handoff = new HintedHandoff(context, membership, health, metrics, s.hintInterval(), HINT_BATCH_SIZE);
     s.transport().start(new ReplicaService(s.id(), () -> membership.ring().keySpace(), s.storage(), coordinator,
-        metrics, membership::handle, s.limits()));
+        metrics, membership::handle, s.limits(), context.stores()));
     antiEntropy = new AntiEntropy(context, membership, health::isUp, s.antiEntropyInterval(), MAX_KEYS_PER_PAGE);
     // Pulls wait a request deadline after every node adopted a ring, so writes that used the
     // older ring have ended; a failed step is retried each gossip interval.

@@ -21,11 +21,12 @@ import java.util.random.RandomGenerator;
  *
  * @param founders the founding members (empty for a node that joins through seeds)
  * @param scheduler the scheduler the application gave, if any (else the node owns one)
+ * @param maxStores the most stores the node holds data of
  */
 public record NodeSettings(NodeId id, StorageEngine storage, Transport transport, Map<NodeId, Endpoint> founders,
     List<Endpoint> seeds, int partitions, Replication replication, int weight, Duration gossipInterval,
     double phiThreshold, Duration requestTimeout, Duration probeInterval, Duration hintInterval,
-    boolean hintedHandoff, Duration antiEntropyInterval, long transferBytesPerSecond, Limits limits,
+    boolean hintedHandoff, Duration antiEntropyInterval, long transferBytesPerSecond, Limits limits, int maxStores,
     Clock clock, Optional<Scheduler> scheduler, RandomGenerator random) {
 
   /** Copies the collections. */

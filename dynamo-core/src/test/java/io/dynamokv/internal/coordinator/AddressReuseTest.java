@@ -76,7 +76,8 @@ class AddressReuseTest {
 
   private final NodeContext context = new NodeContext(SELF, ActorId.of(SELF, 1), storage,
       sim.network().transport(Endpoint.of("a", 1)), sim.scheduler(), sim.clock(), sim.newRandom(),
-      Duration.ofSeconds(1), store -> 1, new Limits(1024, 1 << 20, 64, 4 << 20));
+      Duration.ofSeconds(1), store -> 1, new Limits(1024, 1 << 20, 64, 4 << 20),
+      new io.dynamokv.internal.KnownStores(storage, 100));
 
   AddressReuseTest() {
     // Whatever node listens at b's old address answers pings with its own id, and acks batches.
