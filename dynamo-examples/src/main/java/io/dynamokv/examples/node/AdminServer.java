@@ -18,7 +18,6 @@ import io.dynamokv.testkit.FaultyTransport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -61,18 +59,23 @@ final class AdminServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String CONTEXT_HEADER = "X-Dynamo-Context";
 
+  /** The largest request body served: the largest value a node accepts, and some room. */
+  static final int MAX_BODY_BYTES = (8 << 20) + 1024;
+
+  /** Requests served at once; a request whose body is slow to arrive holds one. */
+  static final int HANDLER_THREADS = 16;
+
   private final DynamoNode node;
   private final Optional<FaultyTransport> faults;
   private final Runnable onLeft;
   private final HttpServer server;
-  private final Map<String, Store<byte[]>> stores = new ConcurrentHashMap<>();
 
   AdminServer(Endpoint bind, DynamoNode node, Optional<FaultyTransport> faults, Runnable onLeft) throws IOException {
     this.node = node;
     this.faults = faults;
     this.onLeft = onLeft;
     server = HttpServer.create(new InetSocketAddress(bind.host(), bind.port()), 64);
-    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+    server.setExecutor(Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
       Thread t = new Thread(r, "dynamo-admin");
       t.setDaemon(true);
       return t;
@@ -85,13 +88,15 @@ final class AdminServer implements AutoCloseable {
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
-      List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
-          .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
       try {
-        Object reply = route(method, path, exchange.getRequestBody().readAllBytes(),
+        List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
+            .filter(s -> !s.isEmpty()).map(AdminServer::decodeSegment).toList();
+        Object reply = route(method, path, readBody(exchange),
             Optional.ofNullable(exchange.getRequestHeaders().getFirst(CONTEXT_HEADER)),
             Optional.ofNullable(exchange.getRequestURI().getQuery()));
         send(exchange, 200, reply);
+      } catch (BodyTooLargeException e) {
+        send(exchange, 413, Map.of("error", String.valueOf(e.getMessage())));
       } catch (NotFoundException e) {
         send(exchange, 404, Map.of("error", String.valueOf(e.getMessage())));
       } catch (IllegalArgumentException e) {
@@ -155,8 +160,9 @@ final class AdminServer implements AutoCloseable {
     }
   }
 
+  /** A handle per request: cheap, and nothing kept per name, so names cannot pile up here. */
   private Store<byte[]> store(String name) {
-    return stores.computeIfAbsent(name, n -> node.store(n, Codec.bytes()));
+    return node.store(name, Codec.bytes());
   }
 
   private Object kv(String method, Store<byte[]> store, String key, byte[] body, Optional<Context> context,
@@ -225,6 +231,74 @@ final class AdminServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  /**
+   * Reads the request's body, refusing one over {@link #MAX_BODY_BYTES} before reading it all:
+   * a declared length over the limit at once, an undeclared one once the limit is passed.
+   */
+  private static byte[] readBody(HttpExchange exchange) throws IOException {
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null) {
+      long length;
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Content-Length : " + declared + " (expected: a number)");
+      }
+      if (length > MAX_BODY_BYTES) {
+        throw new BodyTooLargeException(length);
+      }
+    }
+    byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+    if (body.length > MAX_BODY_BYTES) {
+      throw new BodyTooLargeException(body.length);
+    }
+    return body;
+  }
+
+  /**
+   * Decodes one percent-encoded path segment as UTF-8, refusing bytes that are not UTF-8 rather
+   * than replacing them (which would make different raw keys one key).
+   */
+  static String decodeSegment(String raw) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          throw new IllegalArgumentException("path segment " + raw + " : a '%' without two hex digits");
+        }
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new IllegalArgumentException("path segment " + raw + " : a '%' without two hex digits");
+        }
+        bytes.write(hi << 4 | lo);
+        i += 2;
+      } else if (c == '+') {
+        bytes.write(' '); // as URLDecoder reads it; the CLI sends spaces as %20
+      } else if (Character.isSurrogate(c) || c >= 0x80) {
+        throw new IllegalArgumentException("path segment " + raw + " : a raw non-ASCII character (expected: percent-encoded UTF-8)");
+      } else {
+        bytes.write(c);
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException("path segment " + raw + " : not valid UTF-8 (expected: a key or a name in UTF-8)");
+    }
+  }
+
+  /** A body over {@link #MAX_BODY_BYTES}: answered with 413. */
+  private static final class BodyTooLargeException extends RuntimeException {
+    BodyTooLargeException(long bytes) {
+      super("request body of " + bytes + " bytes (expected: <= " + MAX_BODY_BYTES + ")");
+    }
   }
 
   /** A path that this node does not serve: answered with 404. */

@@ -1,0 +1,87 @@
+package io.dynamokv.examples.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamokv.Codec;
+import io.dynamokv.Context;
+import io.dynamokv.DynamoNode;
+import io.dynamokv.Endpoint;
+import io.dynamokv.OneNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #30, item 8: the admin interface read whole bodies before checking their size (64-100
+ * MiB bodies exhausted the heap), answered a malformed context with 500, and turned
+ * percent-encoded bytes that are not UTF-8 into U+FFFD, so different raw keys became one.
+ */
+class AdminServerTest {
+
+  private final OneNode one = OneNode.start();
+  private final DynamoNode node = one.node();
+  private final AdminServer admin;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  AdminServerTest() throws IOException {
+    admin = new AdminServer(Endpoint.of("127.0.0.1", 0), node, Optional.empty(), () -> { });
+  }
+
+  @AfterEach
+  void close() {
+    admin.close();
+    one.close();
+  }
+
+  private HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path))
+        .method(method, body).timeout(Duration.ofSeconds(30));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aBodyOverTheLimitIsRefusedWith413BeforeItIsRead() throws Exception {
+    // Headers that declare a body over the limit, and not one byte of it: the answer must come
+    // anyway, so the server did not wait to read (or hold) the body.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", admin.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("PUT /kv/s/k HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+          + (AdminServer.MAX_BODY_BYTES + 1) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).startsWith("HTTP/1.1 413");
+    }
+    assertThat(send("PUT", "/kv/s/k", HttpRequest.BodyPublishers.ofString("v")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void keysThatAreNotUtf8AreRefusedNotRewritten() throws Exception {
+    assertThat(send("PUT", "/kv/s/%FF%FE", HttpRequest.BodyPublishers.ofString("one")).statusCode()).isEqualTo(400);
+    assertThat(send("PUT", "/kv/s/%FE%FF", HttpRequest.BodyPublishers.ofString("two")).statusCode()).isEqualTo(400);
+    assertThat(node.store("s", Codec.utf8()).get("\uFFFD\uFFFD").values()).isEmpty();
+    assertThat(send("PUT", "/kv/s/caf%C3%A9", HttpRequest.BodyPublishers.ofString("ok")).statusCode()).isEqualTo(200);
+    assertThat(node.store("s", Codec.utf8()).get("caf\u00E9").values()).containsExactly("ok");
+  }
+
+  @Test
+  void aMalformedContextIsABadRequest() throws Exception {
+    Context written = node.store("s", Codec.utf8()).put("k", Context.EMPTY, "v");
+    assertThat(written).isNotNull();
+    assertThat(send("PUT", "/kv/s/k", HttpRequest.BodyPublishers.ofString("w"), AdminServer.CONTEXT_HEADER, "AQID")
+        .statusCode()).isEqualTo(400);
+    assertThat(send("PUT", "/kv/s/k", HttpRequest.BodyPublishers.ofString("w"), AdminServer.CONTEXT_HEADER, "!!")
+        .statusCode()).isEqualTo(400);
+    assertThat(send("GET", "/kv/s/k?r=x", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(400);
+  }
+}
