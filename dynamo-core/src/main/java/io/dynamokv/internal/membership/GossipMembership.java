@@ -61,6 +61,7 @@ public final class GossipMembership implements ClusterView {
   private final Scheduler scheduler;
   private final RandomGenerator random;
   private final GossipHeartbeats heartbeats;
+  private final Clock clock;
   private final RingPlanner planner;
   private final List<Consumer<ClusterState>> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
@@ -86,6 +87,7 @@ public final class GossipMembership implements ClusterView {
     this.scheduler = scheduler;
     this.random = random;
     this.heartbeats = new GossipHeartbeats(settings.self(), detector, clock);
+    this.clock = clock;
     this.planner = RingPlanner.withSpacing(settings.spacing());
     MemberState self = new MemberState(settings.self(), settings.endpoint(), settings.generation(), 0,
         settings.weight(), MemberStatus.JOINING, RingId.NONE, RingId.NONE);
@@ -194,7 +196,7 @@ public final class GossipMembership implements ClusterView {
    * @throws IllegalArgumentException if {@code node} is this node or unknown
    */
   public synchronized void remove(NodeId node) {
-    if (change(RingRules.remove(state, settings.self(), node))) {
+    if (change(RingRules.remove(state, settings.self(), node, clock.currentTimeMillis()))) {
       log.warn("{}: removed {} from the cluster by operator's request", settings.self(), node);
     }
   }

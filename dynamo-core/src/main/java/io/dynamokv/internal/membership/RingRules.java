@@ -221,17 +221,26 @@ final class RingRules {
 
   /**
    * Returns {@code s} with {@code node} LEFT (an operator's removal of a node that cannot leave
-   * by itself); {@code s} itself if it is LEFT already.
+   * by itself); {@code s} itself if it is LEFT already. The LEFT entry takes the generation of a
+   * run beginning {@code nowMillis}, so that it also beats every run of the node that began
+   * before the removal, including one this node has not heard of yet; a run begun after it (the
+   * node started again) still wins, and joins anew.
    *
    * @throws IllegalArgumentException if {@code node} is {@code self} or not a member
    */
-  static ClusterState remove(ClusterState s, NodeId self, NodeId node) {
+  static ClusterState remove(ClusterState s, NodeId self, NodeId node, long nowMillis) {
     if (node.equals(self)) {
       throw new IllegalArgumentException("node : " + node + " (expected: another node; to remove this one, leave())");
     }
     MemberState entry = s.member(node).orElseThrow(() -> new IllegalArgumentException(
         "node : " + node + " (expected: a member; known: " + s.members().keySet() + ")"));
-    return entry.status() == MemberStatus.LEFT ? s
-        : s.merge(List.of(entry.withStatus(MemberStatus.LEFT)), Optional.empty(), Optional.empty());
+    if (entry.status() == MemberStatus.LEFT) {
+      return s;
+    }
+    MemberState removed = nowMillis > entry.generation()
+        ? new MemberState(entry.id(), entry.endpoint(), nowMillis, 0, entry.weight(), MemberStatus.LEFT, entry.seen(),
+            entry.ready())
+        : entry.withStatus(MemberStatus.LEFT);
+    return s.merge(List.of(removed), Optional.empty(), Optional.empty());
   }
 }

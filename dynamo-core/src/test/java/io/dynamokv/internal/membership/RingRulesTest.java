@@ -117,13 +117,23 @@ class RingRulesTest {
   @Test
   void removalMakesAnotherNodeLeftAndRefusesItselfAndStrangers() {
     ClusterState s = founded(A);
-    ClusterState removed = RingRules.remove(s, A, C);
+    ClusterState removed = RingRules.remove(s, A, C, 100);
     assertThat(removed.member(C).orElseThrow().status()).isEqualTo(MemberStatus.LEFT);
-    assertThat(RingRules.remove(removed, A, C)).isSameAs(removed);
-    assertThatThrownBy(() -> RingRules.remove(s, A, A))
+    assertThat(RingRules.remove(removed, A, C, 200)).isSameAs(removed);
+    assertThatThrownBy(() -> RingRules.remove(s, A, A, 100))
         .hasMessage("node : a (expected: another node; to remove this one, leave())");
-    assertThatThrownBy(() -> RingRules.remove(s, A, D))
+    assertThatThrownBy(() -> RingRules.remove(s, A, D, 100))
         .hasMessage("node : d (expected: a member; known: [a, b, c])");
+    // A run of c that began before the removal, which a has not heard of yet, does not bring c back.
+    MemberState laterRun = new MemberState(C, entry(C, MemberStatus.UP).endpoint(), 50, 7, 1, MemberStatus.UP,
+        RingId.NONE, RingId.NONE);
+    assertThat(removed.merge(List.of(laterRun), Optional.empty(), Optional.empty()).member(C).orElseThrow().status())
+        .isEqualTo(MemberStatus.LEFT);
+    // A run begun after it does (the node was started again, and joins anew).
+    MemberState restarted = new MemberState(C, entry(C, MemberStatus.UP).endpoint(), 150, 0, 1, MemberStatus.JOINING,
+        RingId.NONE, RingId.NONE);
+    assertThat(removed.merge(List.of(restarted), Optional.empty(), Optional.empty()).member(C).orElseThrow().status())
+        .isEqualTo(MemberStatus.JOINING);
     Ring next = RingRules.settle(removed, A, PLANNER, step -> { }).pending().orElseThrow();
     assertThat(next.nodes()).containsExactly(A, B);
   }
