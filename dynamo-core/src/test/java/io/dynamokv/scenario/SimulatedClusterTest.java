@@ -136,6 +136,23 @@ class SimulatedClusterTest extends ClusterScenarios {
       restart(id);
     }
 
+    /**
+     * Declares the stopped node {@code dead} gone (an operator's removal, through {@code via}),
+     * then starts a new node {@code id} at {@code dead}'s address, joining through a founder: a
+     * peer that still holds hints for {@code dead}, or believes it down, now reaches another node
+     * at its address.
+     */
+    void replaceAtSameAddress(NodeId dead, NodeId via, NodeId id) {
+      node(via).removeNode(dead);
+      gone.add(dead);
+      members.put(id, members.get(dead));
+      io.dynamokv.testkit.CrashableStorage disk = new io.dynamokv.testkit.CrashableStorage(
+          StorageEngine.inMemory(), sim.scheduler(), fsyncDelay);
+      crashable.put(id, disk);
+      disks.put(id, disk);
+      restart(id);
+    }
+
     /** Decommissions {@code id}; once it has left, it is stopped and out of {@link #nodes()}. */
     void leave(NodeId id) {
       DynamoNode n = node(id);
@@ -199,7 +216,7 @@ class SimulatedClusterTest extends ClusterScenarios {
           }
         });
       } else {
-        b.seed(members.get(founders.iterator().next()));
+        b.seed(members.get(founders.stream().filter(f -> !gone.contains(f)).findFirst().orElseThrow()));
       }
       DynamoNode node = b.build();
       node.start();

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * the seed chooses the workload (four clients adding unique elements to three shared sets by
  * read-merge-write, and writing unique keys) and the faults (partitions into halves, an isolated
  * node, a bridge; lost, delayed, duplicated and reordered messages; crashes that lose the writes
- * not yet synced, and restarts; a node joining, a node leaving). Then everything heals, the ring
+ * not yet synced, and restarts; a node joining, a node leaving; a crashed node removed by an
+ * operator and a new node started at its address). Then everything heals, the ring
  * settles, hints and anti-entropy settle, and every checker runs.
  *
  * <p>{@code -Dsim.seeds=N} sets how many seeds (200 by default; the soak profile runs 5,000),
@@ -53,7 +54,7 @@ class SimulationSeedsTest {
 
   /** What one seed did, and what the checkers found wrong. */
   record Outcome(long seed, long acknowledged, long indeterminate, int faults, long unsyncedWritesLost,
-      int membershipChanges, List<String> violations) {}
+      int membershipChanges, int replacements, List<String> violations) {}
 
   /** The store under test: correct, or broken on purpose to show that the checkers notice. */
   enum Variant {
@@ -82,7 +83,7 @@ class SimulationSeedsTest {
       sim.network().setDropRate(random.nextDouble() * 0.02);
       sim.network().setDuplicateRate(random.nextDouble() * 0.05);
       List<NodeId> nodes = cluster.nodes();
-      boolean[] changed = {false, false}; // a join happened, a leave happened
+      boolean[] changed = {false, false, false}; // a join, a leave, a replacement at the same address happened
       History history = new History();
       ConflictResolver<String> merge = variant == Variant.LAST_WRITE_WINS
           ? ConflictResolver.lastWriteWins() : SimulationSeedsTest::union;
@@ -120,7 +121,7 @@ class SimulationSeedsTest {
               }
             }
             case 3 -> { // crash
-              if (!crashed.contains(victim) && crashed.size() < 2) {
+              if (!crashed.contains(victim) && crashed.size() < 2 && cluster.members().contains(victim)) {
                 crashed.add(victim);
                 cluster.kill(victim);
               }
@@ -128,6 +129,15 @@ class SimulationSeedsTest {
             case 4 -> { // restart
               if (crashed.remove(victim)) {
                 cluster.restart(victim);
+              }
+            }
+            case 5 -> { // a crashed node is removed, and a new one takes its address (once)
+              NodeId via = nodes.stream().filter(n -> !crashed.contains(n) && cluster.members().contains(n))
+                  .findFirst().orElse(null);
+              if (!changed[2] && !changed[1] && crashed.contains(victim) && via != null) {
+                changed[2] = true;
+                crashed.remove(victim); // gone for good: never restarted
+                cluster.replaceAtSameAddress(victim, via, NodeId.of("n9"));
               }
             }
             case 6 -> { // a new node joins (once)
@@ -217,7 +227,7 @@ class SimulationSeedsTest {
       violations.replaceAll(v -> v + replay);
       return new Outcome(seed, history.count(History.Outcome.OK),
           history.count(History.Outcome.FAILED) + history.count(History.Outcome.TIMED_OUT), faults[0],
-          cluster.writesLostToCrashes(), (changed[0] ? 1 : 0) + (changed[1] ? 1 : 0), violations);
+          cluster.writesLostToCrashes(), (changed[0] ? 1 : 0) + (changed[1] ? 1 : 0), changed[2] ? 1 : 0, violations);
     }
   }
 
@@ -273,6 +283,7 @@ class SimulationSeedsTest {
     long faults = 0;
     long unsyncedLost = 0;
     long changes = 0;
+    long replacements = 0;
     int runs = 0;
     for (long seed = one != null ? one : base; seed < (one != null ? one + 1 : base + seeds); seed++) {
       Outcome o = run(seed, Variant.CORRECT);
@@ -282,11 +293,13 @@ class SimulationSeedsTest {
       faults += o.faults();
       unsyncedLost += o.unsyncedWritesLost();
       changes += o.membershipChanges();
+      replacements += o.replacements();
       runs++;
     }
-    System.out.printf("simulation: %d seeds, %d faults injected (%d joins and leaves; crashes rolled back %d unsynced "
-            + "writes), %d operations acknowledged, %d failed or timed out, 0 lost, all converged, in %.1f s%n", runs,
-        faults, changes, unsyncedLost, acknowledged, indeterminate, (System.nanoTime() - started) / 1e9);
+    System.out.printf("simulation: %d seeds, %d faults injected (%d joins and leaves, %d removals with a new node at "
+            + "the removed one's address; crashes rolled back %d unsynced writes), %d operations acknowledged, %d failed "
+            + "or timed out, 0 lost, all converged, in %.1f s%n", runs, faults, changes, replacements, unsyncedLost,
+        acknowledged, indeterminate, (System.nanoTime() - started) / 1e9);
   }
 
   /** Each checker notices a store broken on purpose: otherwise a green run would prove nothing. */

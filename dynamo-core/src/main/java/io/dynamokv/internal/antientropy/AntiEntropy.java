@@ -9,6 +9,7 @@ import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.KeyedVersions;
 import io.dynamokv.internal.wire.MergeBatch;
 import io.dynamokv.internal.wire.MerkleLeavesReply;
@@ -215,7 +216,7 @@ public final class AntiEntropy {
   private CompletableFuture<Void> exchange(Exchange e, PassState state) {
     Endpoint endpoint = membership.endpointOf(e.peer()).orElseThrow();
     long[] mine = storage.merkleLeaves(e.store(), e.partition());
-    return transport.request(endpoint, new MerkleLeavesRequest(e.store(), e.partition()), timeout)
+    return transport.request(endpoint, new Addressed(e.peer(), new MerkleLeavesRequest(e.store(), e.partition())), timeout)
         .thenCompose(reply -> {
           exchanges.increment();
           synchronized (state) {
@@ -247,7 +248,7 @@ public final class AntiEntropy {
       PassState state) {
     PartitionScan page = PartitionScan.of(e.store(), e.partition(), segment, segment + 1, segment, after,
         maxKeysPerPage);
-    return transport.request(endpoint, page, timeout).thenCompose(reply -> {
+    return transport.request(endpoint, new Addressed(e.peer(), page), timeout).thenCompose(reply -> {
       PartitionChunk chunk = (PartitionChunk) reply;
       Map<ByteBuffer, VersionSet> theirs = new HashMap<>();
       List<CompletableFuture<VersionSet>> merges = new ArrayList<>();
@@ -293,7 +294,7 @@ public final class AntiEntropy {
       // batches that each fit a frame, one after the other.
       CompletableFuture<?> pushed = CompletableFuture.completedFuture(null);
       for (MergeBatch batch : MergeBatch.split(push)) {
-        pushed = pushed.thenCompose(v -> transport.request(endpoint, batch, timeout)).thenAccept(ack -> {
+        pushed = pushed.thenCompose(v -> transport.request(endpoint, new Addressed(e.peer(), batch), timeout)).thenAccept(ack -> {
           if (!(ack instanceof Ack)) {
             throw new IllegalStateException("unexpected reply " + ack);
           }

@@ -4,6 +4,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
@@ -86,7 +87,7 @@ final class TombstoneCollector {
     List<CompletableFuture<Boolean>> confirmations = new ArrayList<>();
     for (NodeId other : c.others()) {
       confirmations.add(transport.request(membership.endpointOf(other).orElseThrow(),
-              new ReplicaGet(c.key().store(), key), timeout)
+              new Addressed(other, new ReplicaGet(c.key().store(), key)), timeout)
           .thenApply(reply -> reply instanceof ReplicaGetReply r && r.versions().equals(c.versions())));
     }
     return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).thenCompose(v -> {
@@ -98,7 +99,7 @@ final class TombstoneCollector {
       writes.add(storage.update(c.key(), current -> current.merge(grave)));
       for (NodeId other : c.others()) {
         writes.add(transport.request(membership.endpointOf(other).orElseThrow(),
-            new ReplicaPut(c.key().store(), key, grave, Optional.empty()), timeout)
+            new Addressed(other, new ReplicaPut(c.key().store(), key, grave, Optional.empty())), timeout)
             .thenAccept(ack -> {
               if (!(ack instanceof Ack)) {
                 throw new IllegalStateException("unexpected reply " + ack);

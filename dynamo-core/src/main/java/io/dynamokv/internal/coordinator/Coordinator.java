@@ -9,6 +9,7 @@ import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.Bytes;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
@@ -133,7 +134,7 @@ public final class Coordinator {
       }
       Endpoint at = membership.endpointOf(replica).orElseThrow(() -> new IllegalArgumentException(
           "replica : " + replica + " (expected: a member)"));
-      return transport.request(at, new ReplicaGet(store, key), timeout).handle((reply, failure) -> {
+      return transport.request(at, new Addressed(replica, new ReplicaGet(store, key)), timeout).handle((reply, failure) -> {
         if (failure == null && reply instanceof ReplicaGetReply g) {
           return g.versions();
         }
@@ -205,7 +206,7 @@ public final class Coordinator {
       return;
     }
     long sent = health.now();
-    transport.request(endpoint(target), new ReplicaGet(store, key), timeout).whenComplete((reply, failure) -> {
+    transport.request(endpoint(target), new Addressed(target, new ReplicaGet(store, key)), timeout).whenComplete((reply, failure) -> {
       if (failure == null && reply instanceof ReplicaGetReply g) {
         health.markUp(target);
         replies.put(target, g.versions());
@@ -268,7 +269,7 @@ public final class Coordinator {
         storage.update(sk, v -> v.merge(all));
       } else {
         long sent = health.now();
-        transport.request(endpoint(node), new ReplicaPut(store, key, all, Optional.empty()), timeout)
+        transport.request(endpoint(node), new Addressed(node, new ReplicaPut(store, key, all, Optional.empty())), timeout)
             .whenComplete((r, f) -> noteFailure(node, f, r, sent));
       }
     });
@@ -353,7 +354,7 @@ public final class Coordinator {
     NodeId coordinator = candidates.get(next);
     metrics.putsForwarded.increment();
     long sent = health.now();
-    transport.request(endpoint(coordinator), put, timeout).whenComplete((reply, failure) -> {
+    transport.request(endpoint(coordinator), new Addressed(coordinator, put), timeout).whenComplete((reply, failure) -> {
       if (failure == null && reply instanceof CoordinatePutReply r) {
         health.markUp(coordinator);
         result.complete(r.versions());
@@ -444,7 +445,8 @@ public final class Coordinator {
       }
       metrics.writesToNewOwners.increment();
       long sent = health.now();
-      transport.request(endpoint.get(), new ReplicaPut(store, key, versions, Optional.empty()), timeout)
+      transport.request(endpoint.get(), new Addressed(gainer, new ReplicaPut(store, key, versions, Optional.empty())),
+          timeout)
           .whenComplete((r, f) -> noteFailure(gainer, f, r, sent));
     }
   }
@@ -462,7 +464,7 @@ public final class Coordinator {
       metrics.hintedWrites.increment();
     }
     long sent = health.now();
-    transport.request(endpoint(target), new ReplicaPut(store, key, versions, hintFor), timeout)
+    transport.request(endpoint(target), new Addressed(target, new ReplicaPut(store, key, versions, hintFor)), timeout)
         .whenComplete((reply, failure) -> {
           if (failure == null && reply instanceof Ack) {
             health.markUp(target);

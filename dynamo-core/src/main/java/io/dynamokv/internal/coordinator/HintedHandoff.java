@@ -6,6 +6,7 @@ import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.KeyedVersions;
 import io.dynamokv.internal.wire.MergeBatch;
 import io.dynamokv.spi.Hint;
@@ -131,7 +132,7 @@ public final class HintedHandoff {
       batch.add(new KeyedVersions(h.key().store(), h.key().key(), h.versions()));
     }
     long sent = health.now();
-    transport.request(endpoint.get(), new MergeBatch(batch), timeout).whenComplete((reply, failure) -> {
+    transport.request(endpoint.get(), new Addressed(owner, new MergeBatch(batch)), timeout).whenComplete((reply, failure) -> {
       if (failure != null || !(reply instanceof Ack)) {
         inFlight.remove(owner);
         health.markDown(owner, "hint delivery failed: " + (failure != null ? failure.getMessage() : reply), sent);
@@ -194,7 +195,7 @@ public final class HintedHandoff {
         return;
       }
       for (MergeBatch part : MergeBatch.split(batch)) {
-        merges.add(transport.request(endpoint.get(), part, timeout).thenAccept(reply -> {
+        merges.add(transport.request(endpoint.get(), new Addressed(replica, part), timeout).thenAccept(reply -> {
           if (!(reply instanceof Ack)) {
             throw new IllegalStateException("unexpected reply " + reply);
           }

@@ -5,6 +5,7 @@ import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
@@ -73,7 +74,7 @@ public final class ReplicaService implements RequestHandler {
    */
   @Override
   public boolean servesWithoutBlocking(Message message) {
-    WireMessage request = (WireMessage) message;
+    WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
     return switch (request.type()) {
       case PING, COORDINATE_PUT -> true;
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
@@ -84,6 +85,14 @@ public final class ReplicaService implements RequestHandler {
   @Override
   public CompletableFuture<Message> handle(Message message) {
     try {
+      if (message instanceof Addressed a) {
+        if (!a.to().equals(self)) {
+          // Another node's request: this node may listen at the address that node had.
+          return CompletableFuture.failedFuture(new IllegalStateException(
+              "request for " + a.to() + " reached " + self + " (expected: " + self + ")"));
+        }
+        return serve(a.message());
+      }
       return serve((WireMessage) message);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

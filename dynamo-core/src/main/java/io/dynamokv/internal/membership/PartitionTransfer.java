@@ -5,6 +5,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.internal.ring.Ring;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.ListStores;
 import io.dynamokv.internal.wire.StoreNames;
 import io.dynamokv.spi.Clock;
@@ -215,7 +216,7 @@ public final class PartitionTransfer {
         if (node.equals(self) || endpoint.isEmpty() || !reachable.test(node) || !isMember(node)) {
           continue;
         }
-        asks.add(transport.request(endpoint.get(), new ListStores(), settleDelay)
+        asks.add(transport.request(endpoint.get(), new Addressed(node, new ListStores()), settleDelay)
             .thenApply(reply -> all.addAll(((StoreNames) reply).names()))
             .handle((ok, failure) -> failure == null));
       }

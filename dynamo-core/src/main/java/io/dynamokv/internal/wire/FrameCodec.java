@@ -57,7 +57,17 @@ public final class FrameCodec {
     out.writeByte(frame.response() ? RESPONSE : 0);
     out.writeByte(m.type().id());
     out.writeVarLong(frame.requestId());
+    writePayload(m, out);
+  }
+
+  private static void writePayload(WireMessage m, ByteWriter out) {
     switch (m.type()) {
+      case ADDRESSED -> {
+        Addressed a = (Addressed) m;
+        out.writeString(a.to().value());
+        out.writeByte(a.message().type().id());
+        writePayload(a.message(), out);
+      }
       case PING -> out.writeLong(((Ping) m).nonce());
       case PONG -> {
         out.writeLong(((Pong) m).nonce());
@@ -193,6 +203,15 @@ public final class FrameCodec {
 
   private static WireMessage readPayload(MessageType type, ByteReader in) {
     return switch (type) {
+      case ADDRESSED -> {
+        NodeId to = readNode(in);
+        int typeId = in.readUnsignedByte("addressed message type");
+        MessageType inner = MessageType.byId(typeId);
+        if (inner == null || inner == MessageType.ADDRESSED) {
+          throw new DecodeException("addressed message type : " + typeId + " (expected: a request type)", in.position() - 1);
+        }
+        yield new Addressed(to, readPayload(inner, in));
+      }
       case PING -> new Ping(in.readLong("nonce"));
       case PONG -> new Pong(in.readLong("nonce"), readOptionalNode(in));
       case ACK -> new Ack();

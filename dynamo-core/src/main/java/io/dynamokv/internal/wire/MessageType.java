@@ -44,7 +44,9 @@ public enum MessageType {
   /** {@link ListStores}. */
   LIST_STORES(60),
   /** {@link StoreNames}. */
-  STORE_NAMES(61);
+  STORE_NAMES(61),
+  /** {@link Addressed}: a request with the id of the node it is meant for. */
+  ADDRESSED(70);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

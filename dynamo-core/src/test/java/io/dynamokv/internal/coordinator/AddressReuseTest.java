@@ -9,6 +9,7 @@ import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.internal.wire.Ack;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.MergeBatch;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
@@ -123,9 +124,25 @@ class AddressReuseTest {
     sim.runFor(Duration.ofSeconds(5));
 
     assertThat(receivedAtGoneAddress).as("requests sent to b's old address").isEmpty();
-    assertThat(receivedByReplica).hasSize(1).first().isInstanceOf(MergeBatch.class);
+    assertThat(receivedByReplica).hasSize(1).first().isInstanceOf(Addressed.class)
+        .satisfies(m -> assertThat(((Addressed) m).to()).isEqualTo(REPLICA))
+        .satisfies(m -> assertThat(((Addressed) m).message()).isInstanceOf(MergeBatch.class));
     assertThat(storage.hints(GONE, 10)).isEmpty();
     health.stop();
     handoff.stop();
+  }
+
+  @Test
+  void aRequestMeantForAnotherNodeIsRefused() {
+    ReplicaService service = new ReplicaService(SELF, ring::keySpace, storage, null, new NodeMetrics(),
+        m -> CompletableFuture.failedFuture(new IllegalStateException("no gossip here")),
+        new Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100));
+    io.dynamokv.internal.wire.ReplicaPut put = new io.dynamokv.internal.wire.ReplicaPut("carts",
+        "alice".getBytes(StandardCharsets.UTF_8), VersionSet.EMPTY.put(VersionVector.EMPTY, ActorId.of(GONE, 1),
+            "milk".getBytes(StandardCharsets.UTF_8), 1), Optional.empty());
+    assertThat(service.handle(new Addressed(GONE, put))).isCompletedExceptionally();
+    assertThat(storage.get(ring.keySpace().storageKey("carts", "alice".getBytes(StandardCharsets.UTF_8)))).isEmpty();
+    assertThat(service.handle(new Addressed(SELF, put)).join()).isEqualTo(new Ack());
+    assertThat(service.servesWithoutBlocking(new Addressed(SELF, put))).isTrue();
   }
 }

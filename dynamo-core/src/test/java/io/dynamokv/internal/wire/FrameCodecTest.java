@@ -88,6 +88,11 @@ class FrameCodecTest {
   }
 
   static Arbitrary<WireMessage> messages() {
+    Arbitrary<WireMessage> plain = plainMessages();
+    return Arbitraries.oneOf(plain, Combinators.combine(nodes(), plain).as(Addressed::new));
+  }
+
+  private static Arbitrary<WireMessage> plainMessages() {
     Arbitrary<Optional<byte[]>> optionalKey = keys().optional();
     return Arbitraries.oneOf(List.of(
         Arbitraries.longs().map(Ping::new),
@@ -99,7 +104,7 @@ class FrameCodecTest {
         Combinators.combine(stores(), keys(), versionSets(), nodes().optional()).as(ReplicaPut::new),
         Combinators.combine(stores(), keys(), versionSets(), keys().optional(),
             Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
-            .as((s, k, v, value, n, t) -> CoordinatePut.of(s, k, v.context(), value, n, 1 + t % n, t)),
+            .as((s, k, v, value, n, t) -> CoordinatePut.of(s, k, v.context(), value, n, 1 + t % n, t, t * 31L)),
         versionSets().map(CoordinatePutReply::new),
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, n, t) -> new CoordinateGet(s, k, n, 1 + t % n, t)),
