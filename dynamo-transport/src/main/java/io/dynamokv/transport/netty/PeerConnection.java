@@ -1,6 +1,7 @@
 package io.dynamokv.transport.netty;
 
 import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.Failure;
 import io.dynamokv.internal.wire.Frame;
 import io.dynamokv.internal.wire.WireMessage;
@@ -46,13 +47,18 @@ final class PeerConnection {
 
   private static final class Pending {
     final CompletableFuture<Message> reply;
-    final String what;
+    final WireMessage request;
     volatile Channel channel;
     volatile Timeout deadline;
 
-    Pending(CompletableFuture<Message> reply, String what) {
+    Pending(CompletableFuture<Message> reply, WireMessage request) {
       this.reply = reply;
-      this.what = what;
+      this.request = request;
+    }
+
+    /** What was asked, for a timeout's message: made only when one happens. */
+    String what() {
+      return request instanceof Addressed a ? a.message().type() + " for " + a.to() : request.type().toString();
     }
   }
 
@@ -96,7 +102,7 @@ final class PeerConnection {
   CompletableFuture<Message> request(Message message, Duration timeout) {
     CompletableFuture<Message> reply = new CompletableFuture<>();
     long id = ids.incrementAndGet();
-    Pending p = new Pending(reply, WireMessage.of(message).type().toString());
+    Pending p = new Pending(reply, WireMessage.of(message));
     pending.put(id, p);
     // A wheel timer: adding and cancelling a deadline is O(1), which a request's hot path needs.
     p.deadline = deadlines.newTimeout(t -> timeOut(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -277,7 +283,7 @@ final class PeerConnection {
     if (p == null) {
       return;
     }
-    p.reply.completeExceptionally(new RequestTimeoutException(peer, timeout, p.what));
+    p.reply.completeExceptionally(new RequestTimeoutException(peer, timeout, p.what()));
     // Nothing at all came back for several deadlines: the connection may be half open (the
     // peer's machine died without a reset). Drop it; the next request reconnects. Not after one
     // deadline: a peer busy for a second (a RocksDB write stall, a pause) would lose every
