@@ -62,8 +62,22 @@ final class AdminServer implements AutoCloseable {
   /** The largest request body served: the largest value a node accepts, and some room. */
   static final int MAX_BODY_BYTES = (8 << 20) + 1024;
 
-  /** Requests served at once; a request whose body is slow to arrive holds one. */
+  /** Requests served at once; a request whose body is slow to arrive holds one until its deadline. */
   static final int HANDLER_THREADS = 16;
+
+  /**
+   * How long a client may take to send a whole request, headers and body: past it, the JDK's
+   * HTTP server closes the connection, and the thread reading the body is free again, so a few
+   * slow clients cannot hold the interface. The server reads the setting once, when it is first
+   * used; a value set by the operator wins.
+   */
+  static final int REQUEST_DEADLINE_SECONDS = 10;
+
+  static {
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_DEADLINE_SECONDS));
+    }
+  }
 
   private final DynamoNode node;
   private final Optional<FaultyTransport> faults;

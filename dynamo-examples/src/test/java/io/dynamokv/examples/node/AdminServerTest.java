@@ -84,4 +84,28 @@ class AdminServerTest {
         .statusCode()).isEqualTo(400);
     assertThat(send("GET", "/kv/s/k?r=x", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(400);
   }
+
+  /** Issue #30, item 8: four handler threads, so a few slow clients blocked the interface. */
+  @Test
+  void slowClientsDoNotHoldTheInterface() throws Exception {
+    java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < AdminServer.HANDLER_THREADS + 4; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", admin.port());
+        s.getOutputStream().write("PUT /kv/s/slow HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nab"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        slow.add(s); // and never the rest of the body
+      }
+      long start = System.nanoTime();
+      HttpResponse<String> status = send("GET", "/status", HttpRequest.BodyPublishers.noBody());
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThan(Duration.ofSeconds(AdminServer.REQUEST_DEADLINE_SECONDS + 10));
+    } finally {
+      for (java.net.Socket s : slow) {
+        s.close();
+      }
+    }
+  }
 }
