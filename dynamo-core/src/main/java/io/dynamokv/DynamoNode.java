@@ -151,7 +151,7 @@ public final class DynamoNode implements AutoCloseable {
           + ", as it was opened before)");
     }
     return new Store<>(name, codec, resolver, replication, runtime.coordinator(), runtime.scheduler()::execute,
-        settings.requestTimeout(), settings.limits().maxKeyBytes(), settings.limits().maxValueBytes());
+        settings.requestTimeout(), settings.limits());
   }
 
   /** Returns the node's id. */

@@ -1,5 +1,6 @@
 package io.dynamokv;
 
+import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.Utf8;
 import io.dynamokv.internal.coordinator.Coordinator;
 import io.dynamokv.spi.version.Sibling;
@@ -41,11 +42,10 @@ public final class Store<V> {
   private final Coordinator coordinator;
   private final Executor callbacks;
   private final Duration timeout;
-  private final int maxKeyBytes;
-  private final int maxValueBytes;
+  private final Limits limits;
 
   Store(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver, Replication replication,
-      Coordinator coordinator, Executor callbacks, Duration timeout, int maxKeyBytes, int maxValueBytes) {
+      Coordinator coordinator, Executor callbacks, Duration timeout, Limits limits) {
     this.name = name;
     this.codec = codec;
     this.resolver = resolver;
@@ -53,8 +53,7 @@ public final class Store<V> {
     this.coordinator = coordinator;
     this.callbacks = callbacks;
     this.timeout = timeout;
-    this.maxKeyBytes = maxKeyBytes;
-    this.maxValueBytes = maxValueBytes;
+    this.limits = limits;
   }
 
   /** Returns the store's name. */
@@ -161,10 +160,7 @@ public final class Store<V> {
       Objects.requireNonNull(context, "context");
       Objects.requireNonNull(value, "value");
       v = codec.encode(value);
-      if (v.length > maxValueBytes) {
-        throw new IllegalArgumentException("value length : " + v.length + " bytes (expected: <= maxValueBytes = "
-            + maxValueBytes + ")");
-      }
+      limits.requireValueLength(v.length);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -277,10 +273,7 @@ public final class Store<V> {
   private byte[] keyBytes(String key) {
     Objects.requireNonNull(key, "key");
     byte[] k = Utf8.encode("key", key);
-    if (k.length == 0 || k.length > maxKeyBytes) {
-      throw new IllegalArgumentException("key length : " + k.length + " bytes (expected: 1..maxKeyBytes = "
-          + maxKeyBytes + ")");
-    }
+    limits.requireKeyLength(k.length);
     return k;
   }
 

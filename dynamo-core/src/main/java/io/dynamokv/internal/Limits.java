@@ -30,14 +30,38 @@ public record Limits(int maxKeyBytes, int maxValueBytes, int maxSiblings, int ma
   }
 
   /**
+   * Checks the length of a key a client gave, in UTF-8 bytes.
+   *
+   * @throws IllegalArgumentException saying the length and the limit
+   */
+  public void requireKeyLength(int length) {
+    if (length == 0 || length > maxKeyBytes) {
+      throw new IllegalArgumentException("key length : " + length + " bytes (expected: 1..maxKeyBytes = "
+          + maxKeyBytes + ")");
+    }
+  }
+
+  /**
+   * Checks the length of one encoded value a client gave.
+   *
+   * @throws IllegalArgumentException saying the length and the limit
+   */
+  public void requireValueLength(int length) {
+    if (length > maxValueBytes) {
+      throw new IllegalArgumentException("value length : " + length + " bytes (expected: <= maxValueBytes = "
+          + maxValueBytes + ")");
+    }
+  }
+
+  /**
    * Checks a write that arrives from another node (a replica write, a hint, a merge batch, a
    * transfer): its key and each of its values within the size limits.
    *
-   * @throws IllegalArgumentException naming the key and the size over the limit
+   * @throws IllegalArgumentException naming the store and the size over the limit
    */
-  public void requireStorable(String store, byte[] key, VersionSet versions) {
-    if (key.length > maxKeyBytes) {
-      throw new IllegalArgumentException("key length : " + key.length + " bytes in store " + store
+  public void requireStorable(String store, int keyLength, VersionSet versions) {
+    if (keyLength > maxKeyBytes) {
+      throw new IllegalArgumentException("key length : " + keyLength + " bytes in store " + store
           + " (expected: <= maxKeyBytes = " + maxKeyBytes + ")");
     }
     for (Sibling s : versions.siblings()) {

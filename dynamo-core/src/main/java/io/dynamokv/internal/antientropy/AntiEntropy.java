@@ -256,7 +256,7 @@ public final class AntiEntropy {
       for (KeyedVersions kv : chunk.entries()) {
         byte[] keyBytes = kv.key().toArray();
         try {
-          limits.requireStorable(e.store(), keyBytes, kv.versions());
+          limits.requireStorable(e.store(), keyBytes.length, kv.versions());
           knownStores.admit(e.store());
         } catch (IllegalArgumentException tooLarge) {
           // Only a peer configured with larger limits (or a broken one) sends this: keep the

@@ -329,14 +329,8 @@ public final class Coordinator {
   /** A put another node, or a client, sent to this one to coordinate; its sizes are checked here. */
   CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
     byte[] key = c.key().toArray();
-    if (key.length > limits.maxKeyBytes()) {
-      throw new IllegalArgumentException("key length : " + key.length + " bytes (expected: <= maxKeyBytes = "
-          + limits.maxKeyBytes() + ")");
-    }
-    if (c.value().isPresent() && c.value().get().length() > limits.maxValueBytes()) {
-      throw new IllegalArgumentException("value length : " + c.value().get().length()
-          + " bytes (expected: <= maxValueBytes = " + limits.maxValueBytes() + ")");
-    }
+    limits.requireKeyLength(key.length);
+    c.value().ifPresent(v -> limits.requireValueLength(v.length()));
     StorageKey sk = storageKey(c.store(), key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
     return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(), c.writeId(),

@@ -123,7 +123,7 @@ public final class ReplicaService implements RequestHandler {
         KeySpace keySpace = keySpaces.get();
         List<KeyedVersions> entries = ((MergeBatch) request).entries();
         for (KeyedVersions e : entries) {
-          limits.requireStorable(e.store(), e.key().toArray(), e.versions()); // all checked before any is written
+          limits.requireStorable(e.store(), e.key().length(), e.versions()); // all checked before any is written
           stores.admit(e.store());
         }
         for (KeyedVersions e : entries) {
@@ -143,7 +143,7 @@ public final class ReplicaService implements RequestHandler {
 
   private CompletableFuture<Message> replicaPut(ReplicaPut p, KeySpace keySpace) {
     byte[] keyBytes = p.key().toArray();
-    limits.requireStorable(p.store(), keyBytes, p.versions());
+    limits.requireStorable(p.store(), keyBytes.length, p.versions());
     stores.admit(p.store());
     StorageKey key = keySpace.storageKey(p.store(), keyBytes);
     Optional<NodeId> owner = p.hintFor().filter(o -> !o.equals(self));
