@@ -4,6 +4,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
 import io.dynamokv.spi.Scheduler;
@@ -121,8 +122,9 @@ public final class PeerHealth {
         continue;
       }
       membership.endpointOf(node).ifPresent(endpoint ->
-          transport.request(endpoint, new Ping(0), probeInterval).thenAccept(reply -> {
-            // Only the node meant counts: another one may listen at a removed node's address.
+          transport.request(endpoint, new Addressed(node, new Ping(0)), probeInterval).thenAccept(reply -> {
+            // Only the node meant counts: another one may listen at a removed node's address (a
+            // node refuses a request addressed to another; the answer names who answered too).
             if (reply instanceof Pong pong && pong.from().equals(Optional.of(node))) {
               markUp(node);
             } else {

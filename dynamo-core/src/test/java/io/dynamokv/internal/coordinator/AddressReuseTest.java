@@ -81,10 +81,12 @@ class AddressReuseTest {
       new io.dynamokv.internal.KnownStores(storage, 100));
 
   AddressReuseTest() {
-    // Whatever node listens at b's old address answers pings with its own id, and acks batches.
+    // Whatever node listens at b's old address ignores whom a request is addressed to: it answers
+    // pings with its own id, and acks batches.
     sim.network().transport(GONE_AT).start(m -> {
       receivedAtGoneAddress.add(m);
-      return CompletableFuture.completedFuture(m instanceof Ping p
+      Message request = m instanceof Addressed a ? a.message() : m;
+      return CompletableFuture.completedFuture(request instanceof Ping p
           ? new Pong(p.nonce(), Optional.of(answeringAtGoneAddress.get())) : new Ack());
     });
     sim.network().transport(Endpoint.of("c", 1)).start(m -> {
@@ -100,6 +102,8 @@ class AddressReuseTest {
     health.markDown(GONE, "stopped", health.now());
     sim.runFor(Duration.ofSeconds(5));
     assertThat(health.isUp(GONE)).as("b, while a newcomer answers at its address").isFalse();
+    assertThat(receivedAtGoneAddress).as("probes, each addressed to b").isNotEmpty()
+        .allSatisfy(m -> assertThat(m).isEqualTo(new Addressed(GONE, new Ping(0))));
 
     answeringAtGoneAddress.set(GONE); // b itself is back
     sim.runFor(Duration.ofSeconds(3));
