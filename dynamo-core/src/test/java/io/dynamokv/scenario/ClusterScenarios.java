@@ -261,6 +261,68 @@ public abstract class ClusterScenarios {
     assertThat(hintsHeld).as("hints held by the fallbacks %s", pl.fallbacks()).isPositive();
   }
 
+  /**
+   * Issue #23, item 1 (the paper's sloppy quorum): a minority holding none of a key's primaries
+   * kept refusing its writes. Now a fallback coordinates them under an actor of its own, a read
+   * through it sees them, and after the heal the primaries hold every acknowledged write: the
+   * minority's updates and delete supersede what they read, and stand beside a concurrent write
+   * of the majority, neither side dominating the other.
+   */
+  @Test
+  void aMinorityWithNoPrimaryKeepsWritingAndTheHealLosesNothing() {
+    PreferenceList pl = cluster.preferenceList("ivan");
+    NodeId via = pl.fallbacks().get(0);
+    String deleted = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "judy-" + i)
+        .filter(k -> Set.copyOf(cluster.preferenceList(k).primaries()).equals(Set.copyOf(pl.primaries())))
+        .findFirst().orElseThrow();
+    NodeId primary = pl.primaries().get(0);
+    put(store(primary), "ivan", Context.EMPTY, "before");
+    put(store(primary), deleted, Context.EMPTY, "doomed");
+    Context seen = get(store(via), "ivan").context();
+    Context judy = get(store(via), deleted).context();
+    cluster.partition(Set.copyOf(pl.primaries()), Set.copyOf(pl.fallbacks()));
+
+    Context ctx = put(store(via), "ivan", seen, "one");
+    put(store(via), "ivan", ctx, "two");
+    cluster.await(store(via).deleteAsync(deleted, judy));
+    put(store(primary), "ivan", seen, "majority");
+    assertThat(get(store(via), "ivan").values()).as("read through the minority").containsExactly("two");
+    assertThat(get(store(via), deleted).values()).isEmpty();
+    assertThat(cluster.node(via).metrics().get("puts.coordinated.as.fallback")).isGreaterThanOrEqualTo(3);
+
+    cluster.heal();
+    // Two nodes held the hints (W=2): they reach two primaries, and a read of all three the third.
+    cluster.awaitCondition(() -> pl.fallbacks().stream().allMatch(f -> cluster.storage(f).hintTargets().isEmpty()),
+        Duration.ofSeconds(60));
+    ReadOptions all = ReadOptions.defaults().withR(3);
+    assertThat(get(store(primary), "ivan", all).values()).containsExactlyInAnyOrder("majority", "two");
+    assertThat(get(store(primary), deleted, all).values()).isEmpty();
+    cluster.awaitCondition(() -> pl.primaries().stream().allMatch(p ->
+        new TreeSet<>(valuesOf(held(p, "ivan"))).equals(new TreeSet<>(List.of("majority", "two")))
+            && held(p, deleted).isDeleted() && !held(p, deleted).isEmpty()), Duration.ofSeconds(30));
+  }
+
+  /**
+   * Issue #23, item 1: a fallback's hints are delivered and deleted, so counters taken from them
+   * would be handed out again, and a second write stamped with the first one's dot would vanish
+   * at the primaries. Two blind writes through one fallback, in two partitions with a heal and a
+   * hint delivery between, both survive.
+   */
+  @Test
+  void aFallbackNeverReusesADotAfterItsHintsWereDelivered() {
+    PreferenceList pl = cluster.preferenceList("kate");
+    NodeId via = pl.fallbacks().get(0);
+    for (String value : List.of("first", "second")) {
+      cluster.partition(Set.copyOf(pl.primaries()), Set.copyOf(pl.fallbacks()));
+      put(store(via), "kate", Context.EMPTY, value);
+      cluster.heal();
+      cluster.awaitCondition(() -> pl.fallbacks().stream().allMatch(f -> cluster.storage(f).hintTargets().isEmpty()),
+          Duration.ofSeconds(60));
+    }
+    assertThat(get(store(pl.primaries().get(0)), "kate", ReadOptions.defaults().withR(3)).values())
+        .containsExactlyInAnyOrder("first", "second");
+  }
+
   @Test
   void withTooFewNodesAliveAWriteFailsNamingRequiredAckedAndEachFailure() {
     PreferenceList pl = cluster.preferenceList("erin");

@@ -50,14 +50,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * succeeds once W (itself included) have stored it. A replica this node believes down, or one
  * that fails during the write, is replaced by the next healthy fallback on the ring, which stores
  * the set as a hint naming the intended owner; hinted writes count toward W. A node outside the
- * preference list forwards the put to one inside it.
+ * preference list forwards the put to a primary it believes up. If it believes none up, or the
+ * one it tried did not answer in time, it coordinates the put itself as a fallback, under an
+ * actor of its own ({@link FallbackActor}), sending it to the first N healthy nodes of the
+ * extended preference list: a minority with no primary of a key keeps taking its writes.
  *
  * <p>While the cluster moves to a new ring, the write also goes to the key's replicas in that
  * ring that are not replicas yet, so that partitions in transfer miss nothing.
  *
  * <h2>Get</h2>
  * Any node coordinates: it asks the first N healthy nodes of the preference list (itself locally
- * when it is one) and answers with the merge of the first R replies. It keeps listening until
+ * when it is one) and answers with the merge of the first R replies, and of what it wrote itself
+ * as a fallback coordinator. A fallback answers with what it holds as a replica (usually
+ * nothing; its hints are not read), so when no primary answers, R counts answers that may be
+ * empty. It keeps listening until
  * every replica answered or the deadline passed, then sends the merged set to each primary whose
  * reply lacked something (read repair), so late replies repair too.
  *
@@ -79,6 +85,7 @@ public final class Coordinator {
   private final KnownStores knownStores;
   private final java.util.concurrent.atomic.AtomicLong writeCount = new java.util.concurrent.atomic.AtomicLong();
   private final boolean sloppy;
+  private final FallbackActor fallbackActor;
 
   /**
    * Creates the coordinator of a node.
@@ -99,6 +106,7 @@ public final class Coordinator {
     this.knownStores = node.stores();
     this.metrics = metrics;
     this.sloppy = sloppy;
+    this.fallbackActor = new FallbackActor(node.actor(), node.random(), node.clock());
   }
 
   StorageKey storageKey(String store, byte[] key) {
@@ -162,13 +170,16 @@ public final class Coordinator {
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
     Quorum<VersionSet> quorum = new Quorum<>(() -> "get " + sk, r, result, metrics);
     Map<NodeId, VersionSet> replies = new ConcurrentHashMap<>();
+    // What this node wrote as a fallback coordinator: the replicas may not have it yet (it waits
+    // in hints while the primaries are unreachable), and a read through this node sees it.
+    VersionSet own = fallbackActor.heldFor(sk);
     Deque<NodeId> spares = healthyFallbacks(pl);
     List<NodeId> targets = readTargets(pl, spares);
     targets.forEach(quorum::sent);
     Duration attempt = attemptTimeout(timeout, spares);
-    quorum.whenSettled(() -> repair(store, key, sk, pl, replies, attempt));
+    quorum.whenSettled(() -> repair(store, key, sk, pl, replies, own, attempt));
     for (NodeId target : targets) {
-      read(quorum, replies, store, key, sk, target, spares, attempt);
+      read(quorum, replies, own, store, key, sk, target, spares, attempt);
     }
     quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
     return result;
@@ -194,12 +205,12 @@ public final class Coordinator {
     }
   }
 
-  private void read(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, String store, byte[] key,
-      StorageKey sk, NodeId target, Deque<NodeId> spares, Duration timeout) {
+  private void read(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, VersionSet own, String store,
+      byte[] key, StorageKey sk, NodeId target, Deque<NodeId> spares, Duration timeout) {
     if (target.equals(self)) {
       try {
         replies.put(self, storage.get(sk).orElse(VersionSet.EMPTY));
-        quorum.succeeded(self, () -> merged(replies));
+        quorum.succeeded(self, () -> merged(replies).merge(own));
       } catch (RuntimeException e) {
         quorum.failed(self, "local read failed: " + e.getMessage());
       }
@@ -210,7 +221,7 @@ public final class Coordinator {
       if (failure == null && reply instanceof ReplicaGetReply g) {
         health.markUp(target);
         replies.put(target, g.versions());
-        quorum.succeeded(target, () -> merged(replies));
+        quorum.succeeded(target, () -> merged(replies).merge(own));
         return;
       }
       noteFailure(target, failure, reply, sent);
@@ -218,7 +229,7 @@ public final class Coordinator {
       NodeId spare = poll(spares);
       if (spare != null) {
         quorum.sent(spare);
-        read(quorum, replies, store, key, sk, spare, spares, timeout);
+        read(quorum, replies, own, store, key, sk, spare, spares, timeout);
       }
       quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
     });
@@ -256,10 +267,13 @@ public final class Coordinator {
     return all;
   }
 
-  /** Sends the merge of every reply to each primary whose reply lacked part of it. */
+  /**
+   * Sends the merge of every reply, and of what this node wrote as a fallback coordinator, to
+   * each primary whose reply lacked part of it.
+   */
   private void repair(String store, byte[] key, StorageKey sk, PreferenceList pl, Map<NodeId, VersionSet> replies,
-      Duration timeout) {
-    VersionSet all = merged(replies);
+      VersionSet own, Duration timeout) {
+    VersionSet all = merged(replies).merge(own);
     replies.forEach((node, held) -> {
       if (!pl.primaries().contains(node) || held.merge(all).equals(held)) {
         return; // a fallback holds hints, not data; or nothing is missing
@@ -302,14 +316,24 @@ public final class Coordinator {
       return coordinate(store, key, sk, pl, n, seen, value, w, writeId, timeout);
     }
     List<NodeId> candidates = new ArrayList<>(pl.primaries());
-    candidates.sort((a, b) -> Boolean.compare(!health.isUp(a), !health.isUp(b))); // healthy first, stable
+    if (sloppy) {
+      candidates.removeIf(p -> !health.isUp(p));
+      if (candidates.isEmpty()) {
+        // Every primary is believed down: the paper's sloppy quorum lets the write go to the
+        // next healthy nodes of the ring, coordinated here.
+        return coordinateAsFallback(CoordinatePut.of(store, key, seen, value, n, w, (int) timeout.toMillis(), writeId),
+            timeout);
+      }
+    } else {
+      candidates.sort((a, b) -> Boolean.compare(!health.isUp(a), !health.isUp(b))); // healthy first, stable
+    }
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
     // Each coordinator tried gets half the deadline, and three quarters of that for its quorum,
-    // so a second one can still be tried if the first does not answer.
+    // so that another primary, or this node as a fallback, can still be tried if it does not answer.
     Duration attempt = attemptTimeout(timeout);
     int remoteQuorumMillis = (int) Math.max(1, attempt.toMillis() * 3 / 4);
     forward(CoordinatePut.of(store, key, seen, value, n, w, remoteQuorumMillis, writeId),
-        candidates, 0, new LinkedHashMap<>(), attempt, result);
+        candidates, 0, new LinkedHashMap<>(), attempt, health.now() + timeout.toNanos(), result);
     return result;
   }
 
@@ -326,19 +350,27 @@ public final class Coordinator {
     return z == 0 ? 1 : z;
   }
 
-  /** A put another node, or a client, sent to this one to coordinate; its sizes are checked here. */
+  /**
+   * A put another node, or a client, sent to this one to coordinate; its sizes are checked here.
+   * If this node is not one of the key's primaries (the sender's ring differs, or it is a client
+   * that does not know the ring), it coordinates as a fallback: it is sent on no further, so
+   * nodes that disagree about the ring cannot pass a put around.
+   */
   CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
     byte[] key = c.key().toArray();
     limits.requireKeyLength(key.length);
     c.value().ifPresent(v -> limits.requireValueLength(v.length()));
     StorageKey sk = storageKey(c.store(), key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
+    if (!pl.primaries().contains(self)) {
+      return coordinateAsFallback(c, Duration.ofMillis(c.timeoutMillis()));
+    }
     return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(), c.writeId(),
         Duration.ofMillis(c.timeoutMillis()));
   }
 
   private void forward(CoordinatePut put, List<NodeId> candidates, int next, Map<NodeId, String> failures,
-      Duration timeout, CompletableFuture<VersionSet> result) {
+      Duration timeout, long deadlineNanos, CompletableFuture<VersionSet> result) {
     String op = "put " + storageKey(put.store(), put.key().toArray());
     if (next >= candidates.size()) {
       metrics.quorumFailures.increment();
@@ -358,16 +390,90 @@ public final class Coordinator {
       failures.put(coordinator, cause == null ? "unexpected reply " + reply : describe(cause));
       if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
         // Unreachable (nothing was written) or silent (it may have been): either way another
-        // primary coordinates, so a partitioned coordinator cannot make the write fail. In the
-        // silent case the value may end up written twice, as two identical siblings.
+        // primary coordinates, or this node as a fallback, so a partitioned coordinator cannot
+        // make the write fail. In the silent case the write may be applied twice: it carries one
+        // write id, so the copies read back as one sibling.
         health.markDown(coordinator, describe(cause), sent);
-        forward(put, candidates, next + 1, failures, timeout, result);
+        long leftNanos = deadlineNanos - health.now();
+        // Another primary if it failed fast (refused), so that time remains for a fallback after it.
+        boolean anotherPrimary = next + 1 < candidates.size() && leftNanos >= timeout.toNanos() * 3 / 2;
+        if (!sloppy || anotherPrimary) {
+          forward(put, candidates, next + 1, failures, timeout, deadlineNanos, result);
+        } else if (leftNanos > 0) {
+          fallBack(put, Duration.ofNanos(leftNanos), failures, result);
+        } else {
+          metrics.quorumFailures.increment();
+          result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
+        }
         return;
       }
       // The coordinator answered that its quorum failed: another would fail alike.
       metrics.quorumFailures.increment();
       result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
     });
+  }
+
+  /**
+   * After no primary could be reached in time: coordinates {@code put} here as a fallback, and
+   * completes {@code result} with its outcome; a failure names the primaries tried too.
+   */
+  private void fallBack(CoordinatePut put, Duration timeout, Map<NodeId, String> failures,
+      CompletableFuture<VersionSet> result) {
+    coordinateAsFallback(put, timeout).whenComplete((versions, failure) -> {
+      if (failure == null) {
+        result.complete(versions);
+      } else if (unwrap(failure) instanceof InsufficientReplicasException e) {
+        Map<NodeId, String> all = new LinkedHashMap<>(failures);
+        all.putAll(e.failures());
+        result.completeExceptionally(new InsufficientReplicasException(e.operation(), e.required(), e.succeeded(), all));
+      } else {
+        result.completeExceptionally(unwrap(failure));
+      }
+    });
+  }
+
+  /**
+   * Coordinates a put of a key this node is not a primary of (the paper's sloppy quorum when no
+   * primary answers; Riak's fallback coordinator). The write is stamped by the
+   * {@link FallbackActor}, never by this node's own actor, whose counters come from replicas this
+   * node does not hold. It goes to the first N healthy nodes of the extended preference list:
+   * each primary believed up, and for each other primary a healthy fallback (this node first),
+   * which keeps it as a hint for that primary. Done once W have stored it.
+   */
+  private CompletableFuture<VersionSet> coordinateAsFallback(CoordinatePut put, Duration timeout) {
+    try {
+      metrics.putsCoordinatedAsFallback.increment();
+      byte[] key = put.key().toArray();
+      StorageKey sk = storageKey(put.store(), key);
+      PreferenceList pl = membership.ring().preferenceList(sk.partition(), put.n());
+      knownStores.admit(put.store());
+      long now = clock.currentTimeMillis();
+      Optional<byte[]> value = put.value().map(Bytes::toArray);
+      VersionSet versions = fallbackActor.apply(sk, fallback -> current -> limits.requireWithinKeyLimits(sk,
+          value.isPresent()
+              ? current.put(put.context(), fallback, value.get(), now, put.writeId())
+              : current.delete(put.context(), fallback, now, put.writeId())));
+      CompletableFuture<VersionSet> result = new CompletableFuture<>();
+      Quorum<VersionSet> quorum = new Quorum<>(() -> "put " + sk + " coordinated by fallback " + self, put.w(),
+          result, metrics);
+      Deque<NodeId> spares = healthyFallbacks(pl);
+      if (spares.remove(self)) {
+        spares.addFirst(self); // the surest fallback: no network between
+      }
+      Duration attempt = attemptTimeout(timeout, spares);
+      Map<NodeId, Optional<NodeId>> targets = new LinkedHashMap<>(); // target -> the primary it stands in for
+      for (NodeId p : pl.primaries()) {
+        NodeId spare = health.isUp(p) ? null : poll(spares);
+        targets.put(spare != null ? spare : p, spare != null ? Optional.of(p) : Optional.empty());
+      }
+      targets.keySet().forEach(quorum::sent); // all, before this node's own hint may succeed at once
+      targets.forEach((target, hintFor) -> send(quorum, put.store(), key, versions, target, hintFor, spares, attempt));
+      copyToNewOwners(put.store(), key, sk, pl, put.n(), versions, attempt);
+      quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
@@ -430,7 +536,15 @@ public final class Coordinator {
       return;
     }
     for (NodeId gainer : pending.get().preferenceList(sk.partition(), n).primaries()) {
-      if (gainer.equals(self) || pl.primaries().contains(gainer)) {
+      if (pl.primaries().contains(gainer)) {
+        continue;
+      }
+      if (gainer.equals(self)) {
+        // A fallback coordinator that is about to own the key: it wrote no copy of its own yet.
+        if (!pl.primaries().contains(self)) {
+          metrics.writesToNewOwners.increment();
+          storage.update(sk, v -> v.merge(versions));
+        }
         continue;
       }
       Optional<Endpoint> endpoint = membership.endpointOf(gainer);
@@ -456,6 +570,17 @@ public final class Coordinator {
     quorum.sent(target);
     if (hintFor.isPresent()) {
       metrics.hintedWrites.increment();
+    }
+    if (target.equals(self)) {
+      // Only a fallback coordinator is among its own targets, as a fallback keeping a hint.
+      storage.putHint(hintFor.orElseThrow(), storageKey(store, key), versions).whenComplete((v, failure) -> {
+        if (failure == null) {
+          quorum.succeeded(self, () -> versions);
+        } else {
+          quorum.failed(self, "local hint write failed: " + describe(failure));
+        }
+      });
+      return;
     }
     long sent = health.now();
     transport.request(endpoint(target), new Addressed(target, new ReplicaPut(store, key, versions, hintFor)), timeout)

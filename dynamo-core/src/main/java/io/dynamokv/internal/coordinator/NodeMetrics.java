@@ -14,6 +14,7 @@ public final class NodeMetrics {
   final LongAdder puts = new LongAdder();
   final LongAdder putsForwarded = new LongAdder();
   final LongAdder putsCoordinated = new LongAdder();
+  final LongAdder putsCoordinatedAsFallback = new LongAdder();
   final LongAdder quorumFailures = new LongAdder();
   final LongAdder replicaRequestFailures = new LongAdder();
   final LongAdder hintedWrites = new LongAdder();
@@ -31,6 +32,7 @@ public final class NodeMetrics {
     m.put("puts", puts.sum());
     m.put("puts.forwarded", putsForwarded.sum());
     m.put("puts.coordinated", putsCoordinated.sum());
+    m.put("puts.coordinated.as.fallback", putsCoordinatedAsFallback.sum());
     m.put("quorum.failures", quorumFailures.sum());
     m.put("replica.request.failures", replicaRequestFailures.sum());
     m.put("hints.written.to.fallbacks", hintedWrites.sum());

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Jepsen-style chaos with real processes: five standalone nodes (RocksDB with fsync, Netty on
  * loopback), three clients (two adding unique elements to two sets by read-merge-write with the
  * read's context, one writing unique keys), and a seeded fault schedule, one fault at a time:
- * SIGKILL and restart, SIGSTOP and SIGCONT, and a partition that isolates one node (made with the
- * nodes' own transport fault switch, both ways; no root or network namespace needed). Then
+ * SIGKILL and restart, SIGSTOP and SIGCONT, a partition that isolates one node, and one that cuts
+ * a minority of two from the other three, through which the clients keep writing, keys with no
+ * primary on that side included (partitions are made with the nodes' own transport fault switch,
+ * both ways; no root or network namespace needed). Then
  * everything heals, anti-entropy runs until a pass finds nothing to repair, and the set and
  * unique-key checkers run on reads of all three replicas.
  *
@@ -76,7 +78,7 @@ class ChaosIT {
         String victim = NODES.get(random.nextInt(NODES.size()));
         long hold = 2000 + random.nextInt(3000);
         faults++;
-        switch (random.nextInt(3)) {
+        switch (random.nextInt(4)) {
           case 0 -> {
             System.out.printf("chaos: SIGKILL %s for %d ms%n", victim, hold);
             available.put(victim, false);
@@ -95,17 +97,15 @@ class ChaosIT {
             nodes.signal(victim, "CONT");
             available.put(victim, true);
           }
-          default -> {
+          case 2 -> {
             System.out.printf("chaos: partition %s from the others for %d ms%n", victim, hold);
-            List<String> others = NODES.stream().filter(n -> !n.equals(victim)).toList();
-            nodes.call("POST", victim, "/faults/block", others.stream().map(nodes::listen).collect(Collectors.joining(",")));
-            for (String o : others) {
-              nodes.call("POST", o, "/faults/block", nodes.listen(victim));
-            }
-            Thread.sleep(hold);
-            for (String n : NODES) {
-              nodes.call("POST", n, "/faults/heal", "");
-            }
+            partition(nodes, List.of(victim), hold);
+          }
+          default -> {
+            int at = NODES.indexOf(victim);
+            List<String> minority = List.of(victim, NODES.get((at + 1 + random.nextInt(NODES.size() - 1)) % NODES.size()));
+            System.out.printf("chaos: partition the minority %s from the others for %d ms%n", minority, hold);
+            partition(nodes, minority, hold);
           }
         }
       }
@@ -155,6 +155,21 @@ class ChaosIT {
           convergedMillis, passes[0]);
       assertThat(history.count(History.Outcome.OK)).isGreaterThan(100);
       assertThat(violations).as("violations (replay with -Dchaos.seed=%d)", seed).isEmpty();
+    }
+  }
+
+  /** Cuts {@code side} from the other nodes, both ways, for {@code holdMillis}, then heals. */
+  private static void partition(NodeProcesses nodes, List<String> side, long holdMillis) throws InterruptedException {
+    List<String> others = NODES.stream().filter(n -> !side.contains(n)).toList();
+    for (String n : side) {
+      nodes.call("POST", n, "/faults/block", others.stream().map(nodes::listen).collect(Collectors.joining(",")));
+    }
+    for (String o : others) {
+      nodes.call("POST", o, "/faults/block", side.stream().map(nodes::listen).collect(Collectors.joining(",")));
+    }
+    Thread.sleep(holdMillis);
+    for (String n : NODES) {
+      nodes.call("POST", n, "/faults/heal", "");
     }
   }
 
