@@ -5,7 +5,6 @@ import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.Transport;
-import io.dynamokv.spi.version.ActorId;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -18,12 +17,13 @@ import java.util.random.RandomGenerator;
  * handed to each part, so that a part's constructor takes this and what is its own.
  *
  * @param self this node's id
- * @param actor this node's actor id (its id and incarnation), under which it coordinates writes
+ * @param actor this node's actor (its id and incarnation), under which it coordinates the writes
+ *     of keys it is a primary of; renewed when the node learns its data is older than it
  * @param replicasOf the N of a store (the node's default for stores it has not opened)
  * @param limits what one key may hold, checked on every path that stores a value
  * @param stores the stores the node holds, bounded in number, checked on those paths too
  */
-public record NodeContext(NodeId self, ActorId actor, StorageEngine storage, Transport transport,
+public record NodeContext(NodeId self, OwnActor actor, StorageEngine storage, Transport transport,
     Scheduler scheduler, Clock clock, RandomGenerator random, Duration requestTimeout,
     Function<String, Integer> replicasOf, Limits limits, KnownStores stores) {
 

@@ -69,6 +69,20 @@ public final class CrashableStorage implements StorageEngine {
     lost.forEach(f -> f.completeExceptionally(new io.dynamokv.spi.StorageException("crashed before fsync")));
   }
 
+  /**
+   * Returns a copy of what this disk holds, as a backup of a stopped node's data directory would
+   * be; a new {@code CrashableStorage} around it restores the node from it.
+   *
+   * @throws UnsupportedOperationException if this disk is not on the in-memory engine
+   */
+  public synchronized StorageEngine copy() {
+    if (!(delegate instanceof io.dynamokv.internal.storage.memory.MemoryStorageEngine memory)) {
+      throw new UnsupportedOperationException("copy of a " + delegate.getClass().getSimpleName()
+          + " (expected: the in-memory engine)");
+    }
+    return memory.copy();
+  }
+
   /** Returns how many keys crashes have rolled back so far. */
   public synchronized long lostWrites() {
     return lostWrites;

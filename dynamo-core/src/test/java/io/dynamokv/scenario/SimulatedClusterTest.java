@@ -187,6 +187,25 @@ class SimulatedClusterTest extends ClusterScenarios {
       return rings.size() == 1;
     }
 
+    /** Stops {@code id} cleanly and returns a copy of its disk, as a backup of its data directory. */
+    StorageEngine stopAndBackUp(NodeId id) {
+      DynamoNode n = running.remove(id);
+      transports.remove(id);
+      if (n != null) {
+        n.close();
+      }
+      return crashable.get(id).copy();
+    }
+
+    /** Starts {@code id} on {@code backup} in place of its disk: a restore from an old copy. */
+    void restoreAndStart(NodeId id, StorageEngine backup) {
+      io.dynamokv.testkit.CrashableStorage disk = new io.dynamokv.testkit.CrashableStorage(backup, sim.scheduler(),
+          fsyncDelay);
+      crashable.put(id, disk);
+      disks.put(id, disk);
+      restart(id);
+    }
+
     /** Returns how many keys crashes have rolled back on all disks. */
     long writesLostToCrashes() {
       return crashable.values().stream().mapToLong(io.dynamokv.testkit.CrashableStorage::lostWrites).sum();

@@ -6,6 +6,7 @@ import io.dynamokv.RepairReport;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.OwnActor;
 import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
@@ -74,6 +75,7 @@ public final class AntiEntropy {
   private final int maxKeysPerPage;
   private final Limits limits;
   private final KnownStores knownStores;
+  private final OwnActor actor;
   private CompletableFuture<RepairReport> current; // the pass under way, guarded by this
   private final Map<String, Long> lastInSync = new ConcurrentHashMap<>();
   private final LongAdder exchanges = new LongAdder();
@@ -105,6 +107,7 @@ public final class AntiEntropy {
     this.maxKeysPerPage = maxKeysPerPage;
     this.limits = node.limits();
     this.knownStores = node.stores();
+    this.actor = node.actor();
     this.tombstones = new TombstoneCollector(node, membership, isUp, maxKeysPerPage);
   }
 
@@ -276,7 +279,7 @@ public final class AntiEntropy {
           synchronized (state) {
             state.received++;
           }
-          merges.add(storage.update(key, v -> v.merge(kv.versions())));
+          merges.add(storage.update(key, actor.mergeInto(kv.versions())));
         }
       }
       synchronized (state) {

@@ -6,6 +6,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.OwnActor;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Ack;
@@ -73,7 +74,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Coordinator {
 
   private final NodeId self;
-  private final ActorId actor;
+  private final OwnActor actor;
   private final ClusterView membership;
   private final StorageEngine storage;
   private final Transport transport;
@@ -86,6 +87,7 @@ public final class Coordinator {
   private final java.util.concurrent.atomic.AtomicLong writeCount = new java.util.concurrent.atomic.AtomicLong();
   private final boolean sloppy;
   private final FallbackActor fallbackActor;
+  private volatile CompletableFuture<Void> actorChecked = CompletableFuture.completedFuture(null);
 
   /**
    * Creates the coordinator of a node.
@@ -106,7 +108,15 @@ public final class Coordinator {
     this.knownStores = node.stores();
     this.metrics = metrics;
     this.sloppy = sloppy;
-    this.fallbackActor = new FallbackActor(node.actor(), node.random(), node.clock());
+    this.fallbackActor = new FallbackActor(node.actor().current(), node.random(), node.clock());
+  }
+
+  /**
+   * Holds the writes this node coordinates under its own actor until {@code check} completes: the
+   * check that this node's storage is not an older copy of its data, made when it starts.
+   */
+  public void holdOwnWritesUntil(CompletableFuture<Void> check) {
+    actorChecked = check;
   }
 
   StorageKey storageKey(String store, byte[] key) {
@@ -280,7 +290,7 @@ public final class Coordinator {
       }
       metrics.readRepairs.increment();
       if (node.equals(self)) {
-        storage.update(sk, v -> v.merge(all));
+        storage.update(sk, actor.mergeInto(all));
       } else {
         long sent = health.now();
         transport.request(endpoint(node), new Addressed(node, new ReplicaPut(store, key, all, Optional.empty())), timeout)
@@ -343,7 +353,7 @@ public final class Coordinator {
    * source, so a simulated run replays exactly.
    */
   private long nextWriteId() {
-    long z = actor.incarnation() + writeCount.incrementAndGet() * 0x9E3779B97F4A7C15L;
+    long z = actor.current().incarnation() + writeCount.incrementAndGet() * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     z ^= z >>> 31;
@@ -478,12 +488,22 @@ public final class Coordinator {
 
   private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
       int n, VersionVector seen, Optional<byte[]> value, int w, long writeId, Duration timeout) {
+    CompletableFuture<Void> checked = actorChecked;
+    if (!checked.isDone()) {
+      return checked.thenCompose(v -> coordinate(store, key, sk, pl, n, seen, value, w, writeId, timeout));
+    }
     metrics.putsCoordinated.increment();
     knownStores.admit(store);
     long now = clock.currentTimeMillis();
-    Update local = storage.apply(sk, current -> limits.requireWithinKeyLimits(sk, value.isPresent()
-        ? current.put(seen, actor, value.get(), now, writeId)
-        : current.delete(seen, actor, now, writeId)));
+    Update local = storage.apply(sk, current -> {
+      // A client that saw more of this node's events than its replica holds: the replica is
+      // older than the actor's history, and its next counter may have been handed out already.
+      actor.checkAgainst(current, seen, "the context of a client's write");
+      ActorId stamp = actor.current();
+      return limits.requireWithinKeyLimits(sk, value.isPresent()
+          ? current.put(seen, stamp, value.get(), now, writeId)
+          : current.delete(seen, stamp, now, writeId));
+    });
     // Once the write is applied here (its dot is taken), the replicas get it while it becomes
     // durable here: one fsync's wait instead of two in a row. If this node crashes before its
     // fsync, it restarts with a new incarnation, so the dot is never handed out again.
@@ -543,7 +563,7 @@ public final class Coordinator {
         // A fallback coordinator that is about to own the key: it wrote no copy of its own yet.
         if (!pl.primaries().contains(self)) {
           metrics.writesToNewOwners.increment();
-          storage.update(sk, v -> v.merge(versions));
+          storage.update(sk, actor.mergeInto(versions));
         }
         continue;
       }

@@ -3,6 +3,7 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.OwnActor;
 import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.wire.Ack;
@@ -47,6 +48,7 @@ public final class HintedHandoff {
   private final Duration interval;
   private final int batchSize;
   private final Duration timeout;
+  private final OwnActor actor;
   private final java.util.function.Function<String, Integer> replicasOf;
   private final Set<NodeId> inFlight = ConcurrentHashMap.newKeySet();
   private volatile Periodic rounds;
@@ -71,6 +73,7 @@ public final class HintedHandoff {
     this.interval = interval;
     this.batchSize = batchSize;
     this.timeout = node.requestTimeout();
+    this.actor = node.actor();
   }
 
   /** Starts the periodic delivery rounds, and a delivery to each peer that comes back up. */
@@ -185,7 +188,7 @@ public final class HintedHandoff {
         // Only the keys this node replicates: the others are for their own replicas.
         for (KeyedVersions kv : batch) {
           merges.add(storage.update(ring.keySpace().storageKey(kv.store(), kv.key().toArray()),
-              v -> v.merge(kv.versions())));
+              actor.mergeInto(kv.versions())));
         }
         return;
       }

@@ -3,6 +3,7 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
+import io.dynamokv.internal.OwnActor;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.Addressed;
@@ -51,11 +52,17 @@ public final class ReplicaService implements RequestHandler {
   private final NodeMetrics metrics;
   private final Limits limits;
   private final KnownStores stores;
+  private final OwnActor actor;
 
+  /**
+   * @param actor this node's actor: a set merged here that holds more of its events than this
+   *     node's replica renews it
+   */
   public ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
       Coordinator coordinator, NodeMetrics metrics,
       java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip, Limits limits,
-      KnownStores stores) {
+      KnownStores stores, OwnActor actor) {
+    this.actor = actor;
     this.limits = limits;
     this.stores = stores;
     this.self = self;
@@ -127,7 +134,7 @@ public final class ReplicaService implements RequestHandler {
           stores.admit(e.store());
         }
         for (KeyedVersions e : entries) {
-          writes.add(storage.update(keySpace.storageKey(e.store(), e.key().toArray()), v -> v.merge(e.versions())));
+          writes.add(storage.update(keySpace.storageKey(e.store(), e.key().toArray()), actor.mergeInto(e.versions())));
         }
         yield CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> new Ack());
       }
@@ -151,7 +158,7 @@ public final class ReplicaService implements RequestHandler {
       metrics.hintsStored.increment();
       return storage.putHint(owner.get(), key, p.versions()).thenApply(v -> new Ack());
     }
-    return storage.update(key, v -> v.merge(p.versions())).thenApply(v -> new Ack());
+    return storage.update(key, actor.mergeInto(p.versions())).thenApply(v -> new Ack());
   }
 
   private WireMessage scan(PartitionScan s) {

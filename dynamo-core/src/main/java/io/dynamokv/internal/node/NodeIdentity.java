@@ -1,6 +1,7 @@
 package io.dynamokv.internal.node;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.OwnActor;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.version.ActorId;
@@ -18,12 +19,15 @@ import org.slf4j.LoggerFactory;
  *
  * @param actor the node's id and incarnation
  * @param generation later than that of any run before on this storage, even if the clock went back
+ * @param keptFrom if the incarnation was kept from an earlier run (a clean stop), that run's
+ *     generation as this storage remembers it: the last run of the actor, unless the storage is an
+ *     older copy of the node's data
  */
-record NodeIdentity(ActorId actor, long generation) {
+record NodeIdentity(ActorId actor, long generation, Optional<Long> keptFrom) {
 
   private static final Logger log = LoggerFactory.getLogger(NodeIdentity.class);
   private static final String META_NODE_ID = "node/id";
-  private static final String META_INCARNATION = "node/incarnation";
+  private static final String META_INCARNATION = OwnActor.META_INCARNATION;
   private static final String META_GENERATION = "node/generation";
 
   /**
@@ -39,7 +43,9 @@ record NodeIdentity(ActorId actor, long generation) {
     }
     Optional<Long> kept = storage.getMetadata(META_INCARNATION).map(b -> ByteBuffer.wrap(b).getLong());
     long incarnation;
-    if (kept.isPresent() && storage.openedAfterCleanClose()) {
+    Optional<Long> previousGeneration = storage.getMetadata(META_GENERATION).map(b -> ByteBuffer.wrap(b).getLong());
+    boolean keep = kept.isPresent() && storage.openedAfterCleanClose();
+    if (keep) {
       incarnation = kept.get();
     } else {
       // A data directory seen for the first time (new, or wiped) gets a fresh actor identity, so
@@ -53,10 +59,9 @@ record NodeIdentity(ActorId actor, long generation) {
       storage.putMetadata(META_NODE_ID, id.value().getBytes(StandardCharsets.UTF_8)).join();
       storage.putMetadata(META_INCARNATION, longBytes(incarnation)).join();
     }
-    long generation = Math.max(clock.currentTimeMillis(),
-        storage.getMetadata(META_GENERATION).map(b -> ByteBuffer.wrap(b).getLong() + 1).orElse(Long.MIN_VALUE));
+    long generation = Math.max(clock.currentTimeMillis(), previousGeneration.map(g -> g + 1).orElse(Long.MIN_VALUE));
     storage.putMetadata(META_GENERATION, longBytes(generation)).join();
-    return new NodeIdentity(ActorId.of(id, incarnation), generation);
+    return new NodeIdentity(ActorId.of(id, incarnation), generation, keep ? previousGeneration : Optional.empty());
   }
 
   private static byte[] longBytes(long value) {

@@ -6,6 +6,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.NodeContext;
+import io.dynamokv.internal.OwnActor;
 import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.internal.coordinator.Coordinator;
 import io.dynamokv.internal.coordinator.HintedHandoff;
@@ -66,14 +67,19 @@ public final class NodeRuntime {
     ownedScheduler = s.scheduler().isPresent() ? Optional.empty()
         : Optional.of(new ExecutorScheduler("dynamo-" + s.id(), 2, Duration.ofSeconds(5)));
     Scheduler scheduler = s.scheduler().orElseGet(ownedScheduler::get);
-    context = new NodeContext(s.id(), identity.actor(), s.storage(), s.transport(), scheduler, s.clock(), s.random(),
+    context = new NodeContext(s.id(), new OwnActor(identity.actor(), s.storage(), scheduler, s.random()), s.storage(),
+        s.transport(), scheduler, s.clock(), s.random(),
         s.requestTimeout(), replicasOf, s.limits(), new KnownStores(s.storage(), s.maxStores()));
     membership = startMembership(identity);
     health = new PeerHealth(context, membership, s.probeInterval(), metrics, membership::isConvicted);
     coordinator = new Coordinator(context, membership, health, metrics, s.hintedHandoff());
     handoff = new HintedHandoff(context, membership, health, metrics, s.hintInterval(), HINT_BATCH_SIZE);
     s.transport().start(new ReplicaService(s.id(), () -> membership.ring().keySpace(), s.storage(), coordinator,
-        metrics, membership::handle, s.limits(), context.stores()));
+        metrics, membership::handle, s.limits(), context.stores(), context.actor()));
+    // Before gossip announces this run (which replaces the peers' entry of the last one), and
+    // before the actor stamps a write: is this storage an older copy of the node's data?
+    coordinator.holdOwnWritesUntil(RestoreCheck.run(context, identity, membership.self(), RestoreCheck.peersOf(s.id(),
+        membership.state().members().values(), contacts(), s.transport().localEndpoint())));
     antiEntropy = new AntiEntropy(context, membership, health::isUp, s.antiEntropyInterval(), MAX_KEYS_PER_PAGE);
     // Pulls wait a request deadline after every node adopted a ring, so writes that used the
     // older ring have ended; a failed step is retried each gossip interval.
@@ -101,20 +107,28 @@ public final class NodeRuntime {
     return new NodeRuntime(settings, replicasOf);
   }
 
-  private GossipMembership startMembership(NodeIdentity identity) {
+  /**
+   * The configured seeds and founders. The founders' addresses serve as seeds too. A node
+   * restarting on saved state knows its peers at the addresses they had then; if the whole
+   * cluster restarted on new ones (ports picked afresh, new hosts), gossip to those alone would
+   * never reach anyone, while the configured addresses lead to the peers, whose newer entries then
+   * replace the old.
+   */
+  private List<Endpoint> contacts() {
     NodeSettings s = settings;
-    // The founders' addresses serve as seeds too. A node restarting on saved state knows its
-    // peers at the addresses they had then; if the whole cluster restarted on new ones (ports
-    // picked afresh, new hosts), gossip to those alone would never reach anyone, while the
-    // configured addresses lead to the peers, whose newer entries then replace the old.
     List<Endpoint> contacts = new ArrayList<>(s.seeds());
     s.founders().forEach((member, endpoint) -> {
       if (!member.equals(s.id()) && !contacts.contains(endpoint)) {
         contacts.add(endpoint);
       }
     });
+    return contacts;
+  }
+
+  private GossipMembership startMembership(NodeIdentity identity) {
+    NodeSettings s = settings;
     GossipMembership.Settings ms = new GossipMembership.Settings(s.id(), s.transport().localEndpoint(),
-        identity.generation(), s.weight(), contacts, s.gossipInterval(), s.requestTimeout(), s.replication().n());
+        identity.generation(), s.weight(), contacts(), s.gossipInterval(), s.requestTimeout(), s.replication().n());
     return new GossipMembership(ms, s.founders(), s.partitions(), s.transport(), s.storage(), context.scheduler(),
         s.clock(), s.random(), new PhiAccrualDetector(s.phiThreshold(), s.gossipInterval().toMillis()));
   }
@@ -126,7 +140,7 @@ public final class NodeRuntime {
 
   /** Returns the node's actor id: its id and this run's incarnation. */
   public ActorId actor() {
-    return context.actor();
+    return context.actor().current();
   }
 
   /** Returns the scheduler of background work and callbacks. */
@@ -210,6 +224,7 @@ public final class NodeRuntime {
     all.putAll(antiEntropy.metrics());
     all.putAll(membership.metrics());
     all.putAll(transfer.metrics());
+    all.put("actor.renewals", context.actor().renewals());
     return all;
   }
 
@@ -232,6 +247,9 @@ public final class NodeRuntime {
     handoff.stop();
     health.stop();
     settings.transport().close();
+    if (context.actor().renewals() > 0) {
+      context.actor().save(); // a clean stop keeps the incarnation: it must be the renewed one
+    }
     settings.storage().close();
     ownedScheduler.ifPresent(ExecutorScheduler::close);
   }

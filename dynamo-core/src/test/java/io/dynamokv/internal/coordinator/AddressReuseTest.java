@@ -75,7 +75,8 @@ class AddressReuseTest {
     }
   };
 
-  private final NodeContext context = new NodeContext(SELF, ActorId.of(SELF, 1), storage,
+  private final NodeContext context = new NodeContext(SELF,
+      new io.dynamokv.internal.OwnActor(ActorId.of(SELF, 1), storage, sim.scheduler(), sim.newRandom()), storage,
       sim.network().transport(Endpoint.of("a", 1)), sim.scheduler(), sim.clock(), sim.newRandom(),
       Duration.ofSeconds(1), store -> 1, new Limits(1024, 1 << 20, 64, 4 << 20),
       new io.dynamokv.internal.KnownStores(storage, 100));
@@ -140,7 +141,7 @@ class AddressReuseTest {
   void aRequestMeantForAnotherNodeIsRefused() {
     ReplicaService service = new ReplicaService(SELF, ring::keySpace, storage, null, new NodeMetrics(),
         m -> CompletableFuture.failedFuture(new IllegalStateException("no gossip here")),
-        new Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100));
+        new Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100), context.actor());
     io.dynamokv.internal.wire.ReplicaPut put = new io.dynamokv.internal.wire.ReplicaPut("carts",
         "alice".getBytes(StandardCharsets.UTF_8), VersionSet.EMPTY.put(VersionVector.EMPTY, ActorId.of(GONE, 1),
             "milk".getBytes(StandardCharsets.UTF_8), 1), Optional.empty());

@@ -30,7 +30,9 @@ class ReplicaServiceTest {
   private final MemoryStorageEngine storage = new MemoryStorageEngine();
   private final ReplicaService service = new ReplicaService(SELF, () -> KEY_SPACE, storage, null, new NodeMetrics(),
       m -> CompletableFuture.failedFuture(new IllegalStateException("no gossip here")),
-      new io.dynamokv.internal.Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100));
+      new io.dynamokv.internal.Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100),
+      new io.dynamokv.internal.OwnActor(ActorId.of(SELF, 1), storage, new io.dynamokv.testkit.Simulation(1).scheduler(),
+          new java.util.SplittableRandom(1)));
 
   /**
    * Only requests that queue a storage update, send requests, or just answer: a hinted write is

@@ -264,6 +264,26 @@ public final class MemoryStorageEngine implements StorageEngine {
     closed = true;
   }
 
+  /**
+   * Returns a copy of everything this engine holds (data, Merkle leaves, hints, metadata), as a
+   * copy of a stopped node's data directory would be: for tests that restore a node from a backup.
+   */
+  public MemoryStorageEngine copy() {
+    MemoryStorageEngine copy = new MemoryStorageEngine();
+    copy.data.putAll(data); // version sets are immutable
+    leaves.forEach((p, l) -> {
+      AtomicLongArray c = new AtomicLongArray(l.length());
+      for (int i = 0; i < l.length(); i++) {
+        c.set(i, l.get(i));
+      }
+      copy.leaves.put(p, c);
+    });
+    copy.keysPerStore.putAll(keysPerStore);
+    hints.forEach((target, held) -> copy.hints.put(target, new ConcurrentSkipListMap<>(held)));
+    metadata.forEach((name, value) -> copy.metadata.put(name, value.clone()));
+    return copy;
+  }
+
   @Override
   public String toString() {
     return "MemoryStorageEngine{keys=" + data.size() + ", hintTargets=" + hints.size() + "}";
