@@ -19,6 +19,15 @@ public interface RequestHandler {
   CompletableFuture<Message> handle(Message request);
 
   /**
+   * Handles {@code request} from a peer the transport authenticated as {@code peer} (empty when
+   * it authenticates no one, as without TLS). The default ignores who sent it; a node's handler
+   * checks that the peer may ask this, and that a node speaks only for itself.
+   */
+  default CompletableFuture<Message> handle(Message request, java.util.Optional<PeerIdentity> peer) {
+    return handle(request);
+  }
+
+  /**
    * Whether {@link #handle} serves {@code request} without ever blocking (it only computes a
    * little and queues work, as a storage update does), so that the transport may call it on an
    * I/O thread. Must itself be quick. The default, false, is always safe.

@@ -57,7 +57,8 @@ public final class FaultyTransport implements Transport {
   /**
    * The node's handler with the reply delay added. It keeps the handler's
    * {@link RequestHandler#servesWithoutBlocking} answers (a delay only schedules a task): without
-   * them every request of a node behind this wrapper took two more thread hand-offs.
+   * them every request of a node behind this wrapper took two more thread hand-offs. And it passes
+   * on the sender's identity, without which a node behind it would check no certificate.
    */
   private final class DelayingHandler implements RequestHandler {
     private final RequestHandler handler;
@@ -73,7 +74,16 @@ public final class FaultyTransport implements Transport {
 
     @Override
     public CompletableFuture<Message> handle(Message request) {
-      CompletableFuture<Message> reply = handler.handle(request);
+      return delayed(handler.handle(request));
+    }
+
+    /** Passes on who the transport proved the sender to be, which the node checks. */
+    @Override
+    public CompletableFuture<Message> handle(Message request, java.util.Optional<io.dynamokv.spi.PeerIdentity> peer) {
+      return delayed(handler.handle(request, peer));
+    }
+
+    private CompletableFuture<Message> delayed(CompletableFuture<Message> reply) {
       Duration delay = replyDelay;
       if (delay.isZero()) {
         return reply;

@@ -77,4 +77,25 @@ class FaultyTransportTest {
     sim.runFor(Duration.ofMillis(2));
     assertThat(reply).isCompletedWithValue(new Pong(9));
   }
+
+  /** The node checks who sent a request (its certificate): the wrapper must not drop who it was. */
+  @Test
+  void theWrappedHandlerIsToldWhoSentTheRequest() {
+    java.util.List<java.util.Optional<io.dynamokv.spi.PeerIdentity>> seen = new java.util.ArrayList<>();
+    Recorder recorder = new Recorder();
+    new FaultyTransport(recorder, new Simulation(3).scheduler()).start(new RequestHandler() {
+      @Override
+      public CompletableFuture<Message> handle(Message request) {
+        return handle(request, java.util.Optional.empty());
+      }
+
+      @Override
+      public CompletableFuture<Message> handle(Message request, java.util.Optional<io.dynamokv.spi.PeerIdentity> peer) {
+        seen.add(peer);
+        return CompletableFuture.completedFuture(new Pong(1));
+      }
+    });
+    recorder.started.handle(new Ping(1), java.util.Optional.of(io.dynamokv.spi.PeerIdentity.node("b")));
+    assertThat(seen).containsExactly(java.util.Optional.of(io.dynamokv.spi.PeerIdentity.node("b")));
+  }
 }

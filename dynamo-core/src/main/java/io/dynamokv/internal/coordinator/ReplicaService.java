@@ -22,7 +22,10 @@ import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
 import io.dynamokv.internal.wire.WireMessage;
+import io.dynamokv.internal.wire.Gossip;
+import io.dynamokv.internal.wire.GossipDigest;
 import io.dynamokv.spi.Message;
+import io.dynamokv.spi.PeerIdentity;
 import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.ScanRange;
 import io.dynamokv.spi.StorageEngine;
@@ -87,6 +90,40 @@ public final class ReplicaService implements RequestHandler {
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
       default -> false;
     };
+  }
+
+  /**
+   * Serves {@code message} if {@code peer} (as its certificate proved it) may send it: a client
+   * only asks to coordinate (and pings); a node gossips only as itself. Without an identity (no
+   * TLS) every request is served.
+   */
+  @Override
+  public CompletableFuture<Message> handle(Message message, Optional<PeerIdentity> peer) {
+    if (peer.isPresent()) {
+      WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
+      Optional<String> refused = refusal(request, peer.get());
+      if (refused.isPresent()) {
+        return CompletableFuture.failedFuture(new SecurityException(refused.get()));
+      }
+    }
+    return handle(message);
+  }
+
+  /** Why {@code peer} may not send {@code request}, if it may not. */
+  private static Optional<String> refusal(WireMessage request, PeerIdentity peer) {
+    if (!peer.node()) {
+      return switch (request.type()) {
+        case COORDINATE_PUT, COORDINATE_GET, PING -> Optional.empty();
+        default -> Optional.of(request.type() + " from client " + peer.name()
+            + " (expected: a node's certificate; a client only asks to coordinate)");
+      };
+    }
+    NodeId claimed = request instanceof GossipDigest d ? d.from() : request instanceof Gossip g ? g.from() : null;
+    if (claimed != null && !claimed.value().equals(peer.name())) {
+      return Optional.of(request.type() + " from " + claimed + " over a connection whose certificate names node "
+          + peer.name() + " (expected: a node gossips as itself)");
+    }
+    return Optional.empty();
   }
 
   @Override

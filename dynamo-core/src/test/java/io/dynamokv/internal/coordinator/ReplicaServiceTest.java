@@ -12,6 +12,7 @@ import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaPut;
+import io.dynamokv.spi.PeerIdentity;
 import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionVector;
@@ -95,5 +96,34 @@ class ReplicaServiceTest {
             io.dynamokv.spi.StorageKey.of("s", 3, 0, "key-1".getBytes(java.nio.charset.StandardCharsets.UTF_8))).orElseThrow()))))
         .as("batches of 200 keys of 60 KB").hasSizeGreaterThan(2)
         .allSatisfy(b -> assertThat(b.entries()).isNotEmpty());
+  }
+
+  /**
+   * Issue #30, item 7: with mutual TLS any certificate of the cluster's CA could gossip under any
+   * node id, and a client's could write replicas. A node now gossips only as the node its
+   * certificate names, and a client only asks to coordinate.
+   */
+  @Test
+  void aPeerMaySendOnlyWhatItsCertificateAllows() {
+    byte[] key = {9};
+    io.dynamokv.internal.wire.GossipDigest asB = new io.dynamokv.internal.wire.GossipDigest(NodeId.of("b"),
+        java.util.List.of(), io.dynamokv.internal.ring.RingId.NONE, io.dynamokv.internal.ring.RingId.NONE);
+    Optional<PeerIdentity> nodeC = Optional.of(PeerIdentity.node("c"));
+    Optional<PeerIdentity> client = Optional.of(PeerIdentity.client("app"));
+
+    assertThat(service.handle(asB, nodeC)).failsWithin(java.time.Duration.ZERO)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(SecurityException.class)
+        .withMessageContaining("GOSSIP_DIGEST from b over a connection whose certificate names node c");
+    assertThat(service.handle(asB, Optional.of(PeerIdentity.node("b")))).failsWithin(java.time.Duration.ZERO)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withMessageContaining("no gossip here"); // believed, and handed to membership
+
+    assertThat(service.handle(new ReplicaPut("s", key, VERSIONS, Optional.empty()), client))
+        .failsWithin(java.time.Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(SecurityException.class).withMessageContaining("REPLICA_PUT from client app");
+    assertThat(storage.get(KEY_SPACE.storageKey("s", key))).isEmpty();
+    assertThat(service.handle(new Ping(3), client).join()).isEqualTo(new Pong(3, Optional.of(SELF)));
+    assertThat(service.handle(new ReplicaPut("s", key, VERSIONS, Optional.empty()), nodeC).join()).isEqualTo(new Ack());
   }
 }

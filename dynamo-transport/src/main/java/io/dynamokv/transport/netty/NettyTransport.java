@@ -57,6 +57,9 @@ public final class NettyTransport implements Transport {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   static final AttributeKey<PeerConnection> PEER_CONNECTION = AttributeKey.valueOf("dynamo.peer");
+  /** On an outbound TLS connection: the node the server's certificate proved it is. */
+  static final io.netty.util.AttributeKey<io.dynamokv.spi.PeerIdentity> SERVER_IDENTITY =
+      io.netty.util.AttributeKey.valueOf("dynamokv.serverIdentity");
 
   private final NettyTransportConfig config;
   private final EventLoops loops = EventLoops.best();

@@ -155,39 +155,71 @@ final class PeerConnection {
     ChannelFuture cf = bootstrap.clone(loop).connect(peer.host(), peer.port());
     cf.addListener(done -> {
       if (done.isSuccess()) {
-        Channel ch = cf.channel();
-        ch.attr(NettyTransport.PEER_CONNECTION).set(this);
-        boolean stale;
-        synchronized (this) {
-          connecting = null;
-          stale = closed;
-          if (!stale) {
-            channel = ch;
-            backoff = Duration.ZERO;
-            nextAttemptNanos = 0;
-          }
-        }
-        if (stale) {
-          ch.close();
-          attempt.completeExceptionally(new TransportClosedException(peer));
+        io.netty.handler.ssl.SslHandler tls = cf.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null) {
+          connected(cf.channel(), attempt);
           return;
         }
-        ch.closeFuture().addListener(f -> onClosed(ch));
-        log.debug("connected to {}", peer);
-        attempt.complete(ch);
+        // With TLS, the connection serves requests once the server proved which node it is.
+        tls.handshakeFuture().addListener(handshake -> {
+          Channel ch = cf.channel();
+          try {
+            if (!handshake.isSuccess()) {
+              throw new javax.net.ssl.SSLPeerUnverifiedException("TLS handshake failed: " + handshake.cause());
+            }
+            io.dynamokv.spi.PeerIdentity server = CertificateIdentity.of(tls.engine().getSession());
+            if (!server.node()) {
+              throw new javax.net.ssl.SSLPeerUnverifiedException("the server presented a client's certificate ("
+                  + server.name() + "), not a node's");
+            }
+            ch.attr(NettyTransport.SERVER_IDENTITY).set(server);
+          } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            ch.close();
+            attemptFailed(attempt, e);
+            return;
+          }
+          connected(ch, attempt);
+        });
       } else {
-        Duration wait;
-        synchronized (this) {
-          connecting = null;
-          backoff = backoff.isZero() ? backoffMin : min(backoff.multipliedBy(2), backoffMax);
-          nextAttemptNanos = System.nanoTime() + backoff.toNanos();
-          wait = backoff;
-        }
-        log.debug("connecting to {} failed ({}); next attempt in {} ms", peer, done.cause().toString(), wait.toMillis());
-        attempt.completeExceptionally(new PeerUnreachableException(peer,
-            "connection failed: " + done.cause().getMessage() + " (next attempt in " + wait.toMillis() + " ms)", done.cause()));
+        attemptFailed(attempt, done.cause());
       }
     });
+  }
+
+  /** The connection is up (and, with TLS, the server proved to be a node): it serves requests. */
+  private void connected(Channel ch, CompletableFuture<Channel> attempt) {
+    ch.attr(NettyTransport.PEER_CONNECTION).set(this);
+    boolean stale;
+    synchronized (this) {
+      connecting = null;
+      stale = closed;
+      if (!stale) {
+        channel = ch;
+        backoff = Duration.ZERO;
+        nextAttemptNanos = 0;
+      }
+    }
+    if (stale) {
+      ch.close();
+      attempt.completeExceptionally(new TransportClosedException(peer));
+      return;
+    }
+    ch.closeFuture().addListener(f -> onClosed(ch));
+    log.debug("connected to {}", peer);
+    attempt.complete(ch);
+  }
+
+  private void attemptFailed(CompletableFuture<Channel> attempt, Throwable cause) {
+    Duration wait;
+    synchronized (this) {
+      connecting = null;
+      backoff = backoff.isZero() ? backoffMin : min(backoff.multipliedBy(2), backoffMax);
+      nextAttemptNanos = System.nanoTime() + backoff.toNanos();
+      wait = backoff;
+    }
+    log.debug("connecting to {} failed ({}); next attempt in {} ms", peer, cause.toString(), wait.toMillis());
+    attempt.completeExceptionally(new PeerUnreachableException(peer,
+        "connection failed: " + cause.getMessage() + " (next attempt in " + wait.toMillis() + " ms)", cause));
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -237,6 +269,14 @@ final class PeerConnection {
     if (!ch.isActive()) {
       // Closed between the hand-off to the event loop and now (its outbound buffer is gone).
       fail(id, new PeerUnreachableException(peer, "connection closed before the request was sent", null));
+      return;
+    }
+    io.dynamokv.spi.PeerIdentity server = ch.attr(NettyTransport.SERVER_IDENTITY).get();
+    if (server != null && o.message() instanceof Addressed a && !a.to().value().equals(server.name())) {
+      // Another node holds the address now, or one whose certificate names another: it must
+      // not see, nor answer, what is meant for a.to().
+      fail(id, new PeerUnreachableException(peer, "the node at " + peer + " is " + server.name()
+          + " by its certificate, not " + a.to(), null));
       return;
     }
     // The burst's bytes are not in the outbound buffer yet: count them here. A full buffer is

@@ -1,5 +1,11 @@
 package io.dynamokv.transport.netty;
 
+import io.dynamokv.spi.PeerIdentity;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import io.dynamokv.internal.wire.Failure;
 import io.dynamokv.internal.wire.Frame;
 import io.dynamokv.spi.Message;
@@ -44,6 +50,8 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
   private List<Frame> batch = new ArrayList<>();
   /** Replies on their way to the event loop, from any thread; made when the handler is added. */
   private BurstWriter<Frame> outbox;
+  /** Who the client proved to be by its certificate, once the TLS handshake is done; empty without TLS. */
+  private volatile Optional<PeerIdentity> peer = Optional.empty();
 
   ServerHandler(RequestHandler handler, Executor executor, int maxFrameBytes) {
     this.handler = handler;
@@ -65,6 +73,20 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
       log.warn("reply to request {} from {} not sent: {}", reply.requestId(), ch.remoteAddress(), e.getMessage());
       burst.add(ch, Frame.response(reply.requestId(), new Failure("reply not sent: " + e.getMessage())));
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+      try {
+        peer = Optional.of(CertificateIdentity.of(ctx.pipeline().get(SslHandler.class).engine().getSession()));
+      } catch (SSLPeerUnverifiedException e) {
+        log.warn("closing the connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+        ctx.close();
+        return;
+      }
+    }
+    super.userEventTriggered(ctx, event);
   }
 
   @Override
@@ -110,7 +132,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
   private void serve(Channel ch, Frame request) {
     CompletableFuture<Message> reply;
     try {
-      reply = handler.handle(request.message());
+      reply = handler.handle(request.message(), peer);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }

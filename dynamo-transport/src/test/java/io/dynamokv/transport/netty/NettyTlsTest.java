@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamokv.Endpoint;
+import io.dynamokv.NodeId;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.spi.Message;
+import io.dynamokv.spi.PeerIdentity;
+import io.dynamokv.spi.PeerUnreachableException;
+import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.TransportException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +41,7 @@ class NettyTlsTest {
   private static TlsConfig nodeA;
   private static TlsConfig nodeB;
   private static TlsConfig rogue;
+  private static TlsConfig app;
 
   private final List<NettyTransport> opened = new ArrayList<>();
   private final AtomicInteger served = new AtomicInteger();
@@ -48,6 +56,7 @@ class NettyTlsTest {
     // Signed by a CA the cluster does not trust; it trusts the cluster's CA itself, so only the
     // cluster's refusal can stop it.
     rogue = certs.node("rogue", "other-ca", clusterCa);
+    app = certs.client("app-1", "cluster-ca", clusterCa);
   }
 
   @AfterEach
@@ -65,7 +74,8 @@ class NettyTlsTest {
     if (serve) {
       t.start(m -> {
         served.incrementAndGet();
-        return CompletableFuture.completedFuture(new Pong(((Ping) m).nonce()));
+        Message request = m instanceof Addressed a ? a.message() : m;
+        return CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
       });
     }
     return t;
@@ -95,6 +105,53 @@ class NettyTlsTest {
     NettyTransport a = node(nodeA, true);
     NettyTransport plain = node(null, false);
     assertFails(plain, a.localEndpoint());
+    assertThat(served).hasValue(0);
+  }
+
+  /** Issue #30, item 7: a certificate proves which node, or which client, sent a request. */
+  @Test
+  void theServerIsToldWhoTheCertificateSaysTheClientIs() {
+    List<Optional<PeerIdentity>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    NettyTransport b = node(nodeB, false);
+    b.start(new RequestHandler() {
+      @Override
+      public CompletableFuture<Message> handle(Message request) {
+        throw new AssertionError("the transport must say who sent it");
+      }
+
+      @Override
+      public CompletableFuture<Message> handle(Message request, Optional<PeerIdentity> peer) {
+        seen.add(peer);
+        return CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
+      }
+    });
+    awaitFuture(node(nodeA, false).request(b.localEndpoint(), new Ping(1), TIMEOUT));
+    awaitFuture(node(app, false).request(b.localEndpoint(), new Ping(2), TIMEOUT));
+    assertThat(seen).containsExactly(Optional.of(PeerIdentity.node("node-a")), Optional.of(PeerIdentity.client("app-1")));
+  }
+
+  /**
+   * A request addressed to one node is not sent to a server whose certificate names another (a
+   * node now at that address, or a CA-signed impostor): it must not see the request, nor answer it.
+   */
+  @Test
+  void aRequestForOneNodeIsNotSentToAServerCertifiedAsAnother() {
+    NettyTransport a = node(nodeA, false);
+    NettyTransport b = node(nodeB, true);
+    Addressed forC = new Addressed(NodeId.of("node-c"), new Ping(1));
+    assertThatThrownBy(() -> awaitFuture(a.request(b.localEndpoint(), forC, TIMEOUT)))
+        .hasCauseInstanceOf(PeerUnreachableException.class)
+        .hasMessageContaining("is node-b by its certificate, not node-c");
+    assertThat(served).hasValue(0);
+    assertThat(awaitFuture(a.request(b.localEndpoint(), new Addressed(NodeId.of("node-b"), new Ping(2)), TIMEOUT)))
+        .isEqualTo(new Pong(2));
+  }
+
+  /** A server that presents a client's certificate is not a node: nodes send it nothing. */
+  @Test
+  void aServerWithAClientsCertificateIsRefused() {
+    NettyTransport impostor = node(app, true);
+    assertFails(node(nodeA, false), impostor.localEndpoint());
     assertThat(served).hasValue(0);
   }
 

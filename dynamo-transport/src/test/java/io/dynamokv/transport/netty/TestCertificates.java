@@ -37,8 +37,20 @@ final class TestCertificates {
     return pem;
   }
 
-  /** Creates a node key and a certificate for it signed by {@code ca}; returns its TLS settings. */
+  /**
+   * Creates a node key and a certificate for it signed by {@code ca}, naming node {@code node}
+   * ({@code urn:dynamokv:node:<node>}); returns its TLS settings.
+   */
   TlsConfig node(String node, String ca, Path trusted) throws Exception {
+    return certificate(node, ca, trusted, ",uri:" + CertificateIdentity.NODE_URI_PREFIX + node);
+  }
+
+  /** As {@link #node}, for a client: a certificate that names no node, only its common name. */
+  TlsConfig client(String name, String ca, Path trusted) throws Exception {
+    return certificate(name, ca, trusted, "");
+  }
+
+  private TlsConfig certificate(String node, String ca, Path trusted, String moreNames) throws Exception {
     keytool("-genkeypair", "-alias", node, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + node,
         "-validity", "2", "-keystore", store(node).toString(), "-storepass", PASSWORD);
     Path csr = dir.resolve(node + ".csr");
@@ -47,7 +59,7 @@ final class TestCertificates {
     Path cert = dir.resolve(node + ".crt");
     keytool("-gencert", "-alias", ca, "-keystore", store(ca).toString(), "-storepass", PASSWORD,
         "-infile", csr.toString(), "-outfile", cert.toString(), "-rfc", "-validity", "2",
-        "-ext", "SAN=ip:127.0.0.1,dns:localhost");
+        "-ext", "SAN=ip:127.0.0.1,dns:localhost" + moreNames);
     return new TlsConfig(cert, privateKeyPem(node), trusted);
   }
 
