@@ -182,6 +182,22 @@ public final class DynamoNode implements AutoCloseable {
     return runningAsync().thenCompose(NodeRuntime::repair);
   }
 
+  /**
+   * Drops the store {@code name} on every member of the cluster: on each node, its data, the
+   * hints held for it and its name, which then no longer counts toward the node's store limit.
+   * Stop writing to the store first: a write racing with the drop may create it again. Completes
+   * once every member that has not left confirmed; otherwise fails with an
+   * {@link InsufficientReplicasException} naming those that did not: they still hold the store,
+   * and anti-entropy may copy it back, so drop it again once they are up. A name that is not a
+   * valid store name fails the future with an {@link IllegalArgumentException}.
+   */
+  public CompletableFuture<Void> dropStoreAsync(String name) {
+    return runningAsync().thenCompose(r -> {
+      storeReplicas.remove(name);
+      return r.dropStore(name);
+    });
+  }
+
   /** Returns the peers this node currently believes down. */
   public synchronized Set<NodeId> peersBelievedDown() {
     return runtime == null ? Set.of() : runtime.downPeers();

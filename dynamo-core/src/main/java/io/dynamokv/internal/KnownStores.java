@@ -2,6 +2,7 @@ package io.dynamokv.internal;
 
 import io.dynamokv.spi.StorageEngine;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,11 +17,21 @@ public final class KnownStores {
 
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final int maxStores;
+  private final StorageEngine storage;
 
   /** Starts from the stores {@code storage} holds. */
   public KnownStores(StorageEngine storage, int maxStores) {
     this.maxStores = Checks.requireInRange("maxStores", maxStores, 1, Integer.MAX_VALUE);
+    this.storage = storage;
     known.addAll(storage.stores());
+  }
+
+  /**
+   * Drops {@code store} from this node: everything the engine holds of it, and its place among
+   * the {@code maxStores}.
+   */
+  public CompletableFuture<Void> drop(String store) {
+    return storage.dropStore(store).thenRun(() -> known.remove(store));
   }
 
   /**

@@ -99,6 +99,13 @@ public interface StorageEngine extends AutoCloseable {
   /** Removes every key of one store's partition, for instance after handing it to its new owner. */
   CompletableFuture<Void> dropPartition(String store, int partition);
 
+  /**
+   * Removes everything this engine holds of {@code store}: its keys in every partition, their
+   * Merkle leaves, the hints held for its keys, and whatever it keeps for the name, so that a
+   * dropped store costs no state. A write to the store afterwards creates it anew.
+   */
+  CompletableFuture<Void> dropStore(String store);
+
   /** Returns the names of the stores that hold at least one key. */
   Set<String> stores();
 

@@ -140,6 +140,7 @@ public final class CrashableStorage implements StorageEngine {
   @Override public void scan(ScanRange range, ScanVisitor visitor) { delegate.scan(range, visitor); }
   @Override public long[] merkleLeaves(String store, int partition) { return delegate.merkleLeaves(store, partition); }
   @Override public CompletableFuture<Void> dropPartition(String store, int partition) { return delegate.dropPartition(store, partition); }
+  @Override public CompletableFuture<Void> dropStore(String store) { return delegate.dropStore(store); }
   @Override public Set<String> stores() { return delegate.stores(); }
   @Override public Map<String, Long> metrics() { return delegate.metrics(); }
   @Override public CompletableFuture<Void> putHint(NodeId target, StorageKey key, VersionSet versions) { return delegate.putHint(target, key, versions); }

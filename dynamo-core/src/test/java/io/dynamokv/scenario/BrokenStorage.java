@@ -81,6 +81,7 @@ final class BrokenStorage implements StorageEngine {
   @Override public void scan(ScanRange range, ScanVisitor visitor) { delegate.scan(range, visitor); }
   @Override public long[] merkleLeaves(String store, int partition) { return delegate.merkleLeaves(store, partition); }
   @Override public CompletableFuture<Void> dropPartition(String store, int partition) { return delegate.dropPartition(store, partition); }
+  @Override public CompletableFuture<Void> dropStore(String store) { return delegate.dropStore(store); }
   @Override public Set<String> stores() {
     if (failNextListing.compareAndSet(true, false)) {
       throw new IllegalStateException("broken on purpose: the first listing of stores fails");

@@ -323,6 +323,35 @@ public abstract class ClusterScenarios {
         .containsExactlyInAnyOrder("first", "second");
   }
 
+  /**
+   * Issue #30, item 6: every store name was permanent state on every replica. A dropped store is
+   * gone from every node (data, hints, name); a node that does not answer is named, and the drop
+   * can be repeated once it is back.
+   */
+  @Test
+  void aDroppedStoreIsGoneFromEveryNode() {
+    Store<String> temp = cluster.node(cluster.nodes().get(0)).store("temp", Codec.utf8());
+    for (int i = 0; i < 20; i++) {
+      cluster.await(temp.putAsync("k" + i, Context.EMPTY, "v"));
+    }
+    NodeId down = cluster.nodes().get(4);
+    cluster.kill(down);
+    cluster.await(temp.putAsync("hinted", Context.EMPTY, "v")); // some of these become hints
+    Throwable failure = failureOf(cluster.node(cluster.nodes().get(1)).dropStoreAsync("temp"));
+    assertThat(failure).isInstanceOf(InsufficientReplicasException.class).hasMessageContaining(down.value());
+    cluster.restart(down);
+    cluster.await(cluster.node(cluster.nodes().get(1)).dropStoreAsync("temp"));
+    for (NodeId n : cluster.nodes()) {
+      assertThat(cluster.storage(n).stores()).as("stores of %s", n).doesNotContain("temp");
+      for (NodeId target : cluster.storage(n).hintTargets()) {
+        assertThat(cluster.storage(n).hints(target, 1000)).extracting(h -> h.key().store()).doesNotContain("temp");
+      }
+    }
+    assertThat(get(cluster.node(cluster.nodes().get(2)).store("temp", Codec.utf8()), "k3").values()).isEmpty();
+    assertThat(failureOf(cluster.node(cluster.nodes().get(0)).dropStoreAsync("")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void withTooFewNodesAliveAWriteFailsNamingRequiredAckedAndEachFailure() {
     PreferenceList pl = cluster.preferenceList("erin");

@@ -312,6 +312,36 @@ public abstract class StorageEngineContract {
     assertThat(engine.merkleLeaves("s", 5)).containsOnly(0L);
   }
 
+  /**
+   * Issue #30, item 6: every store name was permanent state. A dropped store leaves no key, leaf,
+   * hint or name behind, other stores keep theirs, and a write afterwards starts it anew.
+   */
+  @Test
+  void aDroppedStoreLeavesNothingBehind() {
+    NodeId b = NodeId.of("b");
+    for (int i = 0; i < 50; i++) {
+      put(key("gone", "k" + i), "v");
+      put(key("kept", "k" + i), "v");
+    }
+    engine.putHint(b, key("gone", "h"), write(VersionSet.EMPTY, "h")).join();
+    engine.putHint(b, key("kept", "h"), write(VersionSet.EMPTY, "h")).join();
+    engine.dropStore("gone").join();
+
+    assertThat(engine.stores()).containsExactly("kept");
+    for (int i = 0; i < 50; i++) {
+      assertThat(engine.get(key("gone", "k" + i))).isEmpty();
+      assertThat(engine.get(key("kept", "k" + i))).isPresent();
+    }
+    for (int p = 0; p < KEY_SPACE.partitions(); p++) {
+      assertThat(engine.merkleLeaves("gone", p)).containsOnly(0L);
+    }
+    assertThat(engine.hints(b, 10)).extracting(Hint::key).containsExactly(key("kept", "h"));
+    put(key("gone", "k0"), "again");
+    assertThat(valueOf(engine.get(key("gone", "k0")).orElseThrow())).isEqualTo("again");
+    assertThat(engine.stores()).containsExactlyInAnyOrder("gone", "kept");
+    engine.dropStore("never-written").join();
+  }
+
   /** Invariant 5 at the engine: hints are kept by target and removed only once covered. */
   @Test
   void hintsAreHeldPerTargetMergedAndRemovedOnlyWhenDelivered() {

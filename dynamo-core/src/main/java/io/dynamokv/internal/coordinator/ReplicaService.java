@@ -10,6 +10,8 @@ import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.Gossip;
+import io.dynamokv.internal.wire.GossipDigest;
 import io.dynamokv.internal.wire.KeyedVersions;
 import io.dynamokv.internal.wire.MergeBatch;
 import io.dynamokv.internal.wire.MerkleLeavesReply;
@@ -22,8 +24,6 @@ import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
 import io.dynamokv.internal.wire.WireMessage;
-import io.dynamokv.internal.wire.Gossip;
-import io.dynamokv.internal.wire.GossipDigest;
 import io.dynamokv.spi.Message;
 import io.dynamokv.spi.PeerIdentity;
 import io.dynamokv.spi.RequestHandler;
@@ -146,6 +146,7 @@ public final class ReplicaService implements RequestHandler {
   private CompletableFuture<Message> serve(WireMessage request) {
     return switch (request.type()) {
       case GOSSIP_DIGEST, GOSSIP -> gossip.apply(request);
+      case DROP_STORE -> stores.drop(((io.dynamokv.internal.wire.DropStore) request).store()).thenApply(v -> new Ack());
       case LIST_STORES -> CompletableFuture.completedFuture(
           new io.dynamokv.internal.wire.StoreNames(new java.util.TreeSet<>(storage.stores()).stream().toList()));
       case PING -> CompletableFuture.completedFuture(new Pong(((Ping) request).nonce(), Optional.of(self)));

@@ -2,6 +2,7 @@ package io.dynamokv.internal.node;
 
 import io.dynamokv.ClusterStatus;
 import io.dynamokv.Endpoint;
+import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
 import io.dynamokv.internal.KnownStores;
@@ -20,6 +21,8 @@ import io.dynamokv.internal.membership.MemberStatus;
 import io.dynamokv.internal.membership.PartitionTransfer;
 import io.dynamokv.internal.membership.PhiAccrualDetector;
 import io.dynamokv.internal.ring.Ring;
+import io.dynamokv.internal.wire.Addressed;
+import io.dynamokv.internal.wire.DropStore;
 import io.dynamokv.spi.ExecutorScheduler;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.version.ActorId;
@@ -194,6 +197,36 @@ public final class NodeRuntime {
   /** Runs an anti-entropy pass now. */
   public CompletableFuture<RepairReport> repair() {
     return antiEntropy.repairNow();
+  }
+
+  /**
+   * Drops {@code store} on every member that has not left, this node included; fails naming the
+   * members that did not confirm.
+   */
+  public CompletableFuture<Void> dropStore(String store) {
+    io.dynamokv.spi.StorageKey.validateStore(store);
+    List<MemberState> members = membership.state().members().values().stream()
+        .filter(m -> m.status() != MemberStatus.LEFT).toList();
+    Map<NodeId, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    List<CompletableFuture<?>> answers = new ArrayList<>();
+    for (MemberState m : members) {
+      CompletableFuture<?> answer = m.id().equals(settings.id()) ? context.stores().drop(store)
+          : settings.transport().request(m.endpoint(), new Addressed(m.id(), new DropStore(store)), settings.requestTimeout());
+      answers.add(answer.whenComplete((r, t) -> {
+        if (t != null) {
+          Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+          failures.put(m.id(), String.valueOf(cause.getMessage()));
+        }
+      }));
+    }
+    log.info("node {}: dropping store {} on {} members", settings.id(), store, members.size());
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).handle((v, t) -> {
+      if (!failures.isEmpty()) {
+        throw new InsufficientReplicasException("drop store " + store, members.size(),
+            members.size() - failures.size(), failures);
+      }
+      return null;
+    });
   }
 
   /** Returns what this node knows of the cluster. */

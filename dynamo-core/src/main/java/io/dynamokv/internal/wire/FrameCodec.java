@@ -157,6 +157,7 @@ public final class FrameCodec {
         out.writeByte(d.wantsRings() ? 1 : 0);
       }
       case LIST_STORES -> { }
+      case DROP_STORE -> out.writeString(((DropStore) m).store());
       case STORE_NAMES -> {
         List<String> names = ((StoreNames) m).names();
         out.writeVarInt(names.size());
@@ -275,6 +276,7 @@ public final class FrameCodec {
         yield new GossipDelta(members, committed, pending, wanted, readFlag(in, "wants rings"));
       }
       case LIST_STORES -> new ListStores();
+      case DROP_STORE -> new DropStore(readStore(in));
       case STORE_NAMES -> {
         int count = in.readCount("store count", 1);
         List<String> names = new ArrayList<>(count);

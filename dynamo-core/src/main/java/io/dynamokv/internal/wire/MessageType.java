@@ -45,6 +45,8 @@ public enum MessageType {
   LIST_STORES(60),
   /** {@link StoreNames}. */
   STORE_NAMES(61),
+  /** {@link DropStore} (answered with an {@link Ack}). */
+  DROP_STORE(62),
   /** {@link Addressed}: a request with the id of the node it is meant for. */
   ADDRESSED(70);
 

@@ -10,7 +10,7 @@ import io.dynamokv.spi.Message;
 public sealed interface WireMessage extends Message
     permits Ping, Pong, Ack, Failure, ReplicaGet, ReplicaGetReply, ReplicaPut, CoordinatePut,
         CoordinatePutReply, CoordinateGet, MergeBatch, PartitionScan, PartitionChunk, MerkleLeavesRequest,
-        MerkleLeavesReply, Gossip, GossipDigest, GossipDelta, ListStores, StoreNames, Addressed {
+        MerkleLeavesReply, Gossip, GossipDigest, GossipDelta, ListStores, StoreNames, DropStore, Addressed {
 
   /** Returns this message's type, which the codec writes before the payload. */
   MessageType type();

@@ -123,6 +123,7 @@ class FrameCodecTest {
         Combinators.combine(members().list().ofMaxSize(4), rings(), rings(), nodes().list().ofMaxSize(3),
             Arbitraries.of(true, false)).as(GossipDelta::new),
         Arbitraries.just(new ListStores()),
+        stores().map(DropStore::new),
         stores().list().ofMaxSize(4).map(StoreNames::new)));
   }
 

@@ -127,7 +127,8 @@ final class AdminServer implements AutoCloseable {
   private Object route(String method, List<String> path, byte[] body, Optional<String> context,
       Optional<String> query) {
     if (path.isEmpty()) {
-      throw new IllegalArgumentException("path : / (expected: /status, /kv/{store}/{key}, /leave, /remove/{id}, /faults/...)");
+      throw new IllegalArgumentException(
+          "path : / (expected: /status, /kv/{store}/{key}, /stores/{store}, /leave, /remove/{id}, /faults/...)");
     }
     switch (path.get(0)) {
       case "status" -> {
@@ -149,6 +150,13 @@ final class AdminServer implements AutoCloseable {
       case "leave" -> {
         node.leaveAsync().thenRun(onLeft);
         return Map.of("leaving", true);
+      }
+      case "stores" -> {
+        if (path.size() != 2 || !method.equals("DELETE")) {
+          throw new IllegalArgumentException(method + " /" + String.join("/", path) + " (expected: DELETE /stores/{store})");
+        }
+        node.dropStoreAsync(path.get(1)).join();
+        return Map.of("dropped", path.get(1));
       }
       case "remove" -> {
         if (path.size() != 2) {

@@ -23,6 +23,7 @@ import java.util.List;
  * delete --node host:port STORE KEY       delete the key
  * leave  --node host:port                 decommission that node
  * remove --node host:port ID              declare node ID gone for good
+ * drop-store --node host:port STORE       drop a store on every node (data, hints, name)
  * block  --node host:port PEER[,PEER]     make that node drop requests to peers (fault tests)
  * heal   --node host:port                 undo block
  * </pre>
@@ -63,6 +64,7 @@ public final class DynamoCli {
       case "delete" -> send("DELETE", base + "/kv/" + enc(arg(rest, 0)) + "/" + enc(arg(rest, 1)), "", rest, 2);
       case "leave" -> send("POST", base + "/leave", "", rest, 0);
       case "remove" -> send("POST", base + "/remove/" + enc(arg(rest, 0)), "", rest, 1);
+      case "drop-store" -> send("DELETE", base + "/stores/" + enc(arg(rest, 0)), "", rest, 1);
       case "block" -> send("POST", base + "/faults/block", arg(rest, 0), rest, 1);
       case "heal" -> send("POST", base + "/faults/heal", "", rest, 0);
       default -> {

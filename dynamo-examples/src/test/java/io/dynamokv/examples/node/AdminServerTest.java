@@ -65,6 +65,15 @@ class AdminServerTest {
     assertThat(send("PUT", "/kv/s/k", HttpRequest.BodyPublishers.ofString("v")).statusCode()).isEqualTo(200);
   }
 
+  /** Issue #30, item 6: an operator drops a store through the admin interface. */
+  @Test
+  void aStoreIsDroppedWithDelete() throws Exception {
+    assertThat(send("PUT", "/kv/temp/k", HttpRequest.BodyPublishers.ofString("v")).statusCode()).isEqualTo(200);
+    assertThat(send("DELETE", "/stores/temp", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(200);
+    assertThat(node.store("temp", Codec.utf8()).get("k").values()).isEmpty();
+    assertThat(send("POST", "/stores/temp", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(400);
+  }
+
   @Test
   void keysThatAreNotUtf8AreRefusedNotRewritten() throws Exception {
     assertThat(send("PUT", "/kv/s/%FF%FE", HttpRequest.BodyPublishers.ofString("one")).statusCode()).isEqualTo(400);

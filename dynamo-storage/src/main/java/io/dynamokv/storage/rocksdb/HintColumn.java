@@ -48,6 +48,20 @@ final class HintColumn {
     this.stripe = stripe;
   }
 
+  /** Deletes every hint held for a key of the store with id {@code storeId}, whatever its target. */
+  void dropStore(int storeId) throws RocksDBException {
+    try (RocksIterator it = db.newIterator(hints)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        int dataKeyAt = 1 + (key[0] & 0xFF);
+        if (key.length >= dataKeyAt + 4 && KeyLayout.storeIdOf(key, dataKeyAt) == storeId) {
+          db.delete(hints, writeOptions, key);
+        }
+      }
+      it.status();
+    }
+  }
+
   void put(NodeId target, StorageKey key, VersionSet versions) throws RocksDBException {
     byte[] hintKey = KeyLayout.hintKey(target, KeyLayout.dataKey(storeIds.idFor(key.store()), key));
     ReentrantLock lock = stripe.apply(hintKey);

@@ -59,6 +59,11 @@ final class LeafTable {
     leaves.remove(id(storeId, partition));
   }
 
+  /** Clears every partition of one store. */
+  void clearStore(int storeId) {
+    leaves.keySet().removeIf(id -> storeIdOf(id) == storeId);
+  }
+
   /** Returns every partition's leaves, keyed by (store id &lt;&lt; 16 | partition). */
   Map<Long, long[]> snapshot() {
     Map<Long, long[]> out = new java.util.TreeMap<>();

@@ -410,6 +410,25 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
   @Override
   public CompletableFuture<Void> dropPartition(String store, int partition) {
+    return drop(store, id -> KeyLayout.partitionPrefix(id, partition), id -> leaves.clear(id, partition), false);
+  }
+
+  /** The store names and ids, for tests in this package. */
+  StoreIds storeIds() {
+    return storeIds;
+  }
+
+  @Override
+  public CompletableFuture<Void> dropStore(String store) {
+    return drop(store, KeyLayout::storePrefix, leaves::clearStore, true);
+  }
+
+  /**
+   * Deletes the keys of {@code store} under {@code prefix} (of its id) and clears their leaves;
+   * for the whole store, also its hints and its name.
+   */
+  private CompletableFuture<Void> drop(String store, java.util.function.IntFunction<byte[]> prefix,
+      java.util.function.IntConsumer clearLeaves, boolean wholeStore) {
     try {
       StorageKey.validateStore(store);
       enter();
@@ -418,17 +437,20 @@ public final class RocksDbStorageEngine implements StorageEngine {
         if (storeId.isEmpty()) {
           return CompletableFuture.completedFuture(null);
         }
-        byte[] begin = KeyLayout.partitionPrefix(storeId.get(), partition);
-        byte[] end = KeyLayout.next(begin);
-        // Every stripe, so no update of the partition slips between the delete and the reset
-        // of its leaves and leaves them out of step. Dropping is rare; the pause is short.
+        byte[] begin = prefix.apply(storeId.get());
+        // Every stripe, so no update of the range slips between the delete and the reset of its
+        // leaves and leaves them out of step. Dropping is rare; the pause is short.
         lockAllStripes();
         try {
-          db.deleteRange(data, writeOptions, begin, end);
-          leaves.clear(storeId.get(), partition);
+          db.deleteRange(data, writeOptions, begin, KeyLayout.next(begin));
+          clearLeaves.accept(storeId.get());
           partitionDrops.incrementAndGet(); // under every stripe: the writer sees it before its next update
         } finally {
           unlockAllStripes();
+        }
+        if (wholeStore) {
+          hintColumn.dropStore(storeId.get());
+          storeIds.forget(store);
         }
       } finally {
         exit();

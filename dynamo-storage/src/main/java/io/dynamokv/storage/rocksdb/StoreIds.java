@@ -23,12 +23,16 @@ final class StoreIds {
 
   static final String USER_PREFIX = "user/";
   private static final String STORE_PREFIX = "store/";
+  // The highest id ever assigned: a dropped store's id is never given to another, so nothing
+  // left of it (a write that raced the drop) can ever read as another store's.
+  private static final byte[] HIGHEST_ID = "store-id/highest".getBytes(StandardCharsets.UTF_8);
 
   private final RocksDB db;
   private final ColumnFamilyHandle meta;
   private final WriteOptions syncWrite;
   private final ConcurrentHashMap<String, Integer> byName = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, String> byId = new ConcurrentHashMap<>();
+  private int highest;
 
   StoreIds(RocksDB db, ColumnFamilyHandle meta, WriteOptions syncWrite) throws RocksDBException {
     this.db = db;
@@ -48,6 +52,21 @@ final class StoreIds {
       }
       it.status();
     }
+    byte[] kept = db.get(meta, HIGHEST_ID);
+    highest = kept != null && kept.length == 4 ? KeyLayout.storeIdOf(kept, 0) : 0;
+  }
+
+  /** Forgets {@code store}'s name and id (its data is gone); its id is never assigned again. */
+  synchronized void forget(String store) throws RocksDBException {
+    Integer id = byName.get(store);
+    if (id == null) {
+      return;
+    }
+    highest = Math.max(highest, id);
+    db.put(meta, syncWrite, HIGHEST_ID, KeyLayout.storePrefix(highest));
+    db.delete(meta, syncWrite, (STORE_PREFIX + store).getBytes(StandardCharsets.UTF_8));
+    byName.remove(store);
+    byId.remove(id);
   }
 
   Optional<Integer> find(String store) {
@@ -74,7 +93,7 @@ final class StoreIds {
       if (id != null) {
         return id;
       }
-      int next = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+      int next = Math.max(highest, byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(0)) + 1;
       db.put(meta, syncWrite, (STORE_PREFIX + store).getBytes(StandardCharsets.UTF_8), KeyLayout.storePrefix(next));
       byId.put(next, store);
       byName.put(store, next);

@@ -32,6 +32,25 @@ class RocksDbStorageEngineTest extends StorageEngineContract {
   }
 
   /**
+   * A dropped store's name is gone from the metadata, so it costs nothing across a restart; its id
+   * is not given to the next new store, so nothing left of it could ever read as that store's.
+   */
+  @Test
+  void aDroppedStoresNameIsForgottenAndItsIdNeverReused() throws Exception {
+    RocksDbConfig config = RocksDbConfig.newBuilder(dir.resolve("drop")).build();
+    try (RocksDbStorageEngine e = RocksDbStorageEngine.open(config)) {
+      e.update(KEY_SPACE.storageKey("a", new byte[] {1}), v -> write(v, "x")).join();
+      e.update(KEY_SPACE.storageKey("b", new byte[] {1}), v -> write(v, "y")).join();
+      e.dropStore("b").join();
+    }
+    try (RocksDbStorageEngine e = RocksDbStorageEngine.open(config)) {
+      assertThat(e.stores()).containsExactly("a");
+      assertThat(e.storeIds().names()).containsOnlyKeys("a");
+      assertThat(e.storeIds().idFor("c")).as("the id of the next new store").isEqualTo(3);
+    }
+  }
+
+  /**
    * With many partitions (4,096 of each of two stores) and keys both in the memtable and in table
    * files, a scan of one partition visits exactly its keys in order, the stores are all found,
    * the leaves rebuilt from a scan match, and a dropped partition takes no other with it.

@@ -160,6 +160,33 @@ public final class MemoryStorageEngine implements StorageEngine {
   }
 
   @Override
+  public CompletableFuture<Void> dropStore(String store) {
+    try {
+      StorageKey.validateStore(store);
+      checkOpen();
+      for (StorageKey k : new ArrayList<>(data.keySet())) {
+        if (k.store().equals(store)) {
+          update(k, v -> VersionSet.EMPTY).join(); // keeps its leaf and the store's count in step
+        }
+      }
+      leaves.keySet().removeIf(id -> id.store().equals(store));
+      keysPerStore.remove(store);
+      for (var held : hints.entrySet()) {
+        for (StorageKey k : new ArrayList<>(held.getValue().keySet())) {
+          if (k.store().equals(store)) {
+            synchronized (stripe(new HintKey(held.getKey(), k))) {
+              held.getValue().remove(k);
+            }
+          }
+        }
+      }
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
   public Set<String> stores() {
     checkOpen();
     return Set.copyOf(new TreeSet<>(keysPerStore.keySet()));
