@@ -268,10 +268,12 @@ public final class GossipMembership implements ClusterView {
   }
 
   /** Merges what a peer sent; feeds the failure detector with the heartbeats that advanced. */
-  synchronized void apply(Collection<MemberState> entries, Optional<RingState> committed, Optional<RingState> pending) {
+  synchronized void apply(Collection<MemberState> gossiped, Optional<RingState> committed, Optional<RingState> pending) {
     ClusterState before = state;
-    Optional<Ring> c = committed.map(ClusterState::fromWire).filter(this::sameKeySpace);
-    Optional<Ring> p = pending.map(ClusterState::fromWire).filter(this::sameKeySpace);
+    List<MemberState> entries = GossipChecks.believable(gossiped, clock.currentTimeMillis());
+    Map<NodeId, MemberState> members = before.merge(entries, Optional.empty(), Optional.empty()).members();
+    Optional<Ring> c = GossipChecks.believable(committed.map(ClusterState::fromWire).filter(this::sameKeySpace), members);
+    Optional<Ring> p = GossipChecks.believable(pending.map(ClusterState::fromWire).filter(this::sameKeySpace), members);
     ClusterState next = before.merge(entries, c, p);
     if (next == before) {
       return;

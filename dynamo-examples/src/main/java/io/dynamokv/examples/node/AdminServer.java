@@ -83,8 +83,14 @@ final class AdminServer implements AutoCloseable {
   private final Optional<FaultyTransport> faults;
   private final Runnable onLeft;
   private final HttpServer server;
+  private final Optional<byte[]> token;
 
-  AdminServer(Endpoint bind, DynamoNode node, Optional<FaultyTransport> faults, Runnable onLeft) throws IOException {
+  /**
+   * @param token if present, every request must carry {@code Authorization: Bearer <token>}
+   */
+  AdminServer(Endpoint bind, DynamoNode node, Optional<FaultyTransport> faults, Runnable onLeft,
+      Optional<String> token) throws IOException {
+    this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
     this.node = node;
     this.faults = faults;
     this.onLeft = onLeft;
@@ -101,6 +107,12 @@ final class AdminServer implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (!authorized(exchange)) {
+        // Before the body is read: an unauthenticated client makes the node do nothing.
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        send(exchange, 401, Map.of("error", "a token is required (expected: Authorization: Bearer <token>)"));
+        return;
+      }
       String method = exchange.getRequestMethod();
       try {
         List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
@@ -122,6 +134,17 @@ final class AdminServer implements AutoCloseable {
         send(exchange, cause instanceof DynamoException ? 503 : 500, Map.of("error", String.valueOf(cause.getMessage())));
       }
     }
+  }
+
+  /** Whether the request carries the token, compared in constant time; true if none is configured. */
+  private boolean authorized(HttpExchange exchange) {
+    if (token.isEmpty()) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    byte[] given = header != null && header.startsWith("Bearer ")
+        ? header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8) : new byte[0];
+    return java.security.MessageDigest.isEqual(given, token.get());
   }
 
   private Object route(String method, List<String> path, byte[] body, Optional<String> context,

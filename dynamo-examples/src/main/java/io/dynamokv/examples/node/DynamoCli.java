@@ -28,7 +28,10 @@ import java.util.List;
  * heal   --node host:port                 undo block
  * </pre>
  *
- * Exit status: 0 on success, 1 when the node answered with an error, 2 for a usage error.
+ * With {@code DYNAMO_ADMIN_TOKEN_FILE} set, each request carries the token in that file (a node
+ * whose admin interface is not on loopback requires one).
+ *
+ * <p>Exit status: 0 on success, 1 when the node answered with an error, 2 for a usage error.
  */
 public final class DynamoCli {
 
@@ -102,13 +105,27 @@ public final class DynamoCli {
 
   private static HttpRequest get(String uri, List<String> rest, int expected) {
     checkCount(rest, expected);
-    return HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30)).GET().build();
+    return authorized(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30)).GET()).build();
   }
 
   private static HttpRequest send(String method, String uri, String body, List<String> rest, int expected) {
     checkCount(rest, expected);
-    return HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+    return authorized(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))).build();
+  }
+
+  /** Adds the node's admin token, read from the file {@code DYNAMO_ADMIN_TOKEN_FILE} names, if set. */
+  private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    String file = System.getenv("DYNAMO_ADMIN_TOKEN_FILE");
+    if (file == null || file.isBlank()) {
+      return request;
+    }
+    try {
+      return request.header("Authorization", "Bearer " + java.nio.file.Files.readString(Path.of(file)).trim());
+    } catch (java.io.IOException e) {
+      usage("DYNAMO_ADMIN_TOKEN_FILE " + file + " cannot be read: " + e.getMessage());
+      return request;
+    }
   }
 
   private static void checkCount(List<String> rest, int expected) {

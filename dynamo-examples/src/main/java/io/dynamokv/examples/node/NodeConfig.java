@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamokv.Endpoint;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The configuration file of a standalone node, read with Jackson. Unknown fields are errors,
@@ -27,7 +29,8 @@ import java.util.Objects;
  *
  * @param id the node's id, unique in the cluster
  * @param listen where the node serves other nodes ("host:port")
- * @param admin where it serves the CLI over HTTP ("host:port"; keep it on loopback or a private network)
+ * @param admin where it serves the CLI over HTTP ("host:port"): a loopback address, or any with
+ *     {@code adminTokenFile}
  * @param dataDir the RocksDB directory
  * @param founders the founding members of a new cluster (the same map on each founder), or empty
  * @param seeds nodes to join through, for a node added to a running cluster
@@ -42,6 +45,8 @@ import java.util.Objects;
  * @param ioThreads the transport's I/O threads (default: as many as cores)
  * @param handlerThreads the threads that serve other nodes' requests (default: as many as cores);
  *     on a machine shared by several nodes, one each of both keeps them from crowding its cores
+ * @param adminTokenFile a file holding the token every admin request must carry
+ *     ({@code Authorization: Bearer <token>}); required unless {@code admin} is a loopback address
  * @param faultInjectionForTests for tests only (default false): wraps the transport in a fault
  *     switch and serves {@code /faults/block} and {@code /faults/heal} on the admin interface, so
  *     a test can cut the node off from chosen peers. Never on in production: anyone who can reach
@@ -50,7 +55,7 @@ import java.util.Objects;
 public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
     List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
     Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
-    TlsFiles tls, Integer ioThreads, Integer handlerThreads, Boolean faultInjectionForTests) {
+    TlsFiles tls, Integer ioThreads, Integer handlerThreads, String adminTokenFile, Boolean faultInjectionForTests) {
 
   /** N, R and W. */
   public record ReplicationConfig(int n, int r, int w) {}
@@ -88,9 +93,37 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
     }
     faultInjectionForTests = faultInjectionForTests != null && faultInjectionForTests;
     parseEndpoint(listen);
-    parseEndpoint(admin);
+    if (adminTokenFile == null && !isLoopback(parseEndpoint(admin).host())) {
+      throw new IllegalArgumentException("admin : " + admin + " can be reached from other machines, and adminTokenFile "
+          + "is not set (expected: a loopback address such as 127.0.0.1, or adminTokenFile)");
+    }
     founders.values().forEach(NodeConfig::parseEndpoint);
     seeds.forEach(NodeConfig::parseEndpoint);
+  }
+
+  /** Reads the admin token from {@code adminTokenFile}, if set. */
+  public Optional<String> adminToken() {
+    if (adminTokenFile == null) {
+      return Optional.empty();
+    }
+    try {
+      String token = Files.readString(Path.of(adminTokenFile)).trim();
+      if (token.length() < 16) {
+        throw new IllegalArgumentException("adminTokenFile " + adminTokenFile + " holds " + token.length()
+            + " characters (expected: at least 16)");
+      }
+      return Optional.of(token);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("adminTokenFile " + adminTokenFile + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static void require(String value, String name) {

@@ -80,7 +80,8 @@ final class StandaloneNode implements AutoCloseable {
     config.seeds().forEach(s -> b.seed(NodeConfig.parseEndpoint(s)));
     node = b.build();
     node.start();
-    admin = new AdminServer(NodeConfig.parseEndpoint(config.admin()), node, faults, this::leftCluster);
+    admin = new AdminServer(NodeConfig.parseEndpoint(config.admin()), node, faults, this::leftCluster,
+        config.adminToken());
   }
 
   /** Runs the node of {@code configFile} until SIGTERM or until it has left. */

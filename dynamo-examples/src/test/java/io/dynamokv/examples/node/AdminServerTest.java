@@ -30,7 +30,7 @@ class AdminServerTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   AdminServerTest() throws IOException {
-    admin = new AdminServer(Endpoint.of("127.0.0.1", 0), node, Optional.empty(), () -> { });
+    admin = new AdminServer(Endpoint.of("127.0.0.1", 0), node, Optional.empty(), () -> { }, Optional.empty());
   }
 
   @AfterEach
@@ -63,6 +63,28 @@ class AdminServerTest {
       assertThat(status).startsWith("HTTP/1.1 413");
     }
     assertThat(send("PUT", "/kv/s/k", HttpRequest.BodyPublishers.ofString("v")).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Issue #24: the admin interface served writes, leave and remove to anyone. With a token set,
+   * a request without it, or with another, is refused before anything is done.
+   */
+  @Test
+  void withATokenEveryRequestMustCarryIt() throws Exception {
+    String token = "0123456789abcdef-secret";
+    try (AdminServer guarded = new AdminServer(Endpoint.of("127.0.0.1", 0), node, Optional.empty(), () -> { },
+        Optional.of(token))) {
+      java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + guarded.port() + "/kv/s/guarded");
+      HttpRequest.Builder put = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString("v"));
+      assertThat(http.send(put.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      assertThat(http.send(HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString("v"))
+          .header("Authorization", "Bearer wrong").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(401);
+      assertThat(node.store("s", Codec.utf8()).get("guarded").values()).isEmpty();
+      assertThat(http.send(HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString("v"))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+    }
   }
 
   /** Issue #30, item 6: an operator drops a store through the admin interface. */

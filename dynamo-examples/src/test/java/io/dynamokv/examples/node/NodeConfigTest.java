@@ -34,4 +34,18 @@ class NodeConfigTest {
         .hasMessageContaining("handlerThreads : 300 (expected: 1..256)");
     assertThatThrownBy(() -> read(", \"ioThread\": 1")).hasMessageContaining("ioThread");
   }
+
+  /** Issue #24: an admin interface other machines can reach needs a token; on loopback it may go without. */
+  @Test
+  void anAdminAddressOffLoopbackNeedsATokenFile() throws Exception {
+    assertThatThrownBy(() -> read(", \"admin\": \"0.0.0.0:7501\""))
+        .hasMessageContaining("admin : 0.0.0.0:7501 can be reached from other machines");
+    Path token = dir.resolve("admin.token");
+    Files.writeString(token, "a-token-of-enough-length\n");
+    NodeConfig guarded = read(", \"admin\": \"0.0.0.0:7501\", \"adminTokenFile\": \"" + token + "\"");
+    assertThat(guarded.adminToken()).contains("a-token-of-enough-length");
+    assertThat(read("").adminToken()).isEmpty();
+    Files.writeString(token, "short");
+    assertThatThrownBy(guarded::adminToken).hasMessageContaining("(expected: at least 16)");
+  }
 }
