@@ -29,6 +29,15 @@ public interface Transport extends AutoCloseable {
   /** Sends {@code request} to {@code peer} and completes with its reply, or fails by the deadline. */
   CompletableFuture<Message> request(Endpoint peer, Message request, Duration timeout);
 
+  /**
+   * Returns whether this transport lets only authenticated peers in (mutual TLS, a cluster
+   * secret, or no network at all). A node on a transport that does not warns at start: anyone who
+   * can reach it can then change the cluster.
+   */
+  default boolean authenticatesPeers() {
+    return false;
+  }
+
   /** Stops serving and fails pending requests with {@link TransportClosedException}. */
   @Override
   void close();

@@ -106,6 +106,11 @@ public final class FaultyTransport implements Transport {
   }
 
   @Override
+  public boolean authenticatesPeers() {
+    return delegate.authenticatesPeers();
+  }
+
+  @Override
   public CompletableFuture<Message> request(Endpoint peer, Message request, Duration timeout) {
     if (peer != null && blocked.contains(peer)) {
       CompletableFuture<Message> lost = new CompletableFuture<>();

@@ -56,6 +56,12 @@ final class SimulatedTransport implements Transport {
     network.trace().record(endpoint + " listening");
   }
 
+  /** True: the simulated network has no one on it but the simulation's nodes. */
+  @Override
+  public boolean authenticatesPeers() {
+    return true;
+  }
+
   @Override
   public Endpoint localEndpoint() {
     return endpoint;

@@ -54,6 +54,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Duration requestTimeout;
   private final Durability durability;
   private final boolean faultInjection;
+  /** The nodes' cluster secret, drawn for this cluster: its connections are authenticated, as in production. */
+  private final byte[] secret = new byte[32];
 
   /**
    * Starts {@code size} nodes with data under {@code root}, each write fsync'd
@@ -73,6 +75,7 @@ public final class LocalCluster implements AutoCloseable {
   public LocalCluster(Path root, int size, Duration requestTimeout, Durability durability, boolean faultInjection) {
     this.root = root;
     this.faultInjection = faultInjection;
+    new java.security.SecureRandom().nextBytes(secret);
     this.requestTimeout = requestTimeout;
     this.durability = java.util.Objects.requireNonNull(durability, "durability");
     for (int i = 0; i < size; i++) {
@@ -159,6 +162,11 @@ public final class LocalCluster implements AutoCloseable {
     return storages.get(id);
   }
 
+  /** Returns (a copy of) the nodes' cluster secret, for a client of this cluster that must connect to them. */
+  public byte[] secret() {
+    return secret.clone();
+  }
+
   /** Returns the key space (Q = 64). */
   public KeySpace keySpace() {
     return membership.ring().keySpace();
@@ -189,7 +197,8 @@ public final class LocalCluster implements AutoCloseable {
     RocksDbStorageEngine storage = RocksDbStorageEngine.open(
         RocksDbConfig.newBuilder(root.resolve(id.value())).durability(durability).blockCacheBytes(8 << 20).build());
     NettyTransport netty = NettyTransport.create(NettyTransportConfig.newBuilder(members.get(id))
-        .ioThreads(1).handlerThreads(2).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+        .ioThreads(1).handlerThreads(2).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+        .clusterSecret(secret).build());
     Transport transport = netty;
     if (faultInjection) {
       FaultyTransport faulty = new FaultyTransport(netty, scheduler);

@@ -44,7 +44,7 @@ final class LoopbackCluster implements ClusterHarness {
     if (client == null) {
       // Never started: a client sends requests and serves none.
       client = io.dynamokv.transport.netty.NettyTransport.create(io.dynamokv.transport.netty.NettyTransportConfig
-          .newBuilder(io.dynamokv.Endpoint.of("127.0.0.1", LocalCluster.freePort())).build());
+          .newBuilder(io.dynamokv.Endpoint.of("127.0.0.1", LocalCluster.freePort())).clusterSecret(cluster.secret()).build());
     }
     return client.request(cluster.endpoint(id), request, Duration.ofSeconds(5));
   }

@@ -45,12 +45,16 @@ class ReadmeExampleIT {
 
   @TempDir Path dir;
 
+  private static final byte[] SECRET = "a secret for the README's cluster".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   private static DynamoNode node(String name, Path dataDir, Map<String, Endpoint> cluster) {
     Endpoint me = cluster.get(name);
-    // --- as in README.md (with loopback addresses and a temporary directory) ---
+    byte[] secret = SECRET;
+    // --- as in README.md (with loopback addresses, a temporary directory and a secret in the test) ---
     DynamoNodeBuilder builder = DynamoNode.newBuilder(NodeId.of(name))
         .storage(RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dataDir).build()))
-        .transport(NettyTransport.create(NettyTransportConfig.newBuilder(me).build()));
+        .transport(NettyTransport.create(NettyTransportConfig.newBuilder(me)
+            .clusterSecret(secret).build()));
     cluster.forEach((id, endpoint) -> builder.member(NodeId.of(id), endpoint));
     DynamoNode node = builder.build();
     node.start();

@@ -89,6 +89,7 @@ import java.util.stream.Stream;
  */
 public final class ClusterBenchmark {
 
+  private final byte[] clusterSecret = java.util.HexFormat.of().parseHex("6b1f0c55d2e94a7d8f3b20c4e1a97d36");
   private int seconds = 15;
   // Long enough for the JIT: C2 must be done compiling before the measured phase starts.
   private int warmupSeconds = 10;
@@ -467,7 +468,8 @@ public final class ClusterBenchmark {
   }
 
   private NettyTransportConfig transportConfig(Endpoint endpoint) {
-    NettyTransportConfig.Builder b = NettyTransportConfig.newBuilder(endpoint);
+    // Authenticated, as a deployed cluster is: the handshake runs once per connection.
+    NettyTransportConfig.Builder b = NettyTransportConfig.newBuilder(endpoint).clusterSecret(clusterSecret);
     if (nodeThreads > 0) {
       b.ioThreads(nodeThreads).handlerThreads(nodeThreads);
     }

@@ -45,6 +45,9 @@ import java.util.Optional;
  * @param ioThreads the transport's I/O threads (default: as many as cores)
  * @param handlerThreads the threads that serve other nodes' requests (default: as many as cores);
  *     on a machine shared by several nodes, one each of both keeps them from crowding its cores
+ * @param clusterSecretFile a file holding the cluster's secret (16 bytes or more, the same on
+ *     every node): connections between nodes first prove they hold it. Without it (and without
+ *     {@code tls}) the node authenticates no peer, and warns
  * @param adminTokenFile a file holding the token every admin request must carry
  *     ({@code Authorization: Bearer <token>}); required unless {@code admin} is a loopback address
  * @param faultInjectionForTests for tests only (default false): wraps the transport in a fault
@@ -55,7 +58,8 @@ import java.util.Optional;
 public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
     List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
     Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
-    TlsFiles tls, Integer ioThreads, Integer handlerThreads, String adminTokenFile, Boolean faultInjectionForTests) {
+    TlsFiles tls, Integer ioThreads, Integer handlerThreads, String clusterSecretFile, String adminTokenFile,
+    Boolean faultInjectionForTests) {
 
   /** N, R and W. */
   public record ReplicationConfig(int n, int r, int w) {}
@@ -99,6 +103,23 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
     }
     founders.values().forEach(NodeConfig::parseEndpoint);
     seeds.forEach(NodeConfig::parseEndpoint);
+  }
+
+  /** Reads the cluster's secret from {@code clusterSecretFile}, if set. */
+  public Optional<byte[]> clusterSecret() {
+    if (clusterSecretFile == null) {
+      return Optional.empty();
+    }
+    try {
+      byte[] secret = Files.readString(Path.of(clusterSecretFile)).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (secret.length < 16) {
+        throw new IllegalArgumentException("clusterSecretFile " + clusterSecretFile + " holds " + secret.length
+            + " bytes (expected: at least 16)");
+      }
+      return Optional.of(secret);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("clusterSecretFile " + clusterSecretFile + " cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /** Reads the admin token from {@code adminTokenFile}, if set. */

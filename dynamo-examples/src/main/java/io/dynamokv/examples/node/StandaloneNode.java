@@ -37,6 +37,8 @@ final class StandaloneNode implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private StandaloneNode(NodeConfig config) throws IOException {
+    // Read first: a bad file stops the node before it opens anything.
+    java.util.Optional<byte[]> secret = config.clusterSecret();
     RocksDbStorageEngine storage = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(Path.of(config.dataDir()))
         .durability(config.durability().equals("sync") ? Durability.SYNC : Durability.ASYNC).build());
     NettyTransportConfig.Builder transportConfig = NettyTransportConfig.newBuilder(NodeConfig.parseEndpoint(config.listen()));
@@ -50,6 +52,7 @@ final class StandaloneNode implements AutoCloseable {
       transportConfig.tls(new TlsConfig(Path.of(config.tls().certificateChain()), Path.of(config.tls().privateKey()),
           Path.of(config.tls().trustedCertificates())));
     }
+    secret.ifPresent(transportConfig::clusterSecret);
     NettyTransport netty;
     try {
       netty = NettyTransport.create(transportConfig.build());

@@ -89,6 +89,7 @@ final class NodeProcesses implements AutoCloseable {
     config.put("gossipIntervalMillis", 300);
     config.put("requestTimeoutMillis", 1000);
     config.put("faultInjectionForTests", faultInjection);
+    config.put("clusterSecretFile", secretFile().toString()); // every connection between the nodes proves it
     Path file = dir.resolve(id + ".json");
     JSON.writeValue(file.toFile(), config);
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -98,6 +99,17 @@ final class NodeProcesses implements AutoCloseable {
         .start();
     processes.put(id, p);
     all.add(p);
+  }
+
+  /** The cluster's secret, one for all the nodes this instance starts. */
+  private Path secretFile() throws IOException {
+    Path file = dir.resolve("cluster.secret");
+    if (!Files.exists(file)) {
+      byte[] random = new byte[24];
+      new java.security.SecureRandom().nextBytes(random);
+      Files.writeString(file, java.util.HexFormat.of().formatHex(random));
+    }
+    return file;
   }
 
   Process process(String id) {

@@ -57,6 +57,8 @@ public final class NettyTransport implements Transport {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   static final AttributeKey<PeerConnection> PEER_CONNECTION = AttributeKey.valueOf("dynamo.peer");
+  /** How long a connection may take to prove it holds the cluster's secret. */
+  static final java.time.Duration HANDSHAKE_DEADLINE = java.time.Duration.ofSeconds(10);
   /** On an outbound TLS connection: the node the server's certificate proved it is. */
   static final io.netty.util.AttributeKey<io.dynamokv.spi.PeerIdentity> SERVER_IDENTITY =
       io.netty.util.AttributeKey.valueOf("dynamokv.serverIdentity");
@@ -99,6 +101,7 @@ public final class NettyTransport implements Transport {
               p.addLast("tls", remote == null ? t.client().newHandler(ch.alloc())
                   : t.client().newHandler(ch.alloc(), remote.getHostString(), remote.getPort()));
             });
+            config.clusterSecret().ifPresent(s -> p.addLast("secret", new SecretHandshake(s, true, HANDSHAKE_DEADLINE)));
             addFraming(p);
             p.addLast("client", handler);
           }
@@ -144,6 +147,7 @@ public final class NettyTransport implements Transport {
             accepted.add(ch);
             ChannelPipeline p = ch.pipeline();
             serverTls.ifPresent(t -> p.addLast("tls", t.newHandler(ch.alloc())));
+            config.clusterSecret().ifPresent(s -> p.addLast("secret", new SecretHandshake(s, false, HANDSHAKE_DEADLINE)));
             addFraming(p);
             p.addLast("server", new ServerHandler(handler, executor, config.maxFrameBytes()));
           }
@@ -165,6 +169,12 @@ public final class NettyTransport implements Transport {
       }
     }
     log.info("{} listening on {} with {} ({})", name, localEndpoint(), loops.kind(), config);
+  }
+
+  /** True with mutual TLS or a cluster secret. */
+  @Override
+  public boolean authenticatesPeers() {
+    return tls.isPresent() || config.clusterSecret().isPresent();
   }
 
   @Override

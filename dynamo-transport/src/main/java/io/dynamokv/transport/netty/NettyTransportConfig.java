@@ -40,6 +40,7 @@ public final class NettyTransportConfig {
   private final int writeBufferLowBytes;
   private final int writeBufferHighBytes;
   private final Optional<TlsConfig> tls;
+  private final byte[] clusterSecret;
 
   private NettyTransportConfig(Builder b) {
     bind = b.bind;
@@ -53,6 +54,7 @@ public final class NettyTransportConfig {
     writeBufferLowBytes = b.writeBufferLowBytes == null ? DEFAULT_WRITE_BUFFER_LOW_BYTES : b.writeBufferLowBytes;
     writeBufferHighBytes = b.writeBufferHighBytes == null ? DEFAULT_WRITE_BUFFER_HIGH_BYTES : b.writeBufferHighBytes;
     tls = Optional.ofNullable(b.tls);
+    clusterSecret = b.clusterSecret;
     if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
       throw new IllegalArgumentException("reconnectBackoffMax : " + reconnectBackoffMax
           + " (expected: >= reconnectBackoffMin = " + reconnectBackoffMin + ")");
@@ -123,12 +125,18 @@ public final class NettyTransportConfig {
     return tls;
   }
 
+  /** Returns (a copy of) the cluster's secret, if connections prove they hold it. */
+  public Optional<byte[]> clusterSecret() {
+    return Optional.ofNullable(clusterSecret).map(byte[]::clone);
+  }
+
   @Override
   public String toString() {
     return "NettyTransportConfig{bind=" + bind + ", maxFrameBytes=" + maxFrameBytes + ", connectTimeout="
         + connectTimeout + ", reconnectBackoff=" + reconnectBackoffMin + ".." + reconnectBackoffMax
         + ", ioThreads=" + ioThreads + ", handlers=" + handlerExecutor.map(e -> "supplied").orElse(handlerThreads + " threads")
-        + ", writeBuffer=" + writeBufferLowBytes + ".." + writeBufferHighBytes + ", tls=" + tls.isPresent() + "}";
+        + ", writeBuffer=" + writeBufferLowBytes + ".." + writeBufferHighBytes + ", tls=" + tls.isPresent()
+        + ", clusterSecret=" + (clusterSecret != null) + "}";
   }
 
   /** Collects settings; each may be set once. Not thread-safe. */
@@ -144,6 +152,7 @@ public final class NettyTransportConfig {
     private Integer writeBufferLowBytes;
     private Integer writeBufferHighBytes;
     private TlsConfig tls;
+    private byte[] clusterSecret;
 
     private Builder(Endpoint bind) {
       this.bind = Objects.requireNonNull(bind, "bind");
@@ -204,6 +213,21 @@ public final class NettyTransportConfig {
     public Builder tls(TlsConfig config) {
       requireUnset(tls, "tls");
       tls = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Sets the cluster's secret: every connection, in both directions, first proves that both ends
+     * hold it (a challenge and response; the secret never crosses the wire), and is closed if one
+     * does not. At least 16 bytes; with TLS too, the handshake runs inside TLS.
+     */
+    public Builder clusterSecret(byte[] secret) {
+      requireUnset(clusterSecret, "clusterSecret");
+      Objects.requireNonNull(secret, "secret");
+      if (secret.length < 16) {
+        throw new IllegalArgumentException("clusterSecret : " + secret.length + " bytes (expected: at least 16)");
+      }
+      clusterSecret = secret.clone();
       return this;
     }
 

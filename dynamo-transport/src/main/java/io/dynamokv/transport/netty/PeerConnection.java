@@ -154,36 +154,57 @@ final class PeerConnection {
     // bytes are counted (see write).
     ChannelFuture cf = bootstrap.clone(loop).connect(peer.host(), peer.port());
     cf.addListener(done -> {
-      if (done.isSuccess()) {
-        io.netty.handler.ssl.SslHandler tls = cf.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
-        if (tls == null) {
-          connected(cf.channel(), attempt);
-          return;
-        }
-        // With TLS, the connection serves requests once the server proved which node it is.
-        tls.handshakeFuture().addListener(handshake -> {
-          Channel ch = cf.channel();
-          try {
-            if (!handshake.isSuccess()) {
-              throw new javax.net.ssl.SSLPeerUnverifiedException("TLS handshake failed: " + handshake.cause());
-            }
-            io.dynamokv.spi.PeerIdentity server = CertificateIdentity.of(tls.engine().getSession());
-            if (!server.node()) {
-              throw new javax.net.ssl.SSLPeerUnverifiedException("the server presented a client's certificate ("
-                  + server.name() + "), not a node's");
-            }
-            ch.attr(NettyTransport.SERVER_IDENTITY).set(server);
-          } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-            ch.close();
-            attemptFailed(attempt, e);
-            return;
-          }
-          connected(ch, attempt);
-        });
-      } else {
+      if (!done.isSuccess()) {
         attemptFailed(attempt, done.cause());
+        return;
+      }
+      Channel ch = cf.channel();
+      // With TLS, the server proves which node it is; with a cluster secret, that it holds it.
+      // The connection serves requests only then. (Both handlers are looked up now: the secret's
+      // leaves the pipeline once done.)
+      CompletableFuture<Void> secret = secretProven(ch);
+      serverProven(ch).thenCompose(v -> secret).whenComplete((v, failure) -> {
+        if (failure != null) {
+          ch.close();
+          attemptFailed(attempt, failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure);
+        } else {
+          connected(ch, attempt);
+        }
+      });
+    });
+  }
+
+  /** Completes once the TLS handshake proved the server is a node (at once without TLS). */
+  private static CompletableFuture<Void> serverProven(Channel ch) {
+    io.netty.handler.ssl.SslHandler tls = ch.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    if (tls == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> proven = new CompletableFuture<>();
+    tls.handshakeFuture().addListener(handshake -> {
+      try {
+        if (!handshake.isSuccess()) {
+          throw new javax.net.ssl.SSLPeerUnverifiedException("TLS handshake failed: " + handshake.cause());
+        }
+        io.dynamokv.spi.PeerIdentity server = CertificateIdentity.of(tls.engine().getSession());
+        if (!server.node()) {
+          throw new javax.net.ssl.SSLPeerUnverifiedException("the server presented a client's certificate ("
+              + server.name() + "), not a node's");
+        }
+        ch.attr(NettyTransport.SERVER_IDENTITY).set(server);
+        proven.complete(null);
+      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        proven.completeExceptionally(e);
       }
     });
+    return proven;
+  }
+
+  /** Completes once the server proved it holds the cluster's secret (at once without one). */
+  private static CompletableFuture<Void> secretProven(Channel ch) {
+    SecretHandshake handshake = ch.pipeline().get(SecretHandshake.class);
+    return handshake == null ? CompletableFuture.completedFuture(null) : handshake.done();
   }
 
   /** The connection is up (and, with TLS, the server proved to be a node): it serves requests. */

@@ -1,0 +1,107 @@
+package io.dynamokv.transport.netty;
+
+import static io.dynamokv.transport.netty.NettyTransportContractTest.awaitFuture;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamokv.Endpoint;
+import io.dynamokv.internal.wire.Ping;
+import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.spi.TransportException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #24: without TLS, anyone who reached a node's port was served. With a cluster secret,
+ * a connection carries frames only after both ends proved they hold it.
+ */
+class NettySecretTest {
+
+  static {
+    NettyLeakTracker.install();
+  }
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final byte[] SECRET = "the cluster's secret, 32 bytes.".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OTHER = "another cluster's secret, too...".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir Path dir;
+  private final List<NettyTransport> opened = new ArrayList<>();
+  private final AtomicInteger served = new AtomicInteger();
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(NettyTransport::close);
+  }
+
+  private NettyTransport node(byte[] secret, TlsConfig tls) {
+    NettyTransportConfig.Builder b = NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0)).ioThreads(1);
+    if (secret != null) {
+      b.clusterSecret(secret);
+    }
+    if (tls != null) {
+      b.tls(tls);
+    }
+    NettyTransport t = NettyTransport.create(b.build());
+    opened.add(t);
+    t.start(m -> {
+      served.incrementAndGet();
+      return CompletableFuture.completedFuture(new Pong(((Ping) m).nonce()));
+    });
+    return t;
+  }
+
+  @Test
+  void nodesWithTheSecretTalk() {
+    NettyTransport a = node(SECRET, null);
+    NettyTransport b = node(SECRET, null);
+    for (int i = 0; i < 50; i++) {
+      assertThat(awaitFuture(a.request(b.localEndpoint(), new Ping(i), TIMEOUT))).isEqualTo(new Pong(i));
+      assertThat(awaitFuture(b.request(a.localEndpoint(), new Ping(i), TIMEOUT))).isEqualTo(new Pong(i));
+    }
+  }
+
+  @Test
+  void anotherSecretOrNoneIsRefusedBothWays() {
+    NettyTransport a = node(SECRET, null);
+    NettyTransport stranger = node(OTHER, null);
+    NettyTransport plain = node(null, null);
+    assertFails(stranger, a.localEndpoint());
+    assertFails(a, stranger.localEndpoint());
+    assertFails(plain, a.localEndpoint());
+    assertFails(a, plain.localEndpoint());
+    assertThat(served).as("requests that reached a handler").hasValue(0);
+  }
+
+  @Test
+  void theSecretWorksInsideTls() throws Exception {
+    TestCertificates certs = new TestCertificates(dir);
+    Path ca = certs.authority("ca");
+    NettyTransport a = node(SECRET, certs.node("node-a", "ca", ca));
+    NettyTransport b = node(SECRET, certs.node("node-b", "ca", ca));
+    assertThat(awaitFuture(a.request(b.localEndpoint(), new Ping(7), TIMEOUT))).isEqualTo(new Pong(7));
+    NettyTransport stranger = node(OTHER, certs.node("node-c", "ca", ca));
+    assertFails(stranger, a.localEndpoint());
+  }
+
+  @Test
+  void aShortSecretIsRefused() {
+    assertThatThrownBy(() -> NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0)).clusterSecret(new byte[15]))
+        .hasMessageContaining("clusterSecret : 15 bytes (expected: at least 16)");
+  }
+
+  private static void assertFails(NettyTransport from, Endpoint to) {
+    CompletableFuture<?> f = from.request(to, new Ping(1), Duration.ofSeconds(3));
+    assertThatThrownBy(() -> awaitFuture(f)).isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(TransportException.class);
+  }
+}
