@@ -90,6 +90,10 @@ final class SecretHandshake extends ByteToMessageDecoder {
     if (done.isDone()) {
       return;
     }
+    if (in.readableBytes() >= MAGIC.length && (client || clientNonce == null) && !magicAhead(in)) {
+      fail(ctx, "the " + (client ? "server" : "client") + " does not speak the cluster-secret handshake");
+      return;
+    }
     if (client) {
       if (in.readableBytes() < MAGIC.length + NONCE + MAC) {
         return;
@@ -143,6 +147,16 @@ final class SecretHandshake extends ByteToMessageDecoder {
     log.warn("closing the connection {} {}: {}", client ? "to" : "from", ctx.channel().remoteAddress(), why);
     done.completeExceptionally(new javax.net.ssl.SSLPeerUnverifiedException(why));
     ctx.close();
+  }
+
+  /** Whether the next bytes are the magic, without reading them. */
+  private static boolean magicAhead(ByteBuf in) {
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (in.getByte(in.readerIndex() + i) != MAGIC[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean magic(ByteBuf in) {

@@ -93,6 +93,46 @@ class NettySecretTest {
     assertFails(stranger, a.localEndpoint());
   }
 
+  /**
+   * Random and mutated handshakes from raw sockets (a fuzz, seeded): each connection is closed
+   * without a request served, and nodes with the secret go on talking.
+   */
+  @Test
+  void garbageInPlaceOfAHandshakeClosesOnlyItsConnection() throws Exception {
+    NettyTransport a = node(SECRET, null);
+    NettyTransport b = node(SECRET, null);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(Long.getLong("fuzz.seed", 42));
+    for (int i = 0; i < 100; i++) {
+      // Half of them a whole hello (the right magic and a nonce) followed by junk for a proof.
+      byte[] junk = new byte[i % 2 == 0 ? random.nextInt(36, 200) : random.nextInt(4, 200)];
+      random.nextBytes(junk);
+      if (i % 2 == 0) {
+        System.arraycopy(new byte[] {'D', 'K', 'V', '1'}, 0, junk, 0, 4);
+      } else if (junk[0] == 'D') {
+        junk[0] = 'X'; // not the magic
+      }
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", a.localEndpoint().port())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(junk);
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        // The server closes on junk at once; a well-formed hello gets its challenge (68 bytes)
+        // and then a wait for a proof that cannot come (closed at the deadline): nothing else.
+        int read = 0;
+        try {
+          while (read < 68 && in.read() >= 0) {
+            read++;
+          }
+        } catch (java.net.SocketException reset) {
+          // closed by the server with data unread: as good as an end of stream
+        }
+        assertThat(read).as("bytes answered to junk %d", i).isIn(0, 68);
+      }
+    }
+    assertThat(served).hasValue(0);
+    assertThat(awaitFuture(b.request(a.localEndpoint(), new Ping(1), TIMEOUT))).isEqualTo(new Pong(1));
+  }
+
   @Test
   void aShortSecretIsRefused() {
     assertThatThrownBy(() -> NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0)).clusterSecret(new byte[15]))
