@@ -144,12 +144,20 @@ public final class NettyTransport implements Transport {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (accepted.size() >= config.maxConnections()) {
+              // A flood of connections is refused one by one; those already open go on.
+              log.warn("{}: refusing the connection from {}: {} are open (maxConnections)", name, ch.remoteAddress(),
+                  accepted.size());
+              ch.close();
+              return;
+            }
             accepted.add(ch);
             ChannelPipeline p = ch.pipeline();
             serverTls.ifPresent(t -> p.addLast("tls", t.newHandler(ch.alloc())));
             config.clusterSecret().ifPresent(s -> p.addLast("secret", new SecretHandshake(s, false, HANDSHAKE_DEADLINE)));
             addFraming(p);
-            p.addLast("server", new ServerHandler(handler, executor, config.maxFrameBytes()));
+            p.addLast("server", new ServerHandler(handler, executor, config.maxFrameBytes(),
+                config.maxRequestsInFlight()));
           }
         });
     Endpoint bind = config.bind();

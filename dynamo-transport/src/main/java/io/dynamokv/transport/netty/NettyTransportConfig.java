@@ -41,6 +41,8 @@ public final class NettyTransportConfig {
   private final int writeBufferHighBytes;
   private final Optional<TlsConfig> tls;
   private final byte[] clusterSecret;
+  private final int maxConnections;
+  private final int maxRequestsInFlight;
 
   private NettyTransportConfig(Builder b) {
     bind = b.bind;
@@ -55,6 +57,8 @@ public final class NettyTransportConfig {
     writeBufferHighBytes = b.writeBufferHighBytes == null ? DEFAULT_WRITE_BUFFER_HIGH_BYTES : b.writeBufferHighBytes;
     tls = Optional.ofNullable(b.tls);
     clusterSecret = b.clusterSecret;
+    maxConnections = b.maxConnections == null ? 10_000 : b.maxConnections;
+    maxRequestsInFlight = b.maxRequestsInFlight == null ? 4096 : b.maxRequestsInFlight;
     if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
       throw new IllegalArgumentException("reconnectBackoffMax : " + reconnectBackoffMax
           + " (expected: >= reconnectBackoffMin = " + reconnectBackoffMin + ")");
@@ -125,6 +129,16 @@ public final class NettyTransportConfig {
     return tls;
   }
 
+  /** Returns how many connections the node accepts at once. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Returns how many requests one connection may have in flight before the node stops reading it. */
+  public int maxRequestsInFlight() {
+    return maxRequestsInFlight;
+  }
+
   /** Returns (a copy of) the cluster's secret, if connections prove they hold it. */
   public Optional<byte[]> clusterSecret() {
     return Optional.ofNullable(clusterSecret).map(byte[]::clone);
@@ -153,6 +167,8 @@ public final class NettyTransportConfig {
     private Integer writeBufferHighBytes;
     private TlsConfig tls;
     private byte[] clusterSecret;
+    private Integer maxConnections;
+    private Integer maxRequestsInFlight;
 
     private Builder(Endpoint bind) {
       this.bind = Objects.requireNonNull(bind, "bind");
@@ -228,6 +244,23 @@ public final class NettyTransportConfig {
         throw new IllegalArgumentException("clusterSecret : " + secret.length + " bytes (expected: at least 16)");
       }
       clusterSecret = secret.clone();
+      return this;
+    }
+
+    /** Sets how many connections the node accepts at once; default 10,000. One more is closed at once. */
+    public Builder maxConnections(int connections) {
+      requireUnset(maxConnections, "maxConnections");
+      maxConnections = requireInRange("maxConnections", connections, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /**
+     * Sets how many requests one connection may have in flight (decoded, not yet answered);
+     * default 4,096. At the limit the node stops reading from it until half are answered.
+     */
+    public Builder maxRequestsInFlight(int requests) {
+      requireUnset(maxRequestsInFlight, "maxRequestsInFlight");
+      maxRequestsInFlight = requireInRange("maxRequestsInFlight", requests, 2, Integer.MAX_VALUE);
       return this;
     }
 

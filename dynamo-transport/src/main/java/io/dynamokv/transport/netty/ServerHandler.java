@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * flush in all ({@link FrameBurst}). A reply too large for a frame goes back as a failure of its
  * request; the connection stays open for the others.
  *
- * <p>While the connection's outbound buffer is over its high watermark the handler stops reading
- * from it, so a client that does not read its replies slows itself down, not the node.
+ * <p>While the connection's outbound buffer is over its high watermark, or it has as many requests
+ * in flight as it may ({@code maxInFlight}), the handler stops reading from it, so a client that
+ * does not read its replies, or sends faster than the node answers, slows itself down, not the
+ * node.
  *
  * <p>One instance per connection; its batch is touched only by the event loop, its reply queue
  * from any thread.
@@ -53,7 +55,12 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
   /** Who the client proved to be by its certificate, once the TLS handshake is done; empty without TLS. */
   private volatile Optional<PeerIdentity> peer = Optional.empty();
 
-  ServerHandler(RequestHandler handler, Executor executor, int maxFrameBytes) {
+  /** Requests decoded and not yet answered; past {@link #maxInFlight} the handler stops reading. */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final int maxInFlight;
+
+  ServerHandler(RequestHandler handler, Executor executor, int maxFrameBytes, int maxInFlight) {
+    this.maxInFlight = maxInFlight;
     this.handler = handler;
     this.executor = executor;
     this.burst = new FrameBurst(maxFrameBytes);
@@ -67,6 +74,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
 
   /** Runs on the event loop. A reply over the frame limit goes back as a failure of its request. */
   private void addReply(Channel ch, Frame reply) {
+    answered(ch);
     try {
       burst.add(ch, reply);
     } catch (io.netty.handler.codec.EncoderException e) {
@@ -96,6 +104,10 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
       ctx.channel().close();
       return;
     }
+    // A client that sends faster than the node answers is paused, not buffered without bound.
+    if (inFlight.incrementAndGet() >= maxInFlight) {
+      ctx.channel().config().setAutoRead(false);
+    }
     if (handler.servesWithoutBlocking(frame.message())) {
       serve(ctx.channel(), frame);
     } else {
@@ -113,6 +125,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
         executor.execute(() -> serve(ch, requests));
       } catch (RejectedExecutionException e) {
         for (Frame f : requests) {
+          answered(ch);
           ch.write(Frame.response(f.requestId(), new Failure("the node is shutting down")));
         }
         ch.flush();
@@ -156,8 +169,16 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable() && inFlight.get() < maxInFlight);
     ctx.fireChannelWritabilityChanged();
+  }
+
+  /** Runs on the event loop as a request is answered: reading resumes once half the room is back. */
+  private void answered(Channel ch) {
+    int left = inFlight.decrementAndGet();
+    if (left <= maxInFlight / 2 && !ch.config().isAutoRead() && ch.isWritable()) {
+      ch.config().setAutoRead(true);
+    }
   }
 
   @Override
