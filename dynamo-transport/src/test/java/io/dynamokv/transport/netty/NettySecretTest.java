@@ -94,15 +94,17 @@ class NettySecretTest {
   }
 
   /**
-   * Random and mutated handshakes from raw sockets (a fuzz, seeded): each connection is closed
-   * without a request served, and nodes with the secret go on talking.
+   * Random and mutated handshakes from raw sockets (a fuzz, seeded by {@code -Dfuzz.seed}; 100 of
+   * them, or {@code -Dfuzz.rounds}, 5,000 in the soak profile): each connection is closed without
+   * a request served, and nodes with the secret go on talking.
    */
   @Test
   void garbageInPlaceOfAHandshakeClosesOnlyItsConnection() throws Exception {
     NettyTransport a = node(SECRET, null);
     NettyTransport b = node(SECRET, null);
     java.util.SplittableRandom random = new java.util.SplittableRandom(Long.getLong("fuzz.seed", 42));
-    for (int i = 0; i < 100; i++) {
+    int rounds = Integer.getInteger("fuzz.rounds", 100);
+    for (int i = 0; i < rounds; i++) {
       // Half of them a whole hello (the right magic and a nonce) followed by junk for a proof.
       byte[] junk = new byte[i % 2 == 0 ? random.nextInt(36, 200) : random.nextInt(4, 200)];
       random.nextBytes(junk);
