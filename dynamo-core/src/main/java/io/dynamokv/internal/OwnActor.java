@@ -7,6 +7,7 @@ import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionVector;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
@@ -121,6 +122,11 @@ public final class OwnActor {
 
   /** Saves the current incarnation in the storage's metadata; waits until it is durable. */
   public synchronized void save() {
-    storage.putMetadata(META_INCARNATION, ByteBuffer.allocate(8).putLong(current.incarnation()).array()).join();
+    saveIncarnation(storage, current.incarnation()).join();
+  }
+
+  /** Saves {@code incarnation} as the node's, where {@code NodeIdentity} reads it at start. */
+  public static CompletableFuture<Void> saveIncarnation(StorageEngine storage, long incarnation) {
+    return storage.putMetadata(META_INCARNATION, ByteBuffer.allocate(8).putLong(incarnation).array());
   }
 }

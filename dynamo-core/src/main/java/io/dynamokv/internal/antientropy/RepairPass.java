@@ -1,6 +1,7 @@
 package io.dynamokv.internal.antientropy;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Scheduler;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -147,7 +147,7 @@ final class RepairPass {
     }
     running.whenComplete((v, t) -> {
       if (t != null) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable cause = Failures.cause(t);
         if (cause instanceof TransportException && failedPeers.add(e.peer())) {
           log.info("{}: anti-entropy skips {} for the rest of this pass: {}", self, e.peer(), cause.getMessage());
         }

@@ -3,6 +3,7 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.Endpoint;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
@@ -39,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -128,12 +128,11 @@ public final class Coordinator {
   }
 
   private static String describe(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    return Failures.describe(failure);
   }
 
   private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return Failures.cause(failure);
   }
 
   // ---------------------------------------------------------------- get
@@ -560,11 +559,9 @@ public final class Coordinator {
         continue;
       }
       if (gainer.equals(self)) {
-        // A fallback coordinator that is about to own the key: it wrote no copy of its own yet.
-        if (!pl.primaries().contains(self)) {
-          metrics.writesToNewOwners.increment();
-          storage.update(sk, actor.mergeInto(versions));
-        }
+        // Not a primary, so a fallback coordinator about to own the key: it has no copy yet.
+        metrics.writesToNewOwners.increment();
+        storage.update(sk, actor.mergeInto(versions));
         continue;
       }
       Optional<Endpoint> endpoint = membership.endpointOf(gainer);

@@ -271,7 +271,9 @@ public final class GossipMembership implements ClusterView {
   synchronized void apply(Collection<MemberState> gossiped, Optional<RingState> committed, Optional<RingState> pending) {
     ClusterState before = state;
     List<MemberState> entries = GossipChecks.believable(gossiped, clock.currentTimeMillis());
-    Map<NodeId, MemberState> members = before.merge(entries, Optional.empty(), Optional.empty()).members();
+    // A ring names only members of the state it would join: ours with the gossiped entries.
+    Map<NodeId, MemberState> members = committed.isEmpty() && pending.isEmpty() ? Map.of()
+        : before.merge(entries, Optional.empty(), Optional.empty()).members();
     Optional<Ring> c = GossipChecks.believable(committed.map(ClusterState::fromWire).filter(this::sameKeySpace), members);
     Optional<Ring> p = GossipChecks.believable(pending.map(ClusterState::fromWire).filter(this::sameKeySpace), members);
     ClusterState next = before.merge(entries, c, p);

@@ -57,7 +57,7 @@ record NodeIdentity(ActorId actor, long generation, Optional<Long> keptFrom) {
         log.warn("node {} was not stopped cleanly: taking a new incarnation", id);
       }
       storage.putMetadata(META_NODE_ID, id.value().getBytes(StandardCharsets.UTF_8)).join();
-      storage.putMetadata(META_INCARNATION, longBytes(incarnation)).join();
+      OwnActor.saveIncarnation(storage, incarnation).join();
     }
     long generation = Math.max(clock.currentTimeMillis(), previousGeneration.map(g -> g + 1).orElse(Long.MIN_VALUE));
     storage.putMetadata(META_GENERATION, longBytes(generation)).join();

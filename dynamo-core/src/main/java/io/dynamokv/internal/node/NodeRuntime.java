@@ -5,6 +5,7 @@ import io.dynamokv.Endpoint;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
+import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.OwnActor;
@@ -219,8 +220,7 @@ public final class NodeRuntime {
           : settings.transport().request(m.endpoint(), new Addressed(m.id(), new DropStore(store)), settings.requestTimeout());
       answers.add(answer.whenComplete((r, t) -> {
         if (t != null) {
-          Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-          failures.put(m.id(), String.valueOf(cause.getMessage()));
+          failures.put(m.id(), Failures.describe(t));
         }
       }));
     }
