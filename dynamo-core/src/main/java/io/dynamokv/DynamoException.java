@@ -12,7 +12,8 @@ package io.dynamokv;
  * their future with them instead.
  */
 public abstract sealed class DynamoException extends RuntimeException
-    permits InsufficientReplicasException, CodecException, NodeNotRunningException {
+    permits InsufficientReplicasException, CodecException, NodeNotRunningException,
+    SeedsUnreachableException {
 
   private static final long serialVersionUID = 1L;
 

@@ -3,13 +3,11 @@ package io.dynamokv;
 import io.dynamokv.internal.node.NodeAccess;
 import io.dynamokv.internal.node.NodeRuntime;
 import io.dynamokv.internal.node.NodeSettings;
-import io.dynamokv.spi.StorageKey;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>The node owns the storage engine and transport it is given: {@link #close()} closes them.
  * Lifecycle: NEW, then RUNNING after {@code start()}, then CLOSED. Thread-safe.
  */
-public final class DynamoNode implements AutoCloseable {
+public final class DynamoNode implements Stores, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoNode.class);
 
@@ -48,7 +46,7 @@ public final class DynamoNode implements AutoCloseable {
   private enum State { NEW, RUNNING, CLOSED }
 
   private final NodeSettings settings;
-  private final Map<String, Integer> storeReplicas = new ConcurrentHashMap<>();
+  private final OpenStores stores = new OpenStores();
   private State state = State.NEW;
   private NodeRuntime runtime;
 
@@ -73,7 +71,7 @@ public final class DynamoNode implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("node " + settings.id() + " is " + state + " (expected: NEW)");
     }
-    runtime = NodeRuntime.start(settings, store -> storeReplicas.getOrDefault(store, settings.replication().n()));
+    runtime = NodeRuntime.start(settings, store -> stores.replicasOf(store, settings.replication().n()));
     state = State.RUNNING;
   }
 
@@ -114,42 +112,36 @@ public final class DynamoNode implements AutoCloseable {
   }
 
   /** Opens the store {@code name} with the node's replication and no resolver: reads return all siblings. */
+  @Override
   public <V> Store<V> store(String name, Codec<V> codec) {
     return open(name, codec, Optional.empty(), settings.replication());
   }
 
   /** Opens the store {@code name}; reads merge siblings with {@code resolver}. */
+  @Override
   public <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver) {
     return open(name, codec, Optional.of(Objects.requireNonNull(resolver, "resolver")), settings.replication());
   }
 
   /** Opens the store {@code name} with its own N, R and W, and no resolver. */
+  @Override
   public <V> Store<V> store(String name, Codec<V> codec, Replication replication) {
     return open(name, codec, Optional.empty(), replication);
   }
 
   /** Opens the store {@code name} with its own N, R and W, merging siblings with {@code resolver}. */
+  @Override
   public <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver, Replication replication) {
     return open(name, codec, Optional.of(Objects.requireNonNull(resolver, "resolver")), replication);
   }
 
   private synchronized <V> Store<V> open(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver,
       Replication replication) {
-    StorageKey.validateStore(name);
-    Objects.requireNonNull(codec, "codec");
-    Objects.requireNonNull(replication, "replication");
     if (state != State.RUNNING) {
       throw new NodeNotRunningException("node " + settings.id() + " is " + state + " (expected: RUNNING); start() it first");
     }
-    int clusterSize = runtime.membership().state().committed().map(r -> r.nodes().size()).orElse(Integer.MAX_VALUE);
-    if (replication.n() > clusterSize) {
-      throw new IllegalArgumentException("n : " + replication.n() + " (expected: <= cluster size = " + clusterSize + ")");
-    }
-    Integer known = storeReplicas.putIfAbsent(name, replication.n());
-    if (known != null && known != replication.n()) {
-      throw new IllegalArgumentException("store " + name + " n : " + replication.n() + " (expected: " + known
-          + ", as it was opened before)");
-    }
+    stores.open(name, codec, replication,
+        runtime.membership().state().committed().map(r -> r.nodes().size()).orElse(Integer.MAX_VALUE));
     return new Store<>(name, codec, resolver, replication, runtime.coordinator(), runtime.scheduler()::execute,
         settings.requestTimeout(), settings.limits());
   }
@@ -193,7 +185,7 @@ public final class DynamoNode implements AutoCloseable {
    */
   public CompletableFuture<Void> dropStoreAsync(String name) {
     return runningAsync().thenCompose(r -> {
-      storeReplicas.remove(name);
+      stores.forget(name);
       return r.dropStore(name);
     });
   }

@@ -1,8 +1,8 @@
 package io.dynamokv;
 
+import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.Utf8;
-import io.dynamokv.internal.coordinator.Coordinator;
 import io.dynamokv.spi.version.Sibling;
 import io.dynamokv.spi.version.VersionSet;
 import java.time.Duration;
@@ -16,8 +16,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * A named, typed key-value store replicated across the cluster. Obtain one with
- * {@link DynamoNode#store}. Keys are strings (stored as UTF-8); values go through the store's
+ * A named, typed key-value store replicated across the cluster. Obtain one from a
+ * {@link DynamoNode} or a {@link DynamoClient} (both are {@link Stores}): the API is the same. Keys are strings (stored as UTF-8); values go through the store's
  * {@link Codec}.
  *
  * <pre>{@code
@@ -30,7 +30,7 @@ import java.util.function.Function;
  * <p>Every operation has an asynchronous form that returns a future and never throws (bad
  * arguments fail the future at once), and a blocking form that waits for it and throws its
  * failure. The futures of the asynchronous forms complete, and the codec and resolver run, on
- * the node's scheduler threads, never on I/O threads; the blocking forms run the codec and
+ * the node's or client's scheduler threads, never on I/O threads; the blocking forms run the codec and
  * resolver on the calling thread. Thread-safe.
  */
 public final class Store<V> {
@@ -39,13 +39,13 @@ public final class Store<V> {
   private final Codec<V> codec;
   private final Optional<ConflictResolver<V>> resolver;
   private final Replication replication;
-  private final Coordinator coordinator;
+  private final Coordination coordinator;
   private final Executor callbacks;
   private final Duration timeout;
   private final Limits limits;
 
   Store(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver, Replication replication,
-      Coordinator coordinator, Executor callbacks, Duration timeout, Limits limits) {
+      Coordination coordinator, Executor callbacks, Duration timeout, Limits limits) {
     this.name = name;
     this.codec = codec;
     this.resolver = resolver;

@@ -153,6 +153,13 @@ final class MembershipCluster implements AutoCloseable {
     private final RandomGenerator random = sim.newRandom();
     private volatile boolean stopped;
     private int next;
+    private Stores through;
+
+    /** Writes through {@code stores} (a client) instead of random running nodes. */
+    Writers through(Stores stores) {
+      this.through = stores;
+      return this;
+    }
 
     Writers start(int clients) {
       for (int i = 0; i < clients; i++) {
@@ -165,10 +172,13 @@ final class MembershipCluster implements AutoCloseable {
       if (stopped) {
         return;
       }
-      List<DynamoNode> nodes = running.values().stream()
-          .filter(n -> NodeAccess.runtime(n).membership().state().committed().isPresent()).toList();
       String key = "key-" + next++;
-      DynamoNode via = nodes.get(random.nextInt(nodes.size()));
+      Stores via = through;
+      if (via == null) {
+        List<DynamoNode> nodes = running.values().stream()
+            .filter(n -> NodeAccess.runtime(n).membership().state().committed().isPresent()).toList();
+        via = nodes.get(random.nextInt(nodes.size()));
+      }
       Store<String> store = via.store(STORE, Codec.utf8());
       store.putAsync(key, Context.EMPTY, key).whenComplete((ctx, failure) -> {
         (failure == null ? acknowledged : failed).add(key);

@@ -3,6 +3,7 @@ package io.dynamokv.internal.coordinator;
 import io.dynamokv.Endpoint;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
@@ -13,6 +14,7 @@ import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.Bytes;
+import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
 import io.dynamokv.internal.wire.ReplicaGet;
@@ -71,7 +73,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe. Futures complete on I/O or storage threads; the public API moves user
  * callbacks elsewhere.
  */
-public final class Coordinator {
+public final class Coordinator implements Coordination {
 
   private final NodeId self;
   private final OwnActor actor;
@@ -142,6 +144,7 @@ public final class Coordinator {
    * diagnostic. Fails with an {@link InsufficientReplicasException} naming the replica if it
    * does not answer by the deadline.
    */
+  @Override
   public CompletableFuture<VersionSet> readReplica(String store, byte[] key, NodeId replica, Duration timeout) {
     String op = "get from replica " + replica;
     try {
@@ -163,7 +166,25 @@ public final class Coordinator {
     }
   }
 
+  /**
+   * A read a client sent this node to coordinate; counted as misrouted if this node is not one of
+   * the key's primaries (the client's ring is behind, or it sent the read elsewhere on purpose).
+   */
+  CompletableFuture<VersionSet> coordinateGet(CoordinateGet g) {
+    try {
+      byte[] key = g.key().toArray();
+      limits.requireKeyLength(key.length);
+      if (!membership.ring().preferenceList(storageKey(g.store(), key).partition(), g.n()).primaries().contains(self)) {
+        metrics.misroutedRequests.increment();
+      }
+      return get(g.store(), key, g.n(), g.r(), Duration.ofMillis(g.timeoutMillis()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Reads {@code key}: the merge of R of its N replicas. */
+  @Override
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
     try {
       return doGet(store, key, n, r, timeout);
@@ -304,6 +325,7 @@ public final class Coordinator {
    * Writes {@code value} (or, if empty, a delete) with the client's context {@code seen}: here if
    * this node is in the key's preference list, otherwise through one that is.
    */
+  @Override
   public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
       int n, int w, Duration timeout) {
     try {
@@ -352,11 +374,7 @@ public final class Coordinator {
    * source, so a simulated run replays exactly.
    */
   private long nextWriteId() {
-    long z = actor.current().incarnation() + writeCount.incrementAndGet() * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    z ^= z >>> 31;
-    return z == 0 ? 1 : z;
+    return io.dynamokv.internal.WriteIds.of(actor.current().incarnation(), writeCount.incrementAndGet());
   }
 
   /**
@@ -372,6 +390,7 @@ public final class Coordinator {
     StorageKey sk = storageKey(c.store(), key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
     if (!pl.primaries().contains(self)) {
+      metrics.misroutedRequests.increment();
       return coordinateAsFallback(c, Duration.ofMillis(c.timeoutMillis()));
     }
     return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(), c.writeId(),

@@ -24,6 +24,8 @@ public final class NodeMetrics {
   final LongAdder peersMarkedDown = new LongAdder();
   final LongAdder peersMarkedUp = new LongAdder();
   final LongAdder writesToNewOwners = new LongAdder();
+  /** Puts and gets sent here to coordinate (by a client or a node) for a key this node is not a primary of. */
+  final LongAdder misroutedRequests = new LongAdder();
 
   /** Returns every counter by name, sorted. */
   public Map<String, Long> snapshot() {
@@ -42,6 +44,7 @@ public final class NodeMetrics {
     m.put("peers.marked.down", peersMarkedDown.sum());
     m.put("peers.marked.up", peersMarkedUp.sum());
     m.put("writes.to.new.owners", writesToNewOwners.sum());
+    m.put("requests.misrouted", misroutedRequests.sum());
     return m;
   }
 }

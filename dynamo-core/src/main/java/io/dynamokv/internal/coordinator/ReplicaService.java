@@ -86,7 +86,7 @@ public final class ReplicaService implements RequestHandler {
   public boolean servesWithoutBlocking(Message message) {
     WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
     return switch (request.type()) {
-      case PING, COORDINATE_PUT -> true;
+      case PING, COORDINATE_PUT, RING_QUERY -> true;
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
       default -> false;
     };
@@ -94,7 +94,7 @@ public final class ReplicaService implements RequestHandler {
 
   /**
    * Serves {@code message} if {@code peer} (as its certificate proved it) may send it: a client
-   * only asks to coordinate (and pings); a node gossips only as itself. Without an identity (no
+   * only asks to coordinate, for the ring, and pings; a node gossips only as itself. Without an identity (no
    * TLS) every request is served.
    */
   @Override
@@ -113,9 +113,9 @@ public final class ReplicaService implements RequestHandler {
   private static Optional<String> refusal(WireMessage request, PeerIdentity peer) {
     if (!peer.node()) {
       return switch (request.type()) {
-        case COORDINATE_PUT, COORDINATE_GET, PING -> Optional.empty();
+        case COORDINATE_PUT, COORDINATE_GET, RING_QUERY, PING -> Optional.empty();
         default -> Optional.of(request.type() + " from client " + peer.name()
-            + " (expected: a node's certificate; a client only asks to coordinate)");
+            + " (expected: a node's certificate; a client only asks to coordinate, and for the ring)");
       };
     }
     NodeId claimed = request instanceof GossipDigest d ? d.from() : request instanceof Gossip g ? g.from() : null;
@@ -145,7 +145,7 @@ public final class ReplicaService implements RequestHandler {
 
   private CompletableFuture<Message> serve(WireMessage request) {
     return switch (request.type()) {
-      case GOSSIP_DIGEST, GOSSIP -> gossip.apply(request);
+      case GOSSIP_DIGEST, GOSSIP, RING_QUERY -> gossip.apply(request);
       case DROP_STORE -> stores.drop(((io.dynamokv.internal.wire.DropStore) request).store()).thenApply(v -> new Ack());
       case LIST_STORES -> CompletableFuture.completedFuture(
           new io.dynamokv.internal.wire.StoreNames(new java.util.TreeSet<>(storage.stores()).stream().toList()));
@@ -158,11 +158,7 @@ public final class ReplicaService implements RequestHandler {
       case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
       case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)
           .thenApply(CoordinatePutReply::new);
-      case COORDINATE_GET -> {
-        CoordinateGet g = (CoordinateGet) request;
-        yield coordinator.get(g.store(), g.key().toArray(), g.n(), g.r(), java.time.Duration.ofMillis(g.timeoutMillis()))
-            .thenApply(ReplicaGetReply::new);
-      }
+      case COORDINATE_GET -> coordinator.coordinateGet((CoordinateGet) request).thenApply(ReplicaGetReply::new);
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
         KeySpace keySpace = keySpaces.get();

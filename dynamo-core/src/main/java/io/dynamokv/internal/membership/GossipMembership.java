@@ -250,8 +250,18 @@ public final class GossipMembership implements ClusterView {
     });
   }
 
-  /** Serves the gossip messages of other nodes. */
+  /**
+   * Serves the gossip messages of other nodes, and clients' questions for the ring: the same
+   * committed ring is an {@link Ack}, another one the whole state (which the client never
+   * changes: it gossips nothing).
+   */
   public CompletableFuture<Message> handle(Message request) {
+    if (request instanceof io.dynamokv.internal.wire.RingQuery query) {
+      ClusterState now = state;
+      RingId committed = now.committedId();
+      boolean same = committed.version() == query.knownVersion() && committed.fingerprint() == query.knownFingerprint();
+      return CompletableFuture.completedFuture(same ? new Ack() : now.toGossip(settings.self()));
+    }
     if (request instanceof GossipDigest digest) {
       for (io.dynamokv.internal.wire.MemberDigest d : digest.members()) {
         if (d.id().equals(settings.self()) && d.left()) {

@@ -158,6 +158,10 @@ public final class FrameCodec {
       }
       case LIST_STORES -> { }
       case DROP_STORE -> out.writeString(((DropStore) m).store());
+      case RING_QUERY -> {
+        RingQuery q = (RingQuery) m;
+        out.writeVarLong(q.knownVersion()).writeLong(q.knownFingerprint());
+      }
       case STORE_NAMES -> {
         List<String> names = ((StoreNames) m).names();
         out.writeVarInt(names.size());
@@ -277,6 +281,10 @@ public final class FrameCodec {
       }
       case LIST_STORES -> new ListStores();
       case DROP_STORE -> new DropStore(readStore(in));
+      case RING_QUERY -> {
+        RingId known = readRingId(in);
+        yield new RingQuery(known.version(), known.fingerprint());
+      }
       case STORE_NAMES -> {
         int count = in.readCount("store count", 1);
         List<String> names = new ArrayList<>(count);

@@ -48,7 +48,8 @@ public enum MessageType {
   /** {@link DropStore} (answered with an {@link Ack}). */
   DROP_STORE(62),
   /** {@link Addressed}: a request with the id of the node it is meant for. */
-  ADDRESSED(70);
+  ADDRESSED(70),
+  RING_QUERY(80);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

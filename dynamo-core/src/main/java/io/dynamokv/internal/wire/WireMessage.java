@@ -10,7 +10,8 @@ import io.dynamokv.spi.Message;
 public sealed interface WireMessage extends Message
     permits Ping, Pong, Ack, Failure, ReplicaGet, ReplicaGetReply, ReplicaPut, CoordinatePut,
         CoordinatePutReply, CoordinateGet, MergeBatch, PartitionScan, PartitionChunk, MerkleLeavesRequest,
-        MerkleLeavesReply, Gossip, GossipDigest, GossipDelta, ListStores, StoreNames, DropStore, Addressed {
+        MerkleLeavesReply, Gossip, GossipDigest, GossipDelta, ListStores, StoreNames, DropStore, Addressed,
+        RingQuery {
 
   /** Returns this message's type, which the codec writes before the payload. */
   MessageType type();

@@ -124,7 +124,8 @@ class FrameCodecTest {
             Arbitraries.of(true, false)).as(GossipDelta::new),
         Arbitraries.just(new ListStores()),
         stores().map(DropStore::new),
-        stores().list().ofMaxSize(4).map(StoreNames::new)));
+        stores().list().ofMaxSize(4).map(StoreNames::new),
+        ringIds().map(id -> new RingQuery(id.version(), id.fingerprint()))));
   }
 
   @Provide

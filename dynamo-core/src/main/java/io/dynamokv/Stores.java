@@ -1,0 +1,31 @@
+package io.dynamokv;
+
+/**
+ * Opens the typed stores of a cluster, the same way whether this process is a member (a
+ * {@link DynamoNode}, which holds data) or a client of the cluster (a {@link DynamoClient}, which
+ * holds none and sends each request to a replica of its key). Application code that takes a
+ * {@code Stores} runs unchanged in either shape:
+ *
+ * <pre>{@code
+ * Stores cluster = embedded ? node : client;
+ * Store<Cart> carts = cluster.store("carts", Codec.json(Cart.class), Cart::union);
+ * }</pre>
+ *
+ * <p>A store opened twice, here or on another node or client, is the same data; its N must be
+ * the same each time. Contexts are portable: a context read through one node or client may be
+ * written through any other.
+ */
+public interface Stores {
+
+  /** Opens the store {@code name} with the default replication and no resolver: reads return all siblings. */
+  <V> Store<V> store(String name, Codec<V> codec);
+
+  /** Opens the store {@code name}; reads merge siblings with {@code resolver}. */
+  <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver);
+
+  /** Opens the store {@code name} with its own N, R and W, and no resolver. */
+  <V> Store<V> store(String name, Codec<V> codec, Replication replication);
+
+  /** Opens the store {@code name} with its own N, R and W, merging siblings with {@code resolver}. */
+  <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver, Replication replication);
+}

@@ -1,0 +1,26 @@
+package io.dynamokv.internal;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionVector;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a {@link io.dynamokv.Store} asks of whoever runs its requests: a node's coordinator, or a
+ * client that sends each request to a replica of its key. Arguments are checked by the store
+ * first; futures never throw and may complete on I/O threads.
+ */
+public interface Coordination {
+
+  /** Reads {@code key}: the merge of R of its N replicas. */
+  CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout);
+
+  /** Reads what {@code replica} alone holds for {@code key}: a diagnostic. */
+  CompletableFuture<VersionSet> readReplica(String store, byte[] key, NodeId replica, Duration timeout);
+
+  /** Writes {@code value} (a delete if empty) over the versions {@code seen} covers, once W of N have it. */
+  CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value, int n,
+      int w, Duration timeout);
+}

@@ -1,0 +1,181 @@
+package io.dynamokv.internal.client;
+
+import io.dynamokv.Endpoint;
+import io.dynamokv.InsufficientReplicasException;
+import io.dynamokv.NodeId;
+import io.dynamokv.internal.Coordination;
+import io.dynamokv.internal.Failures;
+import io.dynamokv.internal.WriteIds;
+import io.dynamokv.internal.ring.PreferenceList;
+import io.dynamokv.internal.wire.Addressed;
+import io.dynamokv.internal.wire.CoordinateGet;
+import io.dynamokv.internal.wire.CoordinatePut;
+import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.internal.wire.WireMessage;
+import io.dynamokv.spi.Message;
+import io.dynamokv.spi.RemoteFailureException;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Transport;
+import io.dynamokv.spi.TransportException;
+import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionVector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+/**
+ * Sends each request of a client straight to a node of its key's preference list (the paper's
+ * client-driven coordination, section 6.4), which coordinates it as a replica: no second hop.
+ *
+ * <p>Candidates, in order: the key's primaries the client believes up, then the other nodes in
+ * ring order (they coordinate as fallbacks, as a node outside the preference list does), then
+ * those believed down. A candidate that cannot be reached, or is silent past its share of the
+ * deadline, is marked down and the next is tried, up to the attempt limit and within the
+ * request's deadline; each attempt gets half the time left (the last one all of it), and the
+ * coordinator three quarters of its attempt for its quorum, so that it answers before the client
+ * gives up on it. A coordinator that answers with a failure (its quorum failed, or the request was
+ * refused) ends the request: another would fail alike. Every attempt of a write carries one
+ * write id, so a write two coordinators both applied reads back as one sibling.
+ *
+ * <p>Thread-safe; futures complete on transport threads.
+ */
+final class ClientRouter implements Coordination {
+
+  private final Transport transport;
+  private final RingFollower ring;
+  private final ClientHealth health;
+  private final int maxAttempts;
+  private final long writeIdSeed;
+  private final AtomicLong writes = new AtomicLong();
+  final LongAdder requests = new LongAdder();
+  final LongAdder failovers = new LongAdder();
+  final LongAdder failures = new LongAdder();
+
+  ClientRouter(Transport transport, RingFollower ring, ClientHealth health, int maxAttempts, long writeIdSeed) {
+    this.transport = transport;
+    this.ring = ring;
+    this.health = health;
+    this.maxAttempts = maxAttempts;
+    this.writeIdSeed = writeIdSeed;
+  }
+
+  @Override
+  public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
+    try {
+      ClientRing view = ring.current();
+      StorageKey sk = view.ring().keySpace().storageKey(store, key);
+      return route("get " + sk, r, candidates(view, sk, n), timeout,
+          quorumMillis -> new CoordinateGet(store, key, n, r, quorumMillis),
+          reply -> reply instanceof ReplicaGetReply g ? g.versions() : null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
+      int n, int w, Duration timeout) {
+    try {
+      ClientRing view = ring.current();
+      StorageKey sk = view.ring().keySpace().storageKey(store, key);
+      long writeId = nextWriteId();
+      return route("put " + sk, w, candidates(view, sk, n), timeout,
+          quorumMillis -> CoordinatePut.of(store, key, seen, value, n, w, quorumMillis, writeId),
+          reply -> reply instanceof CoordinatePutReply p ? p.versions() : null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** A client holds no replica: reading one node's copy is a member's diagnostic. */
+  @Override
+  public CompletableFuture<VersionSet> readReplica(String store, byte[] key, NodeId replica, Duration timeout) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(
+        "ReadOptions.replica(" + replica + ") on a client (expected: a DynamoNode; a client reads with a quorum)"));
+  }
+
+  /** Primaries believed up, the other nodes in ring order, then the rest; at most the attempt limit. */
+  private List<NodeId> candidates(ClientRing view, StorageKey sk, int n) {
+    PreferenceList pl = view.ring().preferenceList(sk.partition(), n);
+    List<NodeId> order = new ArrayList<>();
+    List<NodeId> down = new ArrayList<>();
+    for (List<NodeId> tier : List.of(pl.primaries(), pl.fallbacks())) {
+      for (NodeId node : tier) {
+        (health.isUp(node) ? order : down).add(node);
+      }
+    }
+    order.addAll(down);
+    return order.subList(0, Math.min(maxAttempts, order.size()));
+  }
+
+  private CompletableFuture<VersionSet> route(String op, int required, List<NodeId> candidates, Duration timeout,
+      IntFunction<WireMessage> request, java.util.function.Function<Message, VersionSet> read) {
+    requests.increment();
+    CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    attempt(op, required, candidates, 0, new LinkedHashMap<>(), health.now() + timeout.toNanos(), request, read, result);
+    return result;
+  }
+
+  private void attempt(String op, int required, List<NodeId> candidates, int next, Map<NodeId, String> failed,
+      long deadlineNanos, IntFunction<WireMessage> request, java.util.function.Function<Message, VersionSet> read,
+      CompletableFuture<VersionSet> result) {
+    long left = deadlineNanos - health.now();
+    if (next >= candidates.size() || left <= 0) {
+      failures.increment();
+      result.completeExceptionally(new InsufficientReplicasException(op + " from a client", required, 0, failed));
+      return;
+    }
+    NodeId node = candidates.get(next);
+    Optional<Endpoint> at = ring.current().endpointOf(node);
+    if (at.isEmpty()) {
+      failed.put(node, "no address known (it left)");
+      attempt(op, required, candidates, next + 1, failed, deadlineNanos, request, read, result);
+      return;
+    }
+    boolean last = next == candidates.size() - 1;
+    Duration share = Duration.ofNanos(last ? left : left / 2);
+    int quorumMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, share.toMillis() * 3 / 4));
+    long sent = health.now();
+    if (next > 0) {
+      failovers.increment();
+    }
+    transport.request(at.get(), new Addressed(node, request.apply(quorumMillis)), share).whenComplete((reply, failure) -> {
+      VersionSet versions = failure == null ? read.apply(reply) : null;
+      if (versions != null) {
+        health.markUp(node);
+        result.complete(versions);
+        return;
+      }
+      Throwable cause = failure == null ? null : Failures.cause(failure);
+      String why = cause == null ? "unexpected reply " + reply : Failures.describe(cause);
+      failed.put(node, why);
+      if (cause instanceof RemoteFailureException remote && !remote.remoteMessage().contains("request for " + node + " reached")) {
+        // The coordinator answered: its quorum failed, or it refused the request. Another would
+        // fail alike; and a refusal (bad input) is the caller's to see.
+        health.markUp(node);
+        failures.increment();
+        result.completeExceptionally(new InsufficientReplicasException(op + " from a client", required, 0, failed));
+        return;
+      }
+      if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+        health.markDown(node, why, sent);
+      }
+      // Unreachable or silent (a silent one may have applied the write: the next attempt carries
+      // the same write id), or another node listens at its address now: the ring is stale.
+      ring.refreshSoon(cause instanceof RemoteFailureException);
+      attempt(op, required, candidates, next + 1, failed, deadlineNanos, request, read, result);
+    });
+  }
+
+  private long nextWriteId() {
+    return WriteIds.of(writeIdSeed, writes.incrementAndGet());
+  }
+}

@@ -1,0 +1,248 @@
+package io.dynamokv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamokv.internal.node.NodeAccess;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client of a cluster on the simulated network: it learns the ring from a seed, sends each
+ * request to a replica of its key (so no node sees a request for a key it does not replicate),
+ * follows joins, leaves and removals, and fails over when a node dies or cannot be reached from
+ * it; and it takes the same input, with the same errors, as a node's stores.
+ */
+class ClientTest {
+
+  private static final Endpoint CLIENT = Endpoint.of("client", 7000);
+
+  private static DynamoClient client(MembershipCluster c, Endpoint... seeds) {
+    DynamoClientBuilder b = DynamoClient.newBuilder()
+        .transport(c.sim.network().transport(CLIENT))
+        .requestTimeout(Duration.ofSeconds(2))
+        .clock(c.sim.clock())
+        .scheduler(c.sim.scheduler())
+        .random(c.sim.newRandom());
+    for (Endpoint seed : seeds.length > 0 ? seeds : new Endpoint[] {c.endpoints.get(NodeId.of("n0"))}) {
+      b.seed(seed);
+    }
+    DynamoClient client = b.build();
+    c.await(client.startAsync());
+    return client;
+  }
+
+  private static long misrouted(MembershipCluster c) {
+    return c.running.values().stream().mapToLong(n -> n.metrics().get("requests.misrouted")).sum();
+  }
+
+  private static long forwarded(MembershipCluster c) {
+    return c.running.values().stream().mapToLong(n -> n.metrics().get("puts.forwarded")).sum();
+  }
+
+  @Test
+  void everyRequestGoesToAReplicaOfItsKey() {
+    for (int size : new int[] {3, 5}) {
+      try (MembershipCluster c = new MembershipCluster(size, size); DynamoClient client = client(c)) {
+        Store<String> store = client.store(MembershipCluster.STORE, Codec.utf8());
+        for (int i = 0; i < 200; i++) {
+          String key = "k" + i;
+          Context written = c.await(store.putAsync(key, Context.EMPTY, "v" + i));
+          assertThat(written).isNotNull();
+          assertThat(c.await(store.getAsync(key)).values()).containsExactly("v" + i);
+        }
+        assertThat(misrouted(c)).as("requests that reached a node not replicating the key").isZero();
+        assertThat(forwarded(c)).as("puts a node passed on to another").isZero();
+        assertThat(client.metrics()).containsEntry("requests", 400L).containsEntry("requests.failed.over", 0L);
+        long coordinatedGets = c.running.values().stream().mapToLong(n -> n.metrics().get("gets")).sum();
+        assertThat(coordinatedGets).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void contextsCrossBetweenClientAndNodes() {
+    try (MembershipCluster c = new MembershipCluster(21, 3); DynamoClient client = client(c)) {
+      Store<String> viaClient = client.store(MembershipCluster.STORE, Codec.utf8());
+      Store<String> viaNode = c.node("n1").store(MembershipCluster.STORE, Codec.utf8());
+      Context first = c.await(viaClient.putAsync("cart", Context.EMPTY, "a"));
+      Context second = c.await(viaNode.putAsync("cart", first, "b"));
+      assertThat(c.await(viaClient.getAsync("cart")).values()).containsExactly("b");
+      GetResult<String> read = c.await(viaClient.getAsync("cart"));
+      c.await(viaNode.putAsync("cart", read.context(), "c"));
+      GetResult<String> byNode = c.await(viaNode.getAsync("cart"));
+      assertThat(byNode.values()).containsExactly("c");
+      c.await(viaClient.putAsync("cart", byNode.context(), "d"));
+      assertThat(c.await(viaNode.getAsync("cart")).values()).as("no sibling: each context covered the last write")
+          .containsExactly("d");
+      assertThat(second).isNotEqualTo(first);
+    }
+  }
+
+  @Test
+  void followsAJoinAndALeaveLosingNothing() {
+    try (MembershipCluster c = new MembershipCluster(31, 3); DynamoClient client = client(c)) {
+      MembershipCluster.Writers writers = c.new Writers().through(client).start(4);
+      c.pass(Duration.ofSeconds(5));
+      DynamoNode joiner = c.join("n3");
+      c.await(joiner.joinedAsync());
+      c.awaitCondition(c::agree, Duration.ofMinutes(2));
+      c.pass(Duration.ofSeconds(3)); // a ring refresh interval or more
+      long ringVersion = c.ring().version();
+      assertThat(client.metrics().get("ring.version")).isEqualTo(ringVersion);
+      long settled = misrouted(c);
+      c.pass(Duration.ofSeconds(5));
+      assertThat(misrouted(c) - settled).as("misrouted once the client holds the new ring").isZero();
+
+      c.await(c.node("n1").leaveAsync());
+      c.kill(NodeId.of("n1"));
+      c.awaitCondition(c::agree, Duration.ofMinutes(2));
+      c.pass(Duration.ofSeconds(3));
+      assertThat(client.metrics().get("ring.version")).isEqualTo(c.ring().version());
+      settled = misrouted(c);
+      c.pass(Duration.ofSeconds(5));
+      assertThat(misrouted(c) - settled).isZero();
+      writers.stop();
+      c.pass(Duration.ofSeconds(3));
+      assertThat(writers.failed).as("writes failed through the client").isEmpty();
+      assertEveryAcknowledgedKeyReads(c, client, writers);
+      assertThat(client.metrics().get("ring.changes")).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void followsARemovalLosingNothing() {
+    try (MembershipCluster c = new MembershipCluster(41, 4); DynamoClient client = client(c)) {
+      MembershipCluster.Writers writers = c.new Writers().through(client).start(4);
+      c.pass(Duration.ofSeconds(5));
+      c.kill(NodeId.of("n3"));
+      c.pass(Duration.ofSeconds(3));
+      c.node("n0").removeNode(NodeId.of("n3"));
+      c.awaitCondition(() -> c.agree() && !c.ring().nodes().contains(NodeId.of("n3")), Duration.ofMinutes(2));
+      c.pass(Duration.ofSeconds(3));
+      assertThat(client.metrics().get("ring.version")).isEqualTo(c.ring().version());
+      long settled = misrouted(c);
+      c.pass(Duration.ofSeconds(5));
+      assertThat(misrouted(c) - settled).isZero();
+      writers.stop();
+      c.pass(Duration.ofSeconds(3));
+      assertThat(writers.failed).isEmpty();
+      assertEveryAcknowledgedKeyReads(c, client, writers);
+    }
+  }
+
+  @Test
+  void failsOverWithinTheDeadlineWhenANodeDiesOrIsCutOffFromTheClientOnly() {
+    try (MembershipCluster c = new MembershipCluster(51, 3); DynamoClient client = client(c)) {
+      Store<String> store = client.store(MembershipCluster.STORE, Codec.utf8());
+      NodeId cut = NodeId.of("n2");
+      // Cut off from the client only: the nodes still reach it, so it keeps its replicas.
+      c.sim.network().cutLink(CLIENT, c.endpoints.get(cut));
+      List<String> keys = keysWithFirstPrimary(c, cut, 20);
+      for (String key : keys) {
+        long start = c.sim.clock().currentTimeMillis();
+        c.await(store.putAsync(key, Context.EMPTY, key));
+        assertThat(c.sim.clock().currentTimeMillis() - start).as("put of %s, ms", key).isLessThanOrEqualTo(2000);
+      }
+      assertThat(client.metrics().get("requests.failed.over")).isPositive();
+      for (String key : keys) {
+        assertThat(c.holds(cut, key)).as("%s on the node the client cannot reach", key).isTrue();
+      }
+      c.sim.network().heal();
+      // Now silent to everyone: the client's writes still succeed, within the deadline.
+      c.sim.network().isolate(c.endpoints.get(cut));
+      c.pass(Duration.ofSeconds(2));
+      for (String key : keysWithFirstPrimary(c, cut, 40).subList(20, 40)) {
+        long start = c.sim.clock().currentTimeMillis();
+        c.await(store.putAsync(key, Context.EMPTY, key));
+        assertThat(c.sim.clock().currentTimeMillis() - start).isLessThanOrEqualTo(2000);
+        assertThat(c.await(store.getAsync(key)).values()).containsExactly(key);
+      }
+      assertThat(client.metrics().get("requests.failed")).isZero();
+    }
+  }
+
+  @Test
+  void badInputGetsTheErrorsANodeGives() {
+    try (MembershipCluster c = new MembershipCluster(61, 3); DynamoClient client = client(c)) {
+      Store<String> viaClient = client.store(MembershipCluster.STORE, Codec.utf8());
+      Store<String> viaNode = c.node("n0").store(MembershipCluster.STORE, Codec.utf8());
+      String longKey = "k".repeat(1025);
+      assertThat(messageOf(() -> viaClient.put(longKey, Context.EMPTY, "v")))
+          .isEqualTo(messageOf(() -> viaNode.put(longKey, Context.EMPTY, "v")))
+          .contains("key length : 1025 bytes");
+      String longValue = "v".repeat((1 << 20) + 1);
+      assertThat(messageOf(() -> viaClient.put("k", Context.EMPTY, longValue)))
+          .isEqualTo(messageOf(() -> viaNode.put("k", Context.EMPTY, longValue)));
+      assertThat(messageOf(() -> viaClient.get("k", ReadOptions.defaults().withR(4))))
+          .isEqualTo(messageOf(() -> viaNode.get("k", ReadOptions.defaults().withR(4))));
+      assertThat(messageOf(() -> viaClient.get(null))).isEqualTo(messageOf(() -> viaNode.get(null)));
+      assertThat(messageOf(() -> client.store("", Codec.utf8())))
+          .isEqualTo(messageOf(() -> c.node("n0").store("", Codec.utf8())));
+      assertThat(messageOf(() -> client.store("wide", Codec.utf8(), Replication.of(4, 2, 2))))
+          .isEqualTo(messageOf(() -> c.node("n0").store("wide", Codec.utf8(), Replication.of(4, 2, 2))));
+      assertThatThrownBy(() -> viaClient.get("k", ReadOptions.defaults().fromReplica(NodeId.of("n0"))))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("a client reads with a quorum");
+    }
+  }
+
+  @Test
+  void aClientThatReachesNoSeedFailsFastNamingThem() {
+    try (MembershipCluster c = new MembershipCluster(71, 3)) {
+      Endpoint nobody = Endpoint.of("nobody", 7000);
+      Endpoint cutOff = c.endpoints.get(NodeId.of("n0"));
+      c.sim.network().cutLink(CLIENT, cutOff);
+      DynamoClient client = DynamoClient.newBuilder().transport(c.sim.network().transport(CLIENT))
+          .requestTimeout(Duration.ofSeconds(1)).clock(c.sim.clock()).scheduler(c.sim.scheduler())
+          .random(c.sim.newRandom()).seed(nobody).seed(cutOff).build();
+      long start = c.sim.clock().currentTimeMillis();
+      assertThatThrownBy(() -> c.await(client.startAsync()))
+          .isInstanceOf(CompletionException.class).cause()
+          .isInstanceOf(SeedsUnreachableException.class)
+          .hasMessageContaining(nobody.toString()).hasMessageContaining(cutOff.toString());
+      assertThat(c.sim.clock().currentTimeMillis() - start).isLessThanOrEqualTo(1000);
+      assertThatThrownBy(() -> client.store("kv", Codec.utf8())).isInstanceOf(NodeNotRunningException.class);
+      client.close();
+    }
+  }
+
+  private static String messageOf(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    throw new AssertionError("no exception");
+  }
+
+  /** Keys whose first primary is {@code node}, so the client's first attempt goes to it. */
+  private static List<String> keysWithFirstPrimary(MembershipCluster c, NodeId node, int count) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; keys.size() < count; i++) {
+      String key = "key-of-" + node + "-" + i;
+      if (c.ring().preferenceList(key.getBytes(StandardCharsets.UTF_8), 3).primaries().get(0).equals(node)) {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
+  private static void assertEveryAcknowledgedKeyReads(MembershipCluster c, DynamoClient client,
+      MembershipCluster.Writers writers) {
+    assertThat(writers.acknowledged).hasSizeGreaterThan(100);
+    Store<String> store = client.store(MembershipCluster.STORE, Codec.utf8());
+    List<String> lost = new ArrayList<>();
+    for (String key : writers.acknowledged) {
+      if (!c.await(store.getAsync(key)).values().contains(key)) {
+        lost.add(key);
+      }
+    }
+    assertThat(lost).as("acknowledged writes lost").isEmpty();
+    assertThat(NodeAccess.runtime(c.running.values().iterator().next()).membership().ring().nodes())
+        .isEqualTo(new java.util.TreeSet<>(c.running.keySet()));
+  }
+}
