@@ -32,25 +32,6 @@ public final class Demo {
 
   private static final String CART = "cart:alice";
 
-  /** A cart is a set of items; concurrent carts merge by union, so no added item is ever lost. */
-  record Cart(TreeSet<String> items) {
-    static Cart of(String... items) {
-      return new Cart(new TreeSet<>(List.of(items)));
-    }
-
-    Cart add(String item) {
-      TreeSet<String> more = new TreeSet<>(items);
-      more.add(item);
-      return new Cart(more);
-    }
-
-    static Cart union(List<Cart> carts) {
-      TreeSet<String> all = new TreeSet<>();
-      carts.forEach(c -> all.addAll(c.items()));
-      return new Cart(all);
-    }
-  }
-
   private final LocalCluster cluster;
   private final PreferenceList replicas;
   private final long started = System.nanoTime();

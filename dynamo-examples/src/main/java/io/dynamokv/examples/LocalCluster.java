@@ -54,8 +54,11 @@ public final class LocalCluster implements AutoCloseable {
   private final Duration requestTimeout;
   private final Durability durability;
   private final boolean faultInjection;
-  /** The nodes' cluster secret, drawn for this cluster: its connections are authenticated, as in production. */
-  private final byte[] secret = new byte[32];
+  /**
+   * The nodes' cluster secret, drawn for this cluster: its connections are authenticated, as in
+   * production. Hex text, so that it can be written to a secret file as it is.
+   */
+  private final byte[] secret;
 
   /**
    * Starts {@code size} nodes with data under {@code root}, each write fsync'd
@@ -75,7 +78,9 @@ public final class LocalCluster implements AutoCloseable {
   public LocalCluster(Path root, int size, Duration requestTimeout, Durability durability, boolean faultInjection) {
     this.root = root;
     this.faultInjection = faultInjection;
-    new java.security.SecureRandom().nextBytes(secret);
+    byte[] random = new byte[16];
+    new java.security.SecureRandom().nextBytes(random);
+    this.secret = java.util.HexFormat.of().formatHex(random).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     this.requestTimeout = requestTimeout;
     this.durability = java.util.Objects.requireNonNull(durability, "durability");
     for (int i = 0; i < size; i++) {

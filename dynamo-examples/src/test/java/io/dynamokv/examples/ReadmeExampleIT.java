@@ -3,12 +3,14 @@ package io.dynamokv.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamokv.Codec;
+import io.dynamokv.DynamoClient;
 import io.dynamokv.DynamoNode;
 import io.dynamokv.DynamoNodeBuilder;
 import io.dynamokv.Endpoint;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
 import io.dynamokv.Store;
+import io.dynamokv.Stores;
 import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
 import io.dynamokv.transport.netty.NettyTransport;
@@ -19,29 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's embedding example, run on three loopback nodes so it stays true. */
+/** The README's embedding and client examples, run on three loopback nodes so they stay true. */
 class ReadmeExampleIT {
-
-  /** The README's cart. */
-  record Cart(TreeSet<String> items) {
-    static final Cart EMPTY = new Cart(new TreeSet<>());
-
-    Cart add(String item) {
-      TreeSet<String> more = new TreeSet<>(items);
-      more.add(item);
-      return new Cart(more);
-    }
-
-    static Cart union(List<Cart> carts) {
-      TreeSet<String> all = new TreeSet<>();
-      carts.forEach(c -> all.addAll(c.items()));
-      return new Cart(all);
-    }
-  }
 
   @TempDir Path dir;
 
@@ -82,6 +66,28 @@ class ReadmeExampleIT {
       Optional<Cart> fromAnotherNode = nodes.get(2).store("carts", Codec.json(Cart.class), Cart::union)
           .get("alice").value();
       assertThat(fromAnotherNode.orElseThrow().items()).containsExactly("eggs", "milk");
+
+      byte[] secret = SECRET;
+      Endpoint first = cluster.get("a");
+      Endpoint second = cluster.get("b");
+      // --- as in README.md (with loopback addresses) ---
+      DynamoClient client = DynamoClient.newBuilder()
+          .seed(first)
+          .seed(second)                                    // any nodes; one answering is enough
+          .transport(NettyTransport.create(NettyTransportConfig.newClientBuilder()
+              .clusterSecret(secret).build()))              // the nodes' secret (or TLS)
+          .build();
+      client.start();                                      // fails at once, naming the seeds, if none answers
+
+      Stores stores = client;                              // or: node
+      Store<Cart> viaClient = stores.store("carts", Codec.json(Cart.class), Cart::union);
+      // --- end ---
+      try (client) {
+        GetResult<Cart> byClient = viaClient.get("alice");
+        assertThat(byClient.value().orElseThrow().items()).containsExactly("eggs", "milk");
+        carts.put("alice", byClient.context(), byClient.value().orElseThrow().add("tea")); // a client's context, via a node
+        assertThat(viaClient.get("alice").values()).containsExactly(Cart.of("eggs", "milk", "tea"));
+      }
     } finally {
       nodes.forEach(DynamoNode::close);
     }

@@ -9,7 +9,6 @@ import io.dynamokv.NodeId;
 import io.dynamokv.Replication;
 import io.dynamokv.Store;
 import io.dynamokv.examples.LocalCluster;
-import io.dynamokv.spi.version.VersionVector;
 import io.dynamokv.storage.rocksdb.Durability;
 import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import io.dynamokv.storage.rocksdb.RocksDbStorageEngine;
@@ -72,8 +71,8 @@ import java.util.stream.Stream;
  *                    for every key (a client-side cache that would dominate a memory run)
  * --histogram        print the heap's largest classes at the end (live objects)
  * --node-threads N   each node's Netty I/O and handler threads (1; 0 = the transport's default, by cores)
- * --processes        the nodes as three processes (the standalone node); a thin client in this
- *                    JVM sends CoordinatePut and CoordinateGet to them in turn. The ideal quorum's
+ * --processes        the nodes as three processes (the standalone node); a DynamoClient in this
+ *                    JVM sends each request to a replica of its key. The ideal quorum's
  *                    servers then run as three processes too, with the nodes' heap and JVM options
  * --ideal-in-this-jvm with --processes, the ideal quorum's servers in this JVM instead (a
  *                    baseline of another shape than the cluster's)
@@ -370,8 +369,8 @@ public final class ClusterBenchmark {
   }
 
   /**
-   * Three node processes; a thin client in this JVM sends each request to them in turn. The CPU
-   * per operation then counts the nodes' processes too.
+   * Three node processes; a {@link io.dynamokv.DynamoClient} in this JVM sends each request to a
+   * replica of its key. The CPU per operation then counts the nodes' processes too.
    */
   private final class ProcessTarget implements Target {
     private final ProcessCluster cluster;
@@ -389,20 +388,19 @@ public final class ClusterBenchmark {
 
     @Override
     public CompletableFuture<?> write(int record, byte[] value, boolean readFirst) {
-      byte[] key = key(record);
+      Store<byte[]> store = cluster.store();
       if (readFirst) {
-        return cluster.get(key).thenCompose(read -> cluster.put(key, read.context(), value));
+        return store.updateAsync("user" + record, old -> value);
       }
       if (contexts == null) { // --rmw: only the load writes blind, each record once
-        return cluster.put(key, VersionVector.EMPTY, value);
+        return store.putAsync("user" + record, Context.EMPTY, value);
       }
-      return cluster.put(key, contexts.get(record).versionVector(), value)
-          .thenAccept(ctx -> contexts.set(record, Context.of(ctx)));
+      return store.putAsync("user" + record, contexts.get(record), value).thenAccept(ctx -> contexts.set(record, ctx));
     }
 
     @Override
     public CompletableFuture<?> read(int record) {
-      return cluster.get(key(record));
+      return cluster.store().getAsync("user" + record);
     }
 
     @Override
@@ -534,7 +532,7 @@ public final class ClusterBenchmark {
     config.put("maxHeapLiveAfterGcMiB", ClosedLoop.maxHeapAfterGc.get() >> 20);
     config.put("distribution", zipfian ? "zipfian" : "uniform");
     config.put("inFlight", inFlight);
-    config.put("nodes", processes ? "3 processes, thin client (CoordinatePut/CoordinateGet)" : "3 in this JVM");
+    config.put("nodes", processes ? "3 processes, DynamoClient" : "3 in this JVM");
     config.put("idealQuorumServers", processes && !idealInThisJvm ? "3 processes" : "in this JVM");
     config.put("durability", sync ? "sync" : "async");
     config.put("secondsPerPhase", seconds);

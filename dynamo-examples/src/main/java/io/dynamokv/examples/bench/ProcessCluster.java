@@ -1,19 +1,15 @@
 package io.dynamokv.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamokv.Codec;
+import io.dynamokv.DynamoClient;
 import io.dynamokv.Endpoint;
+import io.dynamokv.Store;
 import io.dynamokv.examples.LocalCluster;
+import io.dynamokv.examples.client.ClusterClients;
 import io.dynamokv.examples.node.DynamoCli;
-import io.dynamokv.internal.wire.CoordinateGet;
-import io.dynamokv.internal.wire.CoordinatePut;
-import io.dynamokv.internal.wire.CoordinatePutReply;
-import io.dynamokv.internal.wire.ReplicaGetReply;
-import io.dynamokv.spi.Message;
-import io.dynamokv.spi.version.VersionSet;
-import io.dynamokv.spi.version.VersionVector;
-import io.dynamokv.transport.netty.NettyTransport;
-import io.dynamokv.transport.netty.NettyTransportConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,32 +18,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The benchmark's cluster as three standalone node processes ({@code DynamoCli node}, RocksDB,
- * Netty on loopback), each with its own heap and collector, and a thin client in this JVM that
- * sends each put as a {@link CoordinatePut} and each get as a {@link CoordinateGet} to the nodes
- * in turn: the path of a client outside the cluster, one network hop more than an embedded node.
- * Node logs go to {@code <dir>/<id>.log}.
+ * Netty on loopback, a cluster secret), each with its own heap and collector, and a
+ * {@link DynamoClient} in this JVM that sends each request to a replica of its key: the path of
+ * a service that holds no data. Node logs go to {@code <dir>/<id>.log}.
  */
 final class ProcessCluster implements AutoCloseable {
 
   static final String STORE = "bench";
-  private static final int TIMEOUT_MILLIS = 2000;
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   private final List<Process> processes = new ArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
   private final List<String> admins = new ArrayList<>();
   private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
-  private final NettyTransport client;
-  private final AtomicInteger next = new AtomicInteger();
+  private final Path secretFile;
+  private DynamoClient client;
+  private Store<byte[]> store;
 
   /**
-   * Starts the nodes and waits until each coordinates a read.
+   * Starts the nodes and waits until the client has learned the ring and each node answers.
    *
    * @param nodeThreads each node's I/O and handler threads (0: the transport's default)
    * @param heap each node's -Xmx, e.g. "512m"
@@ -55,6 +49,10 @@ final class ProcessCluster implements AutoCloseable {
    */
   ProcessCluster(Path dir, boolean sync, int nodeThreads, String heap, List<String> jvmOptions)
       throws IOException, InterruptedException {
+    secretFile = dir.resolve("cluster.secret");
+    byte[] secret = new byte[16];
+    new java.security.SecureRandom().nextBytes(secret);
+    Files.writeString(secretFile, java.util.HexFormat.of().formatHex(secret));
     Map<String, String> founders = new LinkedHashMap<>();
     for (int i = 0; i < 3; i++) {
       founders.put("node-" + i, "127.0.0.1:" + LocalCluster.freePort());
@@ -70,6 +68,7 @@ final class ProcessCluster implements AutoCloseable {
       config.put("dataDir", dir.resolve(id).toString());
       config.put("founders", founders);
       config.put("durability", sync ? "sync" : "async");
+      config.put("clusterSecretFile", secretFile.toString());
       if (nodeThreads > 0) {
         config.put("ioThreads", nodeThreads);
         config.put("handlerThreads", nodeThreads);
@@ -80,47 +79,49 @@ final class ProcessCluster implements AutoCloseable {
           jvmOptions, dir.resolve(id + ".log")));
       endpoints.add(io.dynamokv.examples.node.NodeConfig.parseEndpoint(node.getValue()));
     }
-    client = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", LocalCluster.freePort()))
-        .ioThreads(1).build());
     awaitReady(Duration.ofSeconds(60));
   }
 
   private void awaitReady(Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
-    for (int i = 0; i < endpoints.size(); i++) {
-      while (true) {
-        try {
-          client.request(endpoints.get(i), new CoordinateGet(STORE, new byte[] {0}, 3, 2, TIMEOUT_MILLIS),
-              Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+    while (true) {
+      try {
+        if (client == null) {
+          client = ClusterClients.connect(endpoints, Optional.of(secretFile.toString()), TIMEOUT, 1);
+          store = client.store(STORE, Codec.bytes());
+        }
+        if (processes.stream().allMatch(Process::isAlive) && admins.stream().allMatch(this::answers)) {
+          store.get("ready");
           break;
-        } catch (Exception e) {
-          if (System.nanoTime() > deadline || !processes.get(i).isAlive()) {
-            throw new IllegalStateException("node-" + i + " did not serve a read within " + limit
-                + " (alive: " + processes.get(i).isAlive() + "): " + e, e);
-          }
-          TimeUnit.MILLISECONDS.sleep(200); // a real process starting: poll its readiness
+        }
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline || !processes.stream().allMatch(Process::isAlive)) {
+          throw new IllegalStateException("the node processes did not serve a read within " + limit
+              + " (alive: " + processes.stream().map(Process::isAlive).toList() + "): " + e, e);
         }
       }
+      TimeUnit.MILLISECONDS.sleep(200); // real processes starting: poll their readiness
     }
     System.out.printf(Locale.ROOT, "process cluster: 3 node processes ready (pids %s)%n",
         processes.stream().map(p -> Long.toString(p.pid())).toList());
   }
 
-  private Endpoint nextNode() {
-    return endpoints.get(Math.floorMod(next.getAndIncrement(), endpoints.size()));
+  private boolean answers(String admin) {
+    try {
+      return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + admin + "/status"))
+          .timeout(Duration.ofSeconds(1)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
-  /** Writes {@code value} over {@code seen}; returns the new context. */
-  CompletableFuture<VersionVector> put(byte[] key, VersionVector seen, byte[] value) {
-    Message put = CoordinatePut.of(STORE, key, seen, Optional.of(value), 3, 2, TIMEOUT_MILLIS);
-    return client.request(nextNode(), put, Duration.ofMillis(2L * TIMEOUT_MILLIS))
-        .thenApply(reply -> ((CoordinatePutReply) reply).versions().context());
-  }
-
-  /** Reads {@code key} (R=2 of N=3, coordinated by a node). */
-  CompletableFuture<VersionSet> get(byte[] key) {
-    return client.request(nextNode(), new CoordinateGet(STORE, key, 3, 2, TIMEOUT_MILLIS),
-        Duration.ofMillis(2L * TIMEOUT_MILLIS)).thenApply(reply -> ((ReplicaGetReply) reply).versions());
+  /** The benchmark's store, through the client. */
+  Store<byte[]> store() {
+    return store;
   }
 
   /** The CPU time the node processes have used so far, in nanoseconds. */
@@ -158,7 +159,9 @@ final class ProcessCluster implements AutoCloseable {
   /** Stops the nodes (SIGTERM, then SIGKILL after 20 s) and the client. */
   @Override
   public void close() {
-    client.close();
+    if (client != null) {
+      client.close();
+    }
     processes.forEach(Process::destroy);
     for (Process p : processes) {
       try {

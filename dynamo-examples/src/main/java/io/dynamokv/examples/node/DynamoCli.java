@@ -13,23 +13,27 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command line: runs a node, or talks to a running one through its admin interface.
+ * The command line: runs a node, reads and writes keys as a client of the cluster (over the node
+ * protocol, to a replica of the key), or talks to a running node through its admin interface.
  *
  * <pre>
- * node   --config node.json               run a node until SIGTERM
- * status --node host:port                 members, ring ownership, hint backlog, counters
- * get    --node host:port STORE KEY       the key's values (siblings)
- * put    --node host:port STORE KEY VALUE replace the key's values with VALUE
- * delete --node host:port STORE KEY       delete the key
- * leave  --node host:port                 decommission that node
+ * node   --config node.json                    run a node until SIGTERM
+ * get    --seeds host:port[,...] STORE KEY       the key's values (siblings) and context
+ * put    --seeds host:port[,...] STORE KEY VALUE replace the key's values with VALUE
+ * delete --seeds host:port[,...] STORE KEY       delete the key
+ * status --node host:port                      members, ring ownership, hint backlog, counters
+ * leave  --node host:port                      decommission that node
  * remove --node host:port ID              declare node ID gone for good
  * drop-store --node host:port STORE       drop a store on every node (data, hints, name)
  * block  --node host:port PEER[,PEER]     make that node drop requests to peers (fault tests)
  * heal   --node host:port                 undo block
  * </pre>
  *
- * With {@code DYNAMO_ADMIN_TOKEN_FILE} set, each request carries the token in that file (a node
- * whose admin interface is not on loopback requires one).
+ * {@code --seeds} are nodes' listen addresses; {@code --node} is a node's admin address. With
+ * {@code DYNAMO_CLUSTER_SECRET_FILE} set, the client proves it holds the cluster's secret in that
+ * file (nodes with a secret require it). With {@code DYNAMO_ADMIN_TOKEN_FILE} set, each admin
+ * request carries the token in that file (a node whose admin interface is not on loopback
+ * requires one).
  *
  * <p>Exit status: 0 on success, 1 when the node answered with an error, 2 for a usage error.
  */
@@ -55,6 +59,10 @@ public final class DynamoCli {
       StandaloneNode.run(Path.of(args[2]));
       return;
     }
+    if (List.of("get", "put", "delete").contains(command)) {
+      System.exit(KeyCommands.run(command, Arrays.asList(args).subList(1, args.length)));
+      return;
+    }
     if (args.length < 3 || !args[1].equals("--node")) {
       usage(command + " takes --node HOST:PORT (the node's admin address)");
     }
@@ -62,9 +70,6 @@ public final class DynamoCli {
     List<String> rest = Arrays.asList(args).subList(3, args.length);
     HttpRequest request = switch (command) {
       case "status" -> get(base + "/status", rest, 0);
-      case "get" -> get(base + "/kv/" + enc(arg(rest, 0)) + "/" + enc(arg(rest, 1)), rest, 2);
-      case "put" -> send("PUT", base + "/kv/" + enc(arg(rest, 0)) + "/" + enc(arg(rest, 1)), arg(rest, 2), rest, 3);
-      case "delete" -> send("DELETE", base + "/kv/" + enc(arg(rest, 0)) + "/" + enc(arg(rest, 1)), "", rest, 2);
       case "leave" -> send("POST", base + "/leave", "", rest, 0);
       case "remove" -> send("POST", base + "/remove/" + enc(arg(rest, 0)), "", rest, 1);
       case "drop-store" -> send("DELETE", base + "/stores/" + enc(arg(rest, 0)), "", rest, 1);
@@ -138,15 +143,16 @@ public final class DynamoCli {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static void usage(String problem) {
+  static void usage(String problem) {
     System.err.println("dynamo-kv: " + problem + "\n"
         + "usage: node   --config node.json\n"
+        + "       get    --seeds HOST:PORT[,...] STORE KEY\n"
+        + "       put    --seeds HOST:PORT[,...] STORE KEY VALUE\n"
+        + "       delete --seeds HOST:PORT[,...] STORE KEY\n"
         + "       status --node HOST:PORT\n"
-        + "       get    --node HOST:PORT STORE KEY\n"
-        + "       put    --node HOST:PORT STORE KEY VALUE\n"
-        + "       delete --node HOST:PORT STORE KEY\n"
         + "       leave  --node HOST:PORT\n"
         + "       remove --node HOST:PORT NODE_ID\n"
+        + "       drop-store --node HOST:PORT STORE\n"
         + "       block  --node HOST:PORT PEER[,PEER...]\n"
         + "       heal   --node HOST:PORT");
     System.exit(2);

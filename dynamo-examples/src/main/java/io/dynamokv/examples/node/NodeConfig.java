@@ -107,18 +107,25 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
 
   /** Reads the cluster's secret from {@code clusterSecretFile}, if set. */
   public Optional<byte[]> clusterSecret() {
-    if (clusterSecretFile == null) {
-      return Optional.empty();
-    }
+    return clusterSecretFile == null ? Optional.empty() : Optional.of(readSecret("clusterSecretFile", clusterSecretFile));
+  }
+
+  /**
+   * Reads a cluster secret from {@code file} (its text, trimmed), as nodes and clients do.
+   *
+   * @param setting the setting that named the file, for the error message
+   * @throws IllegalArgumentException if it cannot be read or holds fewer than 16 bytes
+   */
+  public static byte[] readSecret(String setting, String file) {
     try {
-      byte[] secret = Files.readString(Path.of(clusterSecretFile)).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] secret = Files.readString(Path.of(file)).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8);
       if (secret.length < 16) {
-        throw new IllegalArgumentException("clusterSecretFile " + clusterSecretFile + " holds " + secret.length
+        throw new IllegalArgumentException(setting + " " + file + " holds " + secret.length
             + " bytes (expected: at least 16)");
       }
-      return Optional.of(secret);
+      return secret;
     } catch (IOException e) {
-      throw new IllegalArgumentException("clusterSecretFile " + clusterSecretFile + " cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(setting + " " + file + " cannot be read: " + e.getMessage(), e);
     }
   }
 

@@ -1,11 +1,13 @@
 package io.dynamokv.examples.ycsb;
 
 import io.dynamokv.ConflictResolver;
+import io.dynamokv.DynamoClient;
 import io.dynamokv.GetResult;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
 import io.dynamokv.Store;
 import io.dynamokv.examples.LocalCluster;
+import io.dynamokv.examples.client.ClusterClients;
 import io.dynamokv.storage.rocksdb.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.Vector;
@@ -27,7 +30,11 @@ import site.ycsb.Status;
 import site.ycsb.StringByteIterator;
 
 /**
- * A YCSB {@link DB} for dynamo-kv. It embeds a cluster of {@code dynamo.nodes} nodes (default 3)
+ * A YCSB {@link DB} for dynamo-kv, in one of two forms. <b>Client</b>, with
+ * {@code dynamo.seeds=host:port[,...]}: one {@link DynamoClient}, shared by YCSB's threads, sends
+ * each request to a replica of its key on standalone nodes ({@code dynamo.secret.file}: the
+ * cluster's secret, if the nodes have one; {@code dynamo.client.ioThreads}: its I/O threads,
+ * default 2). <b>Embedded</b>, without seeds: a cluster of {@code dynamo.nodes} nodes (default 3)
  * in the YCSB process, on loopback with RocksDB under {@code dynamo.dir} (default a temporary
  * directory, deleted at the end; give a directory to keep the data between the load and run
  * phases), each write fsync'd unless {@code dynamo.durability=async}. YCSB's threads share it,
@@ -42,6 +49,7 @@ public final class DynamoYcsbClient extends DB {
 
   private static final Object LOCK = new Object();
   private static LocalCluster cluster;
+  private static DynamoClient client;
   private static Path dataDir;
   private static boolean deleteDataDir;
   private static int users;
@@ -58,8 +66,19 @@ public final class DynamoYcsbClient extends DB {
 
   @Override
   public void init() throws DBException {
+    ConflictResolver<Map<String, String>> merge = DynamoYcsbClient::mergeFields;
+    String seeds = getProperties().getProperty("dynamo.seeds");
+    long timeoutMs = Long.parseLong(getProperties().getProperty("dynamo.timeout.ms", "2000"));
     synchronized (LOCK) {
-      if (cluster == null) {
+      if (seeds != null && client == null) {
+        try {
+          client = ClusterClients.connect(ClusterClients.parseSeeds(seeds),
+              Optional.ofNullable(getProperties().getProperty("dynamo.secret.file")), Duration.ofMillis(timeoutMs),
+              Integer.parseInt(getProperties().getProperty("dynamo.client.ioThreads", "2")));
+        } catch (RuntimeException e) {
+          throw new DBException("cannot connect to the cluster at " + seeds + ": " + e.getMessage(), e);
+        }
+      } else if (seeds == null && cluster == null) {
         // Checked first: a bad value must not leave a temporary directory behind.
         Durability durability = durability(getProperties().getProperty("dynamo.durability", "sync"));
         try {
@@ -70,14 +89,16 @@ public final class DynamoYcsbClient extends DB {
           throw new DBException("cannot create the data directory: " + e, e);
         }
         int nodes = Integer.parseInt(getProperties().getProperty("dynamo.nodes", "3"));
-        long timeoutMs = Long.parseLong(getProperties().getProperty("dynamo.timeout.ms", "2000"));
         cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs), durability, false);
       }
       users++;
+      if (client != null) {
+        store = client.store("usertable", new FieldMapCodec(), merge);
+        return;
+      }
     }
     List<NodeId> nodes = cluster.nodes();
     NodeId via = nodes.get(THREADS.getAndIncrement() % nodes.size());
-    ConflictResolver<Map<String, String>> merge = DynamoYcsbClient::mergeFields;
     store = cluster.node(via).store("usertable", new FieldMapCodec(), merge);
   }
 
@@ -100,7 +121,10 @@ public final class DynamoYcsbClient extends DB {
   @Override
   public void cleanup() throws DBException {
     synchronized (LOCK) {
-      if (--users == 0) {
+      if (--users == 0 && client != null) {
+        client.close();
+        client = null;
+      } else if (users == 0) {
         cluster.close();
         cluster = null;
         if (deleteDataDir) {

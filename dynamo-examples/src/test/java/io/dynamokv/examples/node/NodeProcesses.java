@@ -102,7 +102,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** The cluster's secret, one for all the nodes this instance starts. */
-  private Path secretFile() throws IOException {
+  Path secretFile() throws IOException {
     Path file = dir.resolve("cluster.secret");
     if (!Files.exists(file)) {
       byte[] random = new byte[24];
@@ -110,6 +110,11 @@ final class NodeProcesses implements AutoCloseable {
       Files.writeString(file, java.util.HexFormat.of().formatHex(random));
     }
     return file;
+  }
+
+  /** The standalone node's jar, which also runs the CLI. */
+  Path jar() {
+    return jar;
   }
 
   Process process(String id) {

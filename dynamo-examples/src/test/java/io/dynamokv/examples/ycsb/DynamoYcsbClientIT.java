@@ -3,7 +3,11 @@ package io.dynamokv.examples.ycsb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dynamokv.GetResult;
+import io.dynamokv.examples.LocalCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -54,6 +58,40 @@ class DynamoYcsbClientIT {
       }
     } finally {
       db.cleanup();
+    }
+  }
+
+  /** Client mode: the binding's DynamoClient against nodes it did not start (here, in this JVM). */
+  @Test
+  void clientModeReadsAndWritesThroughTheSeeds() throws Exception {
+    try (LocalCluster cluster = new LocalCluster(dir.resolve("nodes"), 3, Duration.ofSeconds(2))) {
+      Path secret = dir.resolve("secret");
+      Files.write(secret, cluster.secret());
+      Properties p = new Properties();
+      p.setProperty("dynamo.seeds", "127.0.0.1:" + LocalCluster.freePort() + ","
+          + cluster.endpoint(cluster.nodes().get(1)));  // one seed down: another is enough
+      p.setProperty("dynamo.secret.file", secret.toString());
+      DynamoYcsbClient db = new DynamoYcsbClient();
+      db.setProperties(p);
+      db.init();
+      try {
+        assertThat(db.insert("usertable", "user7", StringByteIterator.getByteIteratorMap(Map.of("field0", "x"))))
+            .isEqualTo(Status.OK);
+        assertThat(db.update("usertable", "user7", StringByteIterator.getByteIteratorMap(Map.of("field1", "y"))))
+            .isEqualTo(Status.OK);
+      } finally {
+        db.cleanup();
+      }
+      GetResult<Map<String, String>> stored = cluster.node(cluster.nodes().get(0))
+          .store("usertable", new FieldMapCodec()).get("user7");
+      assertThat(stored.values()).containsExactly(Map.of("field0", "x", "field1", "y"));
+      // Without the secret the nodes close the connection: init fails and says where it tried.
+      Properties noSecret = new Properties();
+      noSecret.setProperty("dynamo.seeds", cluster.endpoint(cluster.nodes().get(0)).toString());
+      DynamoYcsbClient refused = new DynamoYcsbClient();
+      refused.setProperties(noSecret);
+      assertThatThrownBy(refused::init).isInstanceOf(DBException.class)
+          .hasMessageContaining("cannot connect to the cluster at " + cluster.endpoint(cluster.nodes().get(0)));
     }
   }
 

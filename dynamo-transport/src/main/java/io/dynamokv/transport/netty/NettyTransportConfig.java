@@ -74,6 +74,14 @@ public final class NettyTransportConfig {
     return new Builder(bind);
   }
 
+  /**
+   * Starts a configuration for a client's transport, which only sends ({@code DynamoClient} never
+   * starts it, so it listens nowhere): set the cluster's secret or TLS as on the nodes.
+   */
+  public static Builder newClientBuilder() {
+    return new Builder(Endpoint.of("0.0.0.0", 0));
+  }
+
   /** Returns where the server listens. */
   public Endpoint bind() {
     return bind;
