@@ -157,7 +157,7 @@ final class ClientRouter implements Coordination {
       Throwable cause = failure == null ? null : Failures.cause(failure);
       String why = cause == null ? "unexpected reply " + reply : Failures.describe(cause);
       failed.put(node, why);
-      if (cause instanceof RemoteFailureException remote && !remote.remoteMessage().contains("request for " + node + " reached")) {
+      if (cause instanceof RemoteFailureException remote && !elsewhere(remote, node)) {
         // The coordinator answered: its quorum failed, or it refused the request. Another would
         // fail alike; and a refusal (bad input) is the caller's to see.
         health.markUp(node);
@@ -173,6 +173,16 @@ final class ClientRouter implements Coordination {
       ring.refreshSoon(cause instanceof RemoteFailureException);
       attempt(op, required, candidates, next + 1, failed, deadlineNanos, request, read, result);
     });
+  }
+
+  /**
+   * Whether a node's failure says to ask another node rather than that the request failed: the
+   * node is shutting down, or another node listens at its address now (the client's ring is stale).
+   * Said in the failure's text, the only form a failure has on the wire.
+   */
+  private static boolean elsewhere(RemoteFailureException failure, NodeId node) {
+    String why = failure.remoteMessage();
+    return why.contains("request for " + node + " reached") || why.contains("the node is shutting down");
   }
 
   private long nextWriteId() {
