@@ -64,12 +64,17 @@ public final class DynamoNode implements Stores, AutoCloseable {
    * serving requests and its background work (gossip, failure probes, hint delivery,
    * anti-entropy, partition transfer).
    *
-   * @throws IllegalStateException if the node was started before, or the storage holds another
-   *     node's data
+   * @throws IllegalStateException if the node was started before, the storage holds another
+   *     node's data, or the transport authenticates no peer and the builder did not allow that
    */
   public synchronized void start() {
     if (state != State.NEW) {
       throw new IllegalStateException("node " + settings.id() + " is " + state + " (expected: NEW)");
+    }
+    if (!settings.transport().authenticatesPeers() && !settings.insecureUnauthenticatedPeers()) {
+      throw new IllegalStateException("node " + settings.id() + ": its transport authenticates no peer, so anyone who "
+          + "can reach " + settings.transport().localEndpoint() + " could change the cluster (expected: a cluster "
+          + "secret or mutual TLS; or insecureUnauthenticatedPeers(true) on a network no one else can reach)");
     }
     runtime = NodeRuntime.start(settings, store -> stores.replicasOf(store, settings.replication().n()));
     state = State.RUNNING;

@@ -55,6 +55,7 @@ public final class DynamoNodeBuilder {
   private Clock clock;
   private Scheduler scheduler;
   private RandomGenerator random;
+  private Boolean insecureUnauthenticatedPeers;
 
   DynamoNodeBuilder(NodeId id) {
     this.id = Objects.requireNonNull(id, "id");
@@ -261,6 +262,18 @@ public final class DynamoNodeBuilder {
     return this;
   }
 
+  /**
+   * INSECURE: lets the node start on a transport that authenticates no peer (neither a cluster
+   * secret nor mutual TLS). Anyone who can reach its port can then change the cluster's membership
+   * and read and write its data. Only for a network no one else can reach; the node logs an error
+   * at start saying so. Default false: such a node refuses to start.
+   */
+  public DynamoNodeBuilder insecureUnauthenticatedPeers(boolean allowed) {
+    requireUnset(this.insecureUnauthenticatedPeers, "insecureUnauthenticatedPeers");
+    this.insecureUnauthenticatedPeers = allowed;
+    return this;
+  }
+
   /** Checks the settings together and returns the node, not yet started. */
   public DynamoNode build() {
     if (storage == null) {
@@ -292,7 +305,8 @@ public final class DynamoNodeBuilder {
         Objects.requireNonNullElse(transferRate, 32L << 20),
         limits(), Objects.requireNonNullElse(maxStores, 1000),
         Objects.requireNonNullElse(clock, SystemClock.INSTANCE), Optional.ofNullable(scheduler),
-        random != null ? random : new SplittableRandom(new SecureRandom().nextLong())));
+        random != null ? random : new SplittableRandom(new SecureRandom().nextLong()),
+        Objects.requireNonNullElse(insecureUnauthenticatedPeers, false)));
   }
 
   private Limits limits() {

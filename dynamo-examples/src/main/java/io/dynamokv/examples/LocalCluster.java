@@ -59,6 +59,8 @@ public final class LocalCluster implements AutoCloseable {
    * production. Hex text, so that it can be written to a secret file as it is.
    */
   private final byte[] secret;
+  /** The clients' secret, drawn likewise: a client of this cluster proves it, and may then only coordinate. */
+  private final byte[] clientSecret;
 
   /**
    * Starts {@code size} nodes with data under {@code root}, each write fsync'd
@@ -81,6 +83,8 @@ public final class LocalCluster implements AutoCloseable {
     byte[] random = new byte[16];
     new java.security.SecureRandom().nextBytes(random);
     this.secret = java.util.HexFormat.of().formatHex(random).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    new java.security.SecureRandom().nextBytes(random);
+    this.clientSecret = java.util.HexFormat.of().formatHex(random).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     this.requestTimeout = requestTimeout;
     this.durability = java.util.Objects.requireNonNull(durability, "durability");
     for (int i = 0; i < size; i++) {
@@ -167,9 +171,14 @@ public final class LocalCluster implements AutoCloseable {
     return storages.get(id);
   }
 
-  /** Returns (a copy of) the nodes' cluster secret, for a client of this cluster that must connect to them. */
+  /** Returns (a copy of) the nodes' cluster secret. */
   public byte[] secret() {
     return secret.clone();
+  }
+
+  /** Returns (a copy of) the clients' secret, for a client of this cluster. */
+  public byte[] clientSecret() {
+    return clientSecret.clone();
   }
 
   /** Returns the key space (Q = 64). */
@@ -203,7 +212,7 @@ public final class LocalCluster implements AutoCloseable {
         RocksDbConfig.newBuilder(root.resolve(id.value())).durability(durability).blockCacheBytes(8 << 20).build());
     NettyTransport netty = NettyTransport.create(NettyTransportConfig.newBuilder(members.get(id))
         .ioThreads(1).handlerThreads(2).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
-        .clusterSecret(secret).build());
+        .clusterSecret(secret).clientSecret(clientSecret).build());
     Transport transport = netty;
     if (faultInjection) {
       FaultyTransport faulty = new FaultyTransport(netty, scheduler);

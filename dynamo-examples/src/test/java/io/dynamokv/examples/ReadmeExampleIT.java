@@ -30,15 +30,18 @@ class ReadmeExampleIT {
   @TempDir Path dir;
 
   private static final byte[] SECRET = "a secret for the README's cluster".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final byte[] CLIENTS_SECRET = "the README's clients' secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private static DynamoNode node(String name, Path dataDir, Map<String, Endpoint> cluster) {
     Endpoint me = cluster.get(name);
     byte[] secret = SECRET;
+    byte[] clientsSecret = CLIENTS_SECRET;
     // --- as in README.md (with loopback addresses, a temporary directory and a secret in the test) ---
     DynamoNodeBuilder builder = DynamoNode.newBuilder(NodeId.of(name))
         .storage(RocksDbStorageEngine.open(RocksDbConfig.newBuilder(dataDir).build()))
         .transport(NettyTransport.create(NettyTransportConfig.newBuilder(me)
-            .clusterSecret(secret).build()));
+            .clusterSecret(secret)                        // only nodes that hold it connect
+            .clientSecret(clientsSecret).build()));       // and clients that hold this (below), as clients
     cluster.forEach((id, endpoint) -> builder.member(NodeId.of(id), endpoint));
     DynamoNode node = builder.build();
     node.start();
@@ -67,7 +70,7 @@ class ReadmeExampleIT {
           .get("alice").value();
       assertThat(fromAnotherNode.orElseThrow().items()).containsExactly("eggs", "milk");
 
-      byte[] secret = SECRET;
+      byte[] clientsSecret = CLIENTS_SECRET;
       Endpoint first = cluster.get("a");
       Endpoint second = cluster.get("b");
       // --- as in README.md (with loopback addresses) ---
@@ -75,7 +78,7 @@ class ReadmeExampleIT {
           .seed(first)
           .seed(second)                                    // any nodes; one answering is enough
           .transport(NettyTransport.create(NettyTransportConfig.newClientBuilder()
-              .clusterSecret(secret).build()))              // the nodes' secret (or TLS)
+              .clientSecret(clientsSecret).build()))        // the clients' secret (or a TLS client certificate)
           .build();
       client.start();                                      // fails at once, naming the seeds, if none answers
 

@@ -95,9 +95,9 @@ public final class NodeRuntime {
     antiEntropy.start();
     transfer.start();
     if (!s.transport().authenticatesPeers()) {
-      log.warn("node {}: its transport authenticates no peer: anyone who can reach {} can send it gossip and "
-          + "replica requests, and so change the cluster and its data. Set a cluster secret or mutual TLS unless "
-          + "the network is trusted", s.id(), s.transport().localEndpoint());
+      log.error("node {}: INSECURE (insecureUnauthenticatedPeers): its transport authenticates no peer: anyone who "
+          + "can reach {} can send it gossip and replica requests, and so change the cluster and its data",
+          s.id(), s.transport().localEndpoint());
     }
     log.info("node {} running at {}: actor {}, {}, default {}, request timeout {}, gossip every {}, phi threshold {}, "
             + "transfers at most {} B/s, {}", s.id(), s.transport().localEndpoint(),

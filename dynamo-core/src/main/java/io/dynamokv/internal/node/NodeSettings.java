@@ -27,7 +27,7 @@ public record NodeSettings(NodeId id, StorageEngine storage, Transport transport
     List<Endpoint> seeds, int partitions, Replication replication, int weight, Duration gossipInterval,
     double phiThreshold, Duration requestTimeout, Duration probeInterval, Duration hintInterval,
     boolean hintedHandoff, Duration antiEntropyInterval, long transferBytesPerSecond, Limits limits, int maxStores,
-    Clock clock, Optional<Scheduler> scheduler, RandomGenerator random) {
+    Clock clock, Optional<Scheduler> scheduler, RandomGenerator random, boolean insecureUnauthenticatedPeers) {
 
   /** Copies the collections. */
   public NodeSettings {

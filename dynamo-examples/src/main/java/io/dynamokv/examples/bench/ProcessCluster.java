@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark's cluster as three standalone node processes ({@code DynamoCli node}, RocksDB,
- * Netty on loopback, a cluster secret), each with its own heap and collector, and a
+ * Netty on loopback, a cluster secret and a clients' one), each with its own heap and collector, and a
  * {@link DynamoClient} in this JVM that sends each request to a replica of its key: the path of
  * a service that holds no data. Node logs go to {@code <dir>/<id>.log}.
  */
@@ -36,6 +36,7 @@ final class ProcessCluster implements AutoCloseable {
   private final List<String> admins = new ArrayList<>();
   private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
+  /** The clients' secret, which the client proves. */
   private final Path secretFile;
   private DynamoClient client;
   private Store<byte[]> store;
@@ -49,10 +50,8 @@ final class ProcessCluster implements AutoCloseable {
    */
   ProcessCluster(Path dir, boolean sync, int nodeThreads, String heap, List<String> jvmOptions)
       throws IOException, InterruptedException {
-    secretFile = dir.resolve("cluster.secret");
-    byte[] secret = new byte[16];
-    new java.security.SecureRandom().nextBytes(secret);
-    Files.writeString(secretFile, java.util.HexFormat.of().formatHex(secret));
+    Path clusterSecretFile = randomSecret(dir.resolve("cluster.secret"));
+    secretFile = randomSecret(dir.resolve("clients.secret"));
     Map<String, String> founders = new LinkedHashMap<>();
     for (int i = 0; i < 3; i++) {
       founders.put("node-" + i, "127.0.0.1:" + LocalCluster.freePort());
@@ -68,7 +67,8 @@ final class ProcessCluster implements AutoCloseable {
       config.put("dataDir", dir.resolve(id).toString());
       config.put("founders", founders);
       config.put("durability", sync ? "sync" : "async");
-      config.put("clusterSecretFile", secretFile.toString());
+      config.put("clusterSecretFile", clusterSecretFile.toString());
+      config.put("clientSecretFile", secretFile.toString());
       if (nodeThreads > 0) {
         config.put("ioThreads", nodeThreads);
         config.put("handlerThreads", nodeThreads);
@@ -80,6 +80,12 @@ final class ProcessCluster implements AutoCloseable {
       endpoints.add(io.dynamokv.examples.node.NodeConfig.parseEndpoint(node.getValue()));
     }
     awaitReady(Duration.ofSeconds(60));
+  }
+
+  private static Path randomSecret(Path file) throws IOException {
+    byte[] secret = new byte[16];
+    new java.security.SecureRandom().nextBytes(secret);
+    return Files.writeString(file, java.util.HexFormat.of().formatHex(secret));
   }
 
   private void awaitReady(Duration limit) throws InterruptedException {

@@ -18,7 +18,7 @@ import java.time.Duration;
 /**
  * A service that holds no data: a {@link DynamoClient} of a cluster, running the same cart code
  * an embedded node would (it takes a {@link Stores}). With {@code --seeds host:port[,...]} (and
- * {@code --secret-file F} if the nodes have a secret) it uses that cluster; without, it starts
+ * {@code --secret-file F}, the clients' secret, if the nodes have one) it uses that cluster; without, it starts
  * three nodes in this JVM first, to have one.
  *
  * <pre>
@@ -60,10 +60,10 @@ public final class ClientExample {
     try (LocalCluster cluster = new LocalCluster(dir, 3, Duration.ofSeconds(2))) {
       NodeId first = cluster.nodes().get(0);
       Endpoint seed = cluster.endpoint(first);
-      // The client: seeds, and the same secret as the nodes; it never listens.
+      // The client: seeds, and the clients' secret the nodes accept; it never listens.
       DynamoClient client = DynamoClient.newBuilder()
           .seed(seed)
-          .transport(NettyTransport.create(NettyTransportConfig.newClientBuilder().clusterSecret(cluster.secret()).build()))
+          .transport(NettyTransport.create(NettyTransportConfig.newClientBuilder().clientSecret(cluster.clientSecret()).build()))
           .build();
       try (client) {
         client.start();

@@ -33,16 +33,31 @@ public final class ClusterClients {
     return endpoints;
   }
 
+  /** Which secret a client proves: the clients' (it may then only use stores) or the cluster's (a node's). */
+  public enum SecretKind { CLIENTS, CLUSTER }
+
   /**
-   * Returns a started client of the cluster at {@code seeds}, authenticated with the secret in
-   * {@code secretFile} if given.
+   * Returns a started client of the cluster at {@code seeds}, authenticated with the clients'
+   * secret in {@code secretFile} if given.
    *
    * @param ioThreads the transport's I/O threads
    */
   public static DynamoClient connect(List<Endpoint> seeds, Optional<String> secretFile, Duration timeout,
       int ioThreads) {
+    return connect(seeds, secretFile, SecretKind.CLIENTS, timeout, ioThreads);
+  }
+
+  /** As {@link #connect(List, Optional, Duration, int)}, proving the secret of {@code kind}. */
+  public static DynamoClient connect(List<Endpoint> seeds, Optional<String> secretFile, SecretKind kind,
+      Duration timeout, int ioThreads) {
     NettyTransportConfig.Builder transport = NettyTransportConfig.newClientBuilder().ioThreads(ioThreads);
-    secretFile.ifPresent(f -> transport.clusterSecret(NodeConfig.readSecret("cluster secret file", f)));
+    secretFile.ifPresent(f -> {
+      if (kind == SecretKind.CLIENTS) {
+        transport.clientSecret(NodeConfig.readSecret("clients' secret file", f));
+      } else {
+        transport.clusterSecret(NodeConfig.readSecret("cluster secret file", f));
+      }
+    });
     DynamoClientBuilder b = DynamoClient.newBuilder().transport(NettyTransport.create(transport.build()))
         .requestTimeout(timeout);
     seeds.forEach(b::seed);

@@ -30,8 +30,9 @@ import java.util.List;
  * </pre>
  *
  * {@code --seeds} are nodes' listen addresses; {@code --node} is a node's admin address. With
- * {@code DYNAMO_CLUSTER_SECRET_FILE} set, the client proves it holds the cluster's secret in that
- * file (nodes with a secret require it). With {@code DYNAMO_ADMIN_TOKEN_FILE} set, each admin
+ * {@code DYNAMO_CLIENT_SECRET_FILE} set, the key commands prove they hold the clients' secret in
+ * that file; with {@code DYNAMO_CLUSTER_SECRET_FILE} instead, the cluster's (nodes with a secret
+ * require one of them). With {@code DYNAMO_ADMIN_TOKEN_FILE} set, each admin
  * request carries the token in that file (a node whose admin interface is not on loopback
  * requires one).
  *

@@ -28,6 +28,10 @@ final class KeyCommands {
 
   private KeyCommands() {}
 
+  private static Optional<String> env(String name) {
+    return Optional.ofNullable(System.getenv(name)).filter(f -> !f.isBlank());
+  }
+
   /** Runs {@code command} with {@code args} ({@code --seeds S STORE KEY [VALUE]}); returns the exit status. */
   static int run(String command, List<String> args) throws Exception {
     int values = command.equals("put") ? 1 : 0;
@@ -40,9 +44,13 @@ final class KeyCommands {
     }
     String storeName = args.get(2);
     String key = args.get(3);
-    Optional<String> secretFile = Optional.ofNullable(System.getenv("DYNAMO_CLUSTER_SECRET_FILE"))
-        .filter(f -> !f.isBlank());
-    try (DynamoClient client = ClusterClients.connect(ClusterClients.parseSeeds(args.get(1)), secretFile, TIMEOUT, 1)) {
+    // The clients' secret if given (all these commands need), else the cluster's.
+    Optional<String> clientsSecret = env("DYNAMO_CLIENT_SECRET_FILE");
+    ClusterClients.SecretKind kind = clientsSecret.isPresent() ? ClusterClients.SecretKind.CLIENTS
+        : ClusterClients.SecretKind.CLUSTER;
+    Optional<String> secretFile = clientsSecret.or(() -> env("DYNAMO_CLUSTER_SECRET_FILE"));
+    try (DynamoClient client = ClusterClients.connect(ClusterClients.parseSeeds(args.get(1)), secretFile, kind, TIMEOUT,
+        1)) {
       Store<byte[]> store = client.store(storeName, Codec.bytes());
       GetResult<byte[]> read = store.get(key);
       Map<String, Object> out = new LinkedHashMap<>();

@@ -48,6 +48,12 @@ import java.util.Optional;
  * @param clusterSecretFile a file holding the cluster's secret (16 bytes or more, the same on
  *     every node): connections between nodes first prove they hold it. Without it (and without
  *     {@code tls}) the node authenticates no peer, and warns
+ * @param clientSecretFile a file holding the clients' secret (16 bytes or more; needs
+ *     {@code clusterSecretFile}): a connection that proves it instead of the cluster's is a client,
+ *     which may only ask to coordinate reads and writes, and for the ring
+ * @param insecureUnauthenticatedPeers INSECURE (default false): lets the node start with neither
+ *     {@code clusterSecretFile} nor {@code tls}, authenticating no peer: anyone who can reach its
+ *     port can change the cluster. Only on a network no one else can reach
  * @param adminTokenFile a file holding the token every admin request must carry
  *     ({@code Authorization: Bearer <token>}); required unless {@code admin} is a loopback address
  * @param faultInjectionForTests for tests only (default false): wraps the transport in a fault
@@ -58,8 +64,8 @@ import java.util.Optional;
 public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
     List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
     Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
-    TlsFiles tls, Integer ioThreads, Integer handlerThreads, String clusterSecretFile, String adminTokenFile,
-    Boolean faultInjectionForTests) {
+    TlsFiles tls, Integer ioThreads, Integer handlerThreads, String clusterSecretFile, String clientSecretFile,
+    Boolean insecureUnauthenticatedPeers, String adminTokenFile, Boolean faultInjectionForTests) {
 
   /** N, R and W. */
   public record ReplicationConfig(int n, int r, int w) {}
@@ -96,6 +102,15 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
       throw new IllegalArgumentException("handlerThreads : " + handlerThreads + " (expected: 1..256)");
     }
     faultInjectionForTests = faultInjectionForTests != null && faultInjectionForTests;
+    insecureUnauthenticatedPeers = insecureUnauthenticatedPeers != null && insecureUnauthenticatedPeers;
+    if (clusterSecretFile == null && tls == null && !insecureUnauthenticatedPeers) {
+      throw new IllegalArgumentException("clusterSecretFile and tls are both unset (expected: one of them, so that the "
+          + "node authenticates its peers; or \"insecureUnauthenticatedPeers\": true on a network no one else can reach)");
+    }
+    if (clientSecretFile != null && clusterSecretFile == null) {
+      throw new IllegalArgumentException("clientSecretFile is set and clusterSecretFile is not (expected: both; nodes "
+          + "prove the cluster's secret to each other)");
+    }
     parseEndpoint(listen);
     if (adminTokenFile == null && !isLoopback(parseEndpoint(admin).host())) {
       throw new IllegalArgumentException("admin : " + admin + " can be reached from other machines, and adminTokenFile "
@@ -108,6 +123,11 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
   /** Reads the cluster's secret from {@code clusterSecretFile}, if set. */
   public Optional<byte[]> clusterSecret() {
     return clusterSecretFile == null ? Optional.empty() : Optional.of(readSecret("clusterSecretFile", clusterSecretFile));
+  }
+
+  /** Reads the clients' secret from {@code clientSecretFile}, if set. */
+  public Optional<byte[]> clientSecret() {
+    return clientSecretFile == null ? Optional.empty() : Optional.of(readSecret("clientSecretFile", clientSecretFile));
   }
 
   /**

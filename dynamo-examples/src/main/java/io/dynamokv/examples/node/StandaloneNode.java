@@ -39,6 +39,7 @@ final class StandaloneNode implements AutoCloseable {
   private StandaloneNode(NodeConfig config) throws IOException {
     // Read first: a bad file stops the node before it opens anything.
     java.util.Optional<byte[]> secret = config.clusterSecret();
+    java.util.Optional<byte[]> clientSecret = config.clientSecret();
     RocksDbStorageEngine storage = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(Path.of(config.dataDir()))
         .durability(config.durability().equals("sync") ? Durability.SYNC : Durability.ASYNC).build());
     NettyTransportConfig.Builder transportConfig = NettyTransportConfig.newBuilder(NodeConfig.parseEndpoint(config.listen()));
@@ -53,6 +54,7 @@ final class StandaloneNode implements AutoCloseable {
           Path.of(config.tls().trustedCertificates())));
     }
     secret.ifPresent(transportConfig::clusterSecret);
+    clientSecret.ifPresent(transportConfig::clientSecret);
     NettyTransport netty;
     try {
       netty = NettyTransport.create(transportConfig.build());
@@ -73,6 +75,7 @@ final class StandaloneNode implements AutoCloseable {
     DynamoNodeBuilder b = DynamoNode.newBuilder(NodeId.of(config.id()))
         .storage(storage)
         .transport(transport)
+        .insecureUnauthenticatedPeers(config.insecureUnauthenticatedPeers())
         .partitions(config.partitions())
         .replication(Replication.of(config.replication().n(), config.replication().r(), config.replication().w()))
         .requestTimeout(Duration.ofMillis(config.requestTimeoutMillis()))

@@ -32,8 +32,9 @@ import site.ycsb.StringByteIterator;
 /**
  * A YCSB {@link DB} for dynamo-kv, in one of two forms. <b>Client</b>, with
  * {@code dynamo.seeds=host:port[,...]}: one {@link DynamoClient}, shared by YCSB's threads, sends
- * each request to a replica of its key on standalone nodes ({@code dynamo.secret.file}: the
- * cluster's secret, if the nodes have one; {@code dynamo.client.ioThreads}: its I/O threads,
+ * each request to a replica of its key on standalone nodes ({@code dynamo.client.secret.file}:
+ * the clients' secret, or {@code dynamo.secret.file}: the cluster's, if the nodes have one;
+ * {@code dynamo.client.ioThreads}: its I/O threads,
  * default 2). <b>Embedded</b>, without seeds: a cluster of {@code dynamo.nodes} nodes (default 3)
  * in the YCSB process, on loopback with RocksDB under {@code dynamo.dir} (default a temporary
  * directory, deleted at the end; give a directory to keep the data between the load and run
@@ -72,9 +73,11 @@ public final class DynamoYcsbClient extends DB {
     synchronized (LOCK) {
       if (seeds != null && client == null) {
         try {
+          Optional<String> clientsSecret = Optional.ofNullable(getProperties().getProperty("dynamo.client.secret.file"));
           client = ClusterClients.connect(ClusterClients.parseSeeds(seeds),
-              Optional.ofNullable(getProperties().getProperty("dynamo.secret.file")), Duration.ofMillis(timeoutMs),
-              Integer.parseInt(getProperties().getProperty("dynamo.client.ioThreads", "2")));
+              clientsSecret.or(() -> Optional.ofNullable(getProperties().getProperty("dynamo.secret.file"))),
+              clientsSecret.isPresent() ? ClusterClients.SecretKind.CLIENTS : ClusterClients.SecretKind.CLUSTER,
+              Duration.ofMillis(timeoutMs), Integer.parseInt(getProperties().getProperty("dynamo.client.ioThreads", "2")));
         } catch (RuntimeException e) {
           throw new DBException("cannot connect to the cluster at " + seeds + ": " + e.getMessage(), e);
         }

@@ -12,6 +12,10 @@ import io.dynamokv.SeedsUnreachableException;
 import io.dynamokv.Store;
 import io.dynamokv.examples.LocalCluster;
 import io.dynamokv.examples.client.ClusterClients;
+import io.dynamokv.internal.wire.CoordinateGet;
+import io.dynamokv.internal.wire.ReplicaGet;
+import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.spi.RemoteFailureException;
 import io.dynamokv.spi.ExecutorScheduler;
 import io.dynamokv.testkit.FaultyTransport;
 import io.dynamokv.transport.netty.NettyTransport;
@@ -36,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a stateless service uses one. Three nodes found the cluster, two join while the client writes,
  * one is killed under load, and one is cut off from the client alone: the client sends each
  * request to a replica of its key (no node counts a misrouted request once the ring settles),
- * follows the ring, fails over, and loses no acknowledged write. The CLI's key commands use the
- * client too.
+ * follows the ring, fails over, and loses no acknowledged write. The client proves the clients'
+ * secret, which lets it only coordinate; the CLI's key commands use the client too.
  */
 class ClientProcessesIT {
 
@@ -55,8 +59,7 @@ class ClientProcessesIT {
       }
       nodes.awaitServing(Duration.ofSeconds(60), founders);
       FaultyTransport network = new FaultyTransport(NettyTransport.create(NettyTransportConfig.newClientBuilder()
-          .ioThreads(1).clusterSecret(Files.readString(nodes.secretFile()).trim().getBytes(StandardCharsets.UTF_8))
-          .build()), scheduler);
+          .ioThreads(1).clientSecret(clientsSecret(nodes)).build()), scheduler);
       DynamoClient client = DynamoClient.newBuilder().transport(network).seed(endpoint(nodes, "b"))
           .requestTimeout(Duration.ofSeconds(2)).ringRefreshInterval(Duration.ofMillis(500)).build();
       try (client) {
@@ -124,6 +127,17 @@ class ClientProcessesIT {
       assertThat(cli(nodes, "delete", "--seeds", seeds, "carts", "alice")).startsWith("0:");
       assertThat(cli(nodes, "get", "--seeds", seeds, "carts", "alice")).contains("\"values\":[]");
 
+      // The clients' secret lets in a client, which may not send what only members may (issue 24).
+      try (NettyTransport raw = NettyTransport.create(NettyTransportConfig.newClientBuilder().ioThreads(1)
+          .clientSecret(clientsSecret(nodes)).build())) {
+        Endpoint a = endpoint(nodes, "a");
+        assertThatThrownBy(() -> raw.request(a, new ReplicaGet("carts", "alice".getBytes(StandardCharsets.UTF_8)),
+            Duration.ofSeconds(5)).join()).hasCauseInstanceOf(RemoteFailureException.class)
+            .hasMessageContaining("REPLICA_GET from client");
+        assertThat(raw.request(a, new CoordinateGet("carts", "alice".getBytes(StandardCharsets.UTF_8), 3, 2, 1000),
+            Duration.ofSeconds(5)).join()).isInstanceOf(ReplicaGetReply.class);
+      }
+
       // No seed answers: the client says so at once, naming each seed.
       Endpoint nobody = Endpoint.of("127.0.0.1", LocalCluster.freePort());
       long start = System.nanoTime();
@@ -141,11 +155,15 @@ class ClientProcessesIT {
         "-Xmx128m", "-jar", nodes.jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
-    b.environment().put("DYNAMO_CLUSTER_SECRET_FILE", nodes.secretFile().toString());
+    b.environment().put("DYNAMO_CLIENT_SECRET_FILE", nodes.clientSecretFile().toString());
     Process p = b.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return p.exitValue() + ":" + out;
+  }
+
+  private static byte[] clientsSecret(NodeProcesses nodes) throws java.io.IOException {
+    return Files.readString(nodes.clientSecretFile()).trim().getBytes(StandardCharsets.UTF_8);
   }
 
   private static Endpoint endpoint(NodeProcesses nodes, String id) {

@@ -13,11 +13,28 @@ class NodeConfigTest {
 
   @TempDir Path dir;
 
+  private static final String BARE = "{\"id\": \"a\", \"listen\": \"127.0.0.1:7401\", \"admin\": \"127.0.0.1:7501\","
+      + " \"dataDir\": \"/tmp/a\", \"founders\": {\"a\": \"127.0.0.1:7401\"}";
+
+  /** A configuration with a cluster secret, and {@code extra} fields. */
   private NodeConfig read(String extra) throws Exception {
+    return parse(BARE + ", \"clusterSecretFile\": \"/etc/dynamo/cluster.secret\"" + extra + "}");
+  }
+
+  private NodeConfig parse(String json) throws Exception {
     Path file = dir.resolve("node.json");
-    Files.writeString(file, "{\"id\": \"a\", \"listen\": \"127.0.0.1:7401\", \"admin\": \"127.0.0.1:7501\","
-        + " \"dataDir\": \"/tmp/a\", \"founders\": {\"a\": \"127.0.0.1:7401\"}" + extra + "}");
+    Files.writeString(file, json);
     return NodeConfig.read(file);
+  }
+
+  /** Issue #24: a node authenticates its peers, unless its configuration says by name that it is insecure. */
+  @Test
+  void aNodeWithoutSecretOrTlsNeedsTheInsecureSettingByName() throws Exception {
+    assertThatThrownBy(() -> parse(BARE + "}")).hasMessageContaining("clusterSecretFile and tls are both unset");
+    assertThat(parse(BARE + ", \"insecureUnauthenticatedPeers\": true}").insecureUnauthenticatedPeers()).isTrue();
+    assertThat(read("").insecureUnauthenticatedPeers()).isFalse();
+    assertThatThrownBy(() -> parse(BARE + ", \"insecureUnauthenticatedPeers\": true, \"clientSecretFile\": \"/c\"}"))
+        .hasMessageContaining("clientSecretFile is set and clusterSecretFile is not");
   }
 
   @Test

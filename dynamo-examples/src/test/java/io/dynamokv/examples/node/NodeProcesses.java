@@ -90,6 +90,7 @@ final class NodeProcesses implements AutoCloseable {
     config.put("requestTimeoutMillis", 1000);
     config.put("faultInjectionForTests", faultInjection);
     config.put("clusterSecretFile", secretFile().toString()); // every connection between the nodes proves it
+    config.put("clientSecretFile", clientSecretFile().toString()); // clients prove this one instead
     Path file = dir.resolve(id + ".json");
     JSON.writeValue(file.toFile(), config);
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -101,9 +102,17 @@ final class NodeProcesses implements AutoCloseable {
     all.add(p);
   }
 
+  /** The clients' secret, one for all the nodes this instance starts. */
+  Path clientSecretFile() throws IOException {
+    return randomSecret(dir.resolve("clients.secret"));
+  }
+
   /** The cluster's secret, one for all the nodes this instance starts. */
   Path secretFile() throws IOException {
-    Path file = dir.resolve("cluster.secret");
+    return randomSecret(dir.resolve("cluster.secret"));
+  }
+
+  private static Path randomSecret(Path file) throws IOException {
     if (!Files.exists(file)) {
       byte[] random = new byte[24];
       new java.security.SecureRandom().nextBytes(random);

@@ -66,11 +66,11 @@ class DynamoYcsbClientIT {
   void clientModeReadsAndWritesThroughTheSeeds() throws Exception {
     try (LocalCluster cluster = new LocalCluster(dir.resolve("nodes"), 3, Duration.ofSeconds(2))) {
       Path secret = dir.resolve("secret");
-      Files.write(secret, cluster.secret());
+      Files.write(secret, cluster.clientSecret());
       Properties p = new Properties();
       p.setProperty("dynamo.seeds", "127.0.0.1:" + LocalCluster.freePort() + ","
           + cluster.endpoint(cluster.nodes().get(1)));  // one seed down: another is enough
-      p.setProperty("dynamo.secret.file", secret.toString());
+      p.setProperty("dynamo.client.secret.file", secret.toString());
       DynamoYcsbClient db = new DynamoYcsbClient();
       db.setProperties(p);
       db.init();

@@ -101,7 +101,10 @@ public final class NettyTransport implements Transport {
               p.addLast("tls", remote == null ? t.client().newHandler(ch.alloc())
                   : t.client().newHandler(ch.alloc(), remote.getHostString(), remote.getPort()));
             });
-            config.clusterSecret().ifPresent(s -> p.addLast("secret", new SecretHandshake(s, true, HANDSHAKE_DEADLINE)));
+            // A node proves the cluster's secret; a client's transport without it, the clients'.
+            config.clusterSecret().map(s -> SecretHandshake.connecting(s, false, HANDSHAKE_DEADLINE))
+                .or(() -> config.clientSecret().map(s -> SecretHandshake.connecting(s, true, HANDSHAKE_DEADLINE)))
+                .ifPresent(h -> p.addLast("secret", h));
             addFraming(p);
             p.addLast("client", handler);
           }
@@ -129,6 +132,10 @@ public final class NettyTransport implements Transport {
     if (server != null) {
       throw new IllegalStateException(name + " is already started on " + localEndpoint());
     }
+    if (config.clientSecret().isPresent() && config.clusterSecret().isEmpty()) {
+      throw new IllegalStateException(name + ": clientSecret without clusterSecret (expected: a node that lets clients "
+          + "in by their secret proves the cluster's to other nodes)");
+    }
     Executor executor = config.handlerExecutor().orElseGet(() -> {
       ownedExecutor = Executors.newFixedThreadPool(config.handlerThreads(), EventLoops.daemonThreads(name + "-handler"));
       return ownedExecutor;
@@ -154,7 +161,10 @@ public final class NettyTransport implements Transport {
             accepted.add(ch);
             ChannelPipeline p = ch.pipeline();
             serverTls.ifPresent(t -> p.addLast("tls", t.newHandler(ch.alloc())));
-            config.clusterSecret().ifPresent(s -> p.addLast("secret", new SecretHandshake(s, false, HANDSHAKE_DEADLINE)));
+            config.clusterSecret().ifPresent(s -> p.addLast("secret",
+                SecretHandshake.accepting(s, config.clientSecret(), HANDSHAKE_DEADLINE)));
+            p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(0, 0, config.idleTimeout().toMillis(),
+                TimeUnit.MILLISECONDS));
             addFraming(p);
             p.addLast("server", new ServerHandler(handler, executor, config.maxFrameBytes(),
                 config.maxRequestsInFlight()));
@@ -263,6 +273,11 @@ public final class NettyTransport implements Transport {
       }
     }
     log.info("{} closed", name);
+  }
+
+  /** Returns how many connections other nodes and clients have open to this one now. */
+  int acceptedConnections() {
+    return accepted.size();
   }
 
   /** Returns the prefix of the names of this transport's threads (for operators and tests). */

@@ -41,8 +41,10 @@ public final class NettyTransportConfig {
   private final int writeBufferHighBytes;
   private final Optional<TlsConfig> tls;
   private final byte[] clusterSecret;
+  private final byte[] clientSecret;
   private final int maxConnections;
   private final int maxRequestsInFlight;
+  private final Duration idleTimeout;
 
   private NettyTransportConfig(Builder b) {
     bind = b.bind;
@@ -57,8 +59,10 @@ public final class NettyTransportConfig {
     writeBufferHighBytes = b.writeBufferHighBytes == null ? DEFAULT_WRITE_BUFFER_HIGH_BYTES : b.writeBufferHighBytes;
     tls = Optional.ofNullable(b.tls);
     clusterSecret = b.clusterSecret;
+    clientSecret = b.clientSecret;
     maxConnections = b.maxConnections == null ? 10_000 : b.maxConnections;
     maxRequestsInFlight = b.maxRequestsInFlight == null ? 4096 : b.maxRequestsInFlight;
+    idleTimeout = b.idleTimeout == null ? Duration.ofMinutes(10) : b.idleTimeout;
     if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
       throw new IllegalArgumentException("reconnectBackoffMax : " + reconnectBackoffMax
           + " (expected: >= reconnectBackoffMin = " + reconnectBackoffMin + ")");
@@ -137,6 +141,11 @@ public final class NettyTransportConfig {
     return tls;
   }
 
+  /** Returns how long an accepted connection may carry nothing, either way, before the node closes it. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
   /** Returns how many connections the node accepts at once. */
   public int maxConnections() {
     return maxConnections;
@@ -152,13 +161,18 @@ public final class NettyTransportConfig {
     return Optional.ofNullable(clusterSecret).map(byte[]::clone);
   }
 
+  /** Returns (a copy of) the clients' secret, if set. */
+  public Optional<byte[]> clientSecret() {
+    return Optional.ofNullable(clientSecret).map(byte[]::clone);
+  }
+
   @Override
   public String toString() {
     return "NettyTransportConfig{bind=" + bind + ", maxFrameBytes=" + maxFrameBytes + ", connectTimeout="
         + connectTimeout + ", reconnectBackoff=" + reconnectBackoffMin + ".." + reconnectBackoffMax
         + ", ioThreads=" + ioThreads + ", handlers=" + handlerExecutor.map(e -> "supplied").orElse(handlerThreads + " threads")
         + ", writeBuffer=" + writeBufferLowBytes + ".." + writeBufferHighBytes + ", tls=" + tls.isPresent()
-        + ", clusterSecret=" + (clusterSecret != null) + "}";
+        + ", clusterSecret=" + (clusterSecret != null) + ", clientSecret=" + (clientSecret != null) + "}";
   }
 
   /** Collects settings; each may be set once. Not thread-safe. */
@@ -175,8 +189,10 @@ public final class NettyTransportConfig {
     private Integer writeBufferHighBytes;
     private TlsConfig tls;
     private byte[] clusterSecret;
+    private byte[] clientSecret;
     private Integer maxConnections;
     private Integer maxRequestsInFlight;
+    private Duration idleTimeout;
 
     private Builder(Endpoint bind) {
       this.bind = Objects.requireNonNull(bind, "bind");
@@ -247,11 +263,19 @@ public final class NettyTransportConfig {
      */
     public Builder clusterSecret(byte[] secret) {
       requireUnset(clusterSecret, "clusterSecret");
-      Objects.requireNonNull(secret, "secret");
-      if (secret.length < 16) {
-        throw new IllegalArgumentException("clusterSecret : " + secret.length + " bytes (expected: at least 16)");
-      }
-      clusterSecret = secret.clone();
+      clusterSecret = requireSecret("clusterSecret", secret);
+      return this;
+    }
+
+    /**
+     * Sets the clients' secret. On a node (which needs a cluster secret too): a connection that
+     * proves it instead of the cluster's is let in as a client, whose only requests are to
+     * coordinate reads and writes and for the ring. On a client's transport without a cluster
+     * secret: the secret it proves. At least 16 bytes, other than the cluster's.
+     */
+    public Builder clientSecret(byte[] secret) {
+      requireUnset(clientSecret, "clientSecret");
+      clientSecret = requireSecret("clientSecret", secret);
       return this;
     }
 
@@ -270,6 +294,26 @@ public final class NettyTransportConfig {
       requireUnset(maxRequestsInFlight, "maxRequestsInFlight");
       maxRequestsInFlight = requireInRange("maxRequestsInFlight", requests, 2, Integer.MAX_VALUE);
       return this;
+    }
+
+    /**
+     * Sets how long an accepted connection may carry nothing, in either direction, before the node
+     * closes it (a connecting node or client opens a new one when it next sends); default 10 min.
+     * Connections that were opened and forgotten then do not count against {@code maxConnections}
+     * for ever.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      requireUnset(idleTimeout, "idleTimeout");
+      idleTimeout = requirePositive("idleTimeout", timeout);
+      return this;
+    }
+
+    private static byte[] requireSecret(String name, byte[] secret) {
+      Objects.requireNonNull(secret, name);
+      if (secret.length < 16) {
+        throw new IllegalArgumentException(name + " : " + secret.length + " bytes (expected: at least 16)");
+      }
+      return secret.clone();
     }
 
     /** Returns the configuration. */

@@ -19,20 +19,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proves, before any frame, that both ends of a connection hold the cluster's secret, without
- * sending it: a challenge and response with HMAC-SHA256 over a random nonce from each side.
+ * Proves, before any frame, that both ends of a connection hold a secret of the cluster, without
+ * sending it: a challenge and response with HMAC-SHA256 over a random nonce from each side. A
+ * node holds the cluster's secret, and may accept a second one, the clients' secret, which lets
+ * the other end in as a client only.
  *
  * <pre>
  * client -> server   HELLO      magic, client nonce (32 bytes)
- * server -> client   CHALLENGE  magic, server nonce, HMAC(secret, "server" | client nonce | server nonce)
- * client -> server   PROOF      HMAC(secret, "client" | client nonce | server nonce)
+ * server -> client   CHALLENGE  magic, server nonce, HMAC(cluster secret, "server" | client nonce | server nonce),
+ *                               HMAC(clients' secret, the same) (random bytes if the server has none)
+ * client -> server   PROOF      HMAC(its secret, "client" | client nonce | server nonce)
  * </pre>
  *
- * The client checks the server's MAC before it answers, so a server without the secret learns
- * nothing it could replay; the server checks the client's before it passes a byte on. Fresh nonces
- * on both sides make every exchange new. A wrong MAC, a wrong magic or a handshake not done within
- * the deadline closes the connection. Once done the handler leaves the pipeline, passing on any
- * bytes that followed (frames sent right after the proof).
+ * The connecting end checks the server's MAC for the secret it holds before it answers (a node
+ * only the first: a server that holds only the clients' secret is not a node), so a server
+ * without it learns nothing it could replay; the server checks the proof before it passes a byte
+ * on, and marks the channel {@link #CLIENT_BY_SECRET} if the clients' secret made it. Fresh
+ * nonces on both sides make every exchange new. A wrong MAC, a wrong magic or a handshake not done
+ * within the deadline closes the connection. Once done the handler leaves the pipeline, passing
+ * on any bytes that followed (frames sent right after the proof).
  *
  * <p>One instance per connection.
  */
@@ -44,7 +49,14 @@ final class SecretHandshake extends ByteToMessageDecoder {
   private static final int MAC = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Set on a server's channel whose other end proved the clients' secret, not the cluster's. */
+  static final io.netty.util.AttributeKey<Boolean> CLIENT_BY_SECRET = io.netty.util.AttributeKey.valueOf("dynamokv.clientBySecret");
+
   private final byte[] secret;
+  /** On a server: the clients' secret, if it accepts one; on a connecting end: unused. */
+  private final java.util.Optional<byte[]> clientSecret;
+  /** On a connecting end: whether its secret is the clients' (it checks the server's second MAC). */
+  private final boolean provesClientSecret;
   private final boolean client;
   private final Duration deadline;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -52,15 +64,29 @@ final class SecretHandshake extends ByteToMessageDecoder {
   private byte[] clientNonce;
   private ScheduledFuture<?> timer;
 
-  /**
-   * @param client whether this end opened the connection (it speaks first)
-   * @param deadline how long the whole exchange may take
-   */
-  SecretHandshake(byte[] secret, boolean client, Duration deadline) {
+  private SecretHandshake(byte[] secret, java.util.Optional<byte[]> clientSecret, boolean provesClientSecret,
+      boolean client, Duration deadline) {
     this.secret = secret.clone();
+    this.clientSecret = clientSecret.map(byte[]::clone);
+    this.provesClientSecret = provesClientSecret;
     this.client = client;
     this.deadline = deadline;
     RANDOM.nextBytes(ownNonce);
+  }
+
+  /**
+   * The connecting end's handshake, proving {@code secret}: the cluster's, or, if
+   * {@code clientSecret}, the clients'.
+   *
+   * @param deadline how long the whole exchange may take
+   */
+  static SecretHandshake connecting(byte[] secret, boolean clientSecret, Duration deadline) {
+    return new SecretHandshake(secret, java.util.Optional.empty(), clientSecret, true, deadline);
+  }
+
+  /** The accepting end's handshake: nodes prove {@code clusterSecret}, clients {@code clientSecret} if given. */
+  static SecretHandshake accepting(byte[] clusterSecret, java.util.Optional<byte[]> clientSecret, Duration deadline) {
+    return new SecretHandshake(clusterSecret, clientSecret, false, false, deadline);
   }
 
   /** Completes once the other end proved it holds the secret; fails if the connection closes first. */
@@ -95,7 +121,7 @@ final class SecretHandshake extends ByteToMessageDecoder {
       return;
     }
     if (client) {
-      if (in.readableBytes() < MAGIC.length + NONCE + MAC) {
+      if (in.readableBytes() < MAGIC.length + NONCE + 2 * MAC) {
         return;
       }
       if (!magic(in)) {
@@ -103,12 +129,13 @@ final class SecretHandshake extends ByteToMessageDecoder {
         return;
       }
       byte[] serverNonce = read(in, NONCE);
-      byte[] serverMac = read(in, MAC);
-      if (!MessageDigest.isEqual(serverMac, mac("server", ownNonce, serverNonce))) {
-        fail(ctx, "the server does not hold the cluster's secret");
+      byte[] clusterMac = read(in, MAC);
+      byte[] clientsMac = read(in, MAC);
+      if (!MessageDigest.isEqual(provesClientSecret ? clientsMac : clusterMac, mac(secret, "server", ownNonce, serverNonce))) {
+        fail(ctx, "the server does not hold the " + (provesClientSecret ? "clients'" : "cluster's") + " secret");
         return;
       }
-      ctx.writeAndFlush(ctx.alloc().buffer(MAC).writeBytes(mac("client", ownNonce, serverNonce)));
+      ctx.writeAndFlush(ctx.alloc().buffer(MAC).writeBytes(mac(secret, "client", ownNonce, serverNonce)));
       succeed(ctx);
       return;
     }
@@ -121,17 +148,28 @@ final class SecretHandshake extends ByteToMessageDecoder {
         return;
       }
       clientNonce = read(in, NONCE);
-      ctx.writeAndFlush(ctx.alloc().buffer(MAGIC.length + NONCE + MAC).writeBytes(MAGIC).writeBytes(ownNonce)
-          .writeBytes(mac("server", clientNonce, ownNonce)));
+      byte[] clientsMac = new byte[MAC];
+      if (clientSecret.isPresent()) {
+        clientsMac = mac(clientSecret.get(), "server", clientNonce, ownNonce);
+      } else {
+        RANDOM.nextBytes(clientsMac); // no clients' secret: nothing anyone could match
+      }
+      ctx.writeAndFlush(ctx.alloc().buffer(MAGIC.length + NONCE + 2 * MAC).writeBytes(MAGIC).writeBytes(ownNonce)
+          .writeBytes(mac(secret, "server", clientNonce, ownNonce)).writeBytes(clientsMac));
     }
     if (in.readableBytes() < MAC) {
       return;
     }
-    if (!MessageDigest.isEqual(read(in, MAC), mac("client", clientNonce, ownNonce))) {
-      fail(ctx, "the client does not hold the cluster's secret");
-      return;
+    byte[] proof = read(in, MAC);
+    if (MessageDigest.isEqual(proof, mac(secret, "client", clientNonce, ownNonce))) {
+      succeed(ctx);
+    } else if (clientSecret.isPresent()
+        && MessageDigest.isEqual(proof, mac(clientSecret.get(), "client", clientNonce, ownNonce))) {
+      ctx.channel().attr(CLIENT_BY_SECRET).set(true);
+      succeed(ctx);
+    } else {
+      fail(ctx, "the client holds neither the cluster's secret nor the clients'");
     }
-    succeed(ctx);
   }
 
   private void succeed(ChannelHandlerContext ctx) {
@@ -169,10 +207,10 @@ final class SecretHandshake extends ByteToMessageDecoder {
     return out;
   }
 
-  private byte[] mac(String role, byte[] clientSide, byte[] serverSide) {
+  private static byte[] mac(byte[] key, String role, byte[] clientSide, byte[] serverSide) {
     try {
       Mac hmac = Mac.getInstance("HmacSHA256");
-      hmac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      hmac.init(new SecretKeySpec(key, "HmacSHA256"));
       hmac.update(role.getBytes(StandardCharsets.US_ASCII));
       hmac.update(clientSide);
       return hmac.doFinal(serverSide);

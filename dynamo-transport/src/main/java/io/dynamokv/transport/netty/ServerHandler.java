@@ -85,6 +85,12 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof io.netty.handler.timeout.IdleStateEvent) {
+      // Nothing either way for the idle timeout: a forgotten connection, not a peer in use.
+      log.debug("closing the idle connection from {}", ctx.channel().remoteAddress());
+      ctx.close();
+      return;
+    }
     if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
       try {
         peer = Optional.of(CertificateIdentity.of(ctx.pipeline().get(SslHandler.class).engine().getSession()));
@@ -95,6 +101,18 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
       }
     }
     super.userEventTriggered(ctx, event);
+  }
+
+  /**
+   * Who the other end is: a client if it proved only the clients' secret (whatever its
+   * certificate says), else what its certificate says, else unknown (it proved the cluster's
+   * secret, or nothing was asked).
+   */
+  private Optional<PeerIdentity> peer(Channel ch) {
+    if (Boolean.TRUE.equals(ch.attr(SecretHandshake.CLIENT_BY_SECRET).get())) {
+      return Optional.of(PeerIdentity.client("client at " + ch.remoteAddress()));
+    }
+    return peer;
   }
 
   @Override
@@ -145,7 +163,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
   private void serve(Channel ch, Frame request) {
     CompletableFuture<Message> reply;
     try {
-      reply = handler.handle(request.message(), peer);
+      reply = handler.handle(request.message(), peer(ch));
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }

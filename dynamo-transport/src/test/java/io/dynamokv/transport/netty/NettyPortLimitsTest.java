@@ -85,6 +85,28 @@ class NettyPortLimitsTest {
     assertThat(admitted).as("a connection after the others closed").isTrue();
   }
 
+  /** A connection opened and left silent is closed after the idle timeout; one in use is not. */
+  @Test
+  void anIdleConnectionIsClosedAndABusyOneStays() throws Exception {
+    NettyTransport server = server(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .idleTimeout(java.time.Duration.ofMillis(1500)), m -> CompletableFuture.completedFuture(new Ack()));
+    NettyTransport busy = NettyTransport.create(NettyTransportConfig.newClientBuilder().ioThreads(1).build());
+    opened.add(busy);
+    try (Socket idle = new Socket("127.0.0.1", server.localEndpoint().port())) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      boolean closed = false;
+      while (!closed && System.nanoTime() < deadline) {
+        // Pings every 400 ms or so keep the transport's own connection in use meanwhile.
+        busy.request(server.localEndpoint(), new io.dynamokv.internal.wire.Ping(1), java.time.Duration.ofSeconds(5))
+            .get(5, TimeUnit.SECONDS);
+        closed = closedByServer(idle) || idle.isClosed();
+        Thread.sleep(100);
+      }
+      assertThat(closed).as("the idle connection closed by the server").isTrue();
+    }
+    assertThat(server.acceptedConnections()).as("the busy connection").isEqualTo(1);
+  }
+
   @Test
   void aConnectionWithTooManyRequestsInFlightIsNotReadUntilSomeAreAnswered() throws Exception {
     Queue<CompletableFuture<Message>> unanswered = new ConcurrentLinkedQueue<>();

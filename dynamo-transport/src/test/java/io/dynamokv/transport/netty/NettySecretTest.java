@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dynamokv.Endpoint;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.spi.PeerIdentity;
 import io.dynamokv.spi.TransportException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +35,7 @@ class NettySecretTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final byte[] SECRET = "the cluster's secret, 32 bytes.".getBytes(StandardCharsets.UTF_8);
   private static final byte[] OTHER = "another cluster's secret, too...".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CLIENTS = "the secret this cluster's clients hold".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
   private final List<NettyTransport> opened = new ArrayList<>();
@@ -118,21 +121,66 @@ class NettySecretTest {
         socket.getOutputStream().write(junk);
         socket.getOutputStream().flush();
         java.io.InputStream in = socket.getInputStream();
-        // The server closes on junk at once; a well-formed hello gets its challenge (68 bytes)
+        // The server closes on junk at once; a well-formed hello gets its challenge (100 bytes)
         // and then a wait for a proof that cannot come (closed at the deadline): nothing else.
         int read = 0;
         try {
-          while (read < 68 && in.read() >= 0) {
+          while (read < 100 && in.read() >= 0) {
             read++;
           }
         } catch (java.net.SocketException reset) {
           // closed by the server with data unread: as good as an end of stream
         }
-        assertThat(read).as("bytes answered to junk %d", i).isIn(0, 68);
+        assertThat(read).as("bytes answered to junk %d", i).isIn(0, 100);
       }
     }
     assertThat(served).hasValue(0);
     assertThat(awaitFuture(b.request(a.localEndpoint(), new Ping(1), TIMEOUT))).isEqualTo(new Pong(1));
+  }
+
+  /**
+   * The clients' secret lets a connection in as a client, whom the node is told of (it serves a
+   * client only requests to coordinate); the cluster's secret, as a node. A server that holds only
+   * the clients' secret is no node: a node connects to it not at all.
+   */
+  @Test
+  void theClientsSecretLetsInAClientOnly() {
+    IdentityRecorder recorder = new IdentityRecorder();
+    List<Optional<PeerIdentity>> seen = recorder.seen;
+    NettyTransport node = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .ioThreads(1).clusterSecret(SECRET).clientSecret(CLIENTS).build());
+    opened.add(node);
+    node.start(recorder);
+    NettyTransport client = transport(NettyTransportConfig.newClientBuilder().ioThreads(1).clientSecret(CLIENTS));
+    assertThat(awaitFuture(client.request(node.localEndpoint(), new Ping(1), TIMEOUT))).isEqualTo(new Pong(1));
+    assertThat(awaitFuture(node(SECRET, null).request(node.localEndpoint(), new Ping(2), TIMEOUT))).isEqualTo(new Pong(2));
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0)).hasValueSatisfying(p -> assertThat(p.node()).isFalse());
+    assertThat(seen.get(1)).as("a node proved the cluster's secret").isEmpty();
+
+    // The clients' secret of another cluster, or a node without one: refused.
+    assertFails(transport(NettyTransportConfig.newClientBuilder().ioThreads(1).clientSecret(OTHER)), node.localEndpoint());
+    assertFails(client, node(SECRET, null).localEndpoint());
+    // An impostor that learned the clients' secret and listens as a server: nodes send it nothing.
+    NettyTransport impostor = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .ioThreads(1).clusterSecret(OTHER).clientSecret(CLIENTS).build());
+    opened.add(impostor);
+    impostor.start(m -> {
+      served.incrementAndGet();
+      return CompletableFuture.completedFuture(new Pong(((Ping) m).nonce()));
+    });
+    assertFails(node(SECRET, null), impostor.localEndpoint());
+    assertThat(served).hasValue(0);
+    // A node needs the cluster's secret to let clients in by theirs.
+    NettyTransport half = transport(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0)).clientSecret(CLIENTS));
+    assertThatThrownBy(() -> half.start(m -> null)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clientSecret without clusterSecret");
+  }
+
+  private NettyTransport transport(NettyTransportConfig.Builder config) {
+    NettyTransport t = NettyTransport.create(config.build());
+    opened.add(t);
+    return t;
   }
 
   @Test

@@ -12,7 +12,6 @@ import io.dynamokv.internal.wire.Pong;
 import io.dynamokv.spi.Message;
 import io.dynamokv.spi.PeerIdentity;
 import io.dynamokv.spi.PeerUnreachableException;
-import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.TransportException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,20 +110,10 @@ class NettyTlsTest {
   /** Issue #30, item 7: a certificate proves which node, or which client, sent a request. */
   @Test
   void theServerIsToldWhoTheCertificateSaysTheClientIs() {
-    List<Optional<PeerIdentity>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    IdentityRecorder recorder = new IdentityRecorder();
+    List<Optional<PeerIdentity>> seen = recorder.seen;
     NettyTransport b = node(nodeB, false);
-    b.start(new RequestHandler() {
-      @Override
-      public CompletableFuture<Message> handle(Message request) {
-        throw new AssertionError("the transport must say who sent it");
-      }
-
-      @Override
-      public CompletableFuture<Message> handle(Message request, Optional<PeerIdentity> peer) {
-        seen.add(peer);
-        return CompletableFuture.completedFuture(new Pong(((Ping) request).nonce()));
-      }
-    });
+    b.start(recorder);
     awaitFuture(node(nodeA, false).request(b.localEndpoint(), new Ping(1), TIMEOUT));
     awaitFuture(node(app, false).request(b.localEndpoint(), new Ping(2), TIMEOUT));
     assertThat(seen).containsExactly(Optional.of(PeerIdentity.node("node-a")), Optional.of(PeerIdentity.client("app-1")));
