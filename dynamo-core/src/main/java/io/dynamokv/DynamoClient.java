@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>The client owns the transport it is given (it never listens on it: {@link #close()} closes
  * it). Lifecycle: NEW, RUNNING after {@link #start()}, CLOSED. Thread-safe.
  */
-public final class DynamoClient implements Stores, AutoCloseable {
+public final class DynamoClient extends BuiltInTypes implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoClient.class);
 
@@ -131,6 +131,14 @@ public final class DynamoClient implements Stores, AutoCloseable {
     stores.open(name, codec, replication, r.clusterSize());
     return new Store<>(name, codec, resolver, replication, r.coordination(), scheduler::execute,
         settings.requestTimeout(), settings.limits());
+  }
+
+  @Override
+  <T> T openBuiltIn(String name, StoreHandle.Factory<T> handle) {
+    ClientRuntime r = running();
+    stores.open(name, settings.replication(), r.clusterSize());
+    return handle.create(name, settings.replication(), r.coordination(), scheduler::execute, settings.requestTimeout(),
+        settings.limits());
   }
 
   /**

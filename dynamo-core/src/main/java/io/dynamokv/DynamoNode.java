@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>The node owns the storage engine and transport it is given: {@link #close()} closes them.
  * Lifecycle: NEW, then RUNNING after {@code start()}, then CLOSED. Thread-safe.
  */
-public final class DynamoNode implements Stores, AutoCloseable {
+public final class DynamoNode extends BuiltInTypes implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoNode.class);
 
@@ -148,6 +148,17 @@ public final class DynamoNode implements Stores, AutoCloseable {
     stores.open(name, codec, replication,
         runtime.membership().state().committed().map(r -> r.nodes().size()).orElse(Integer.MAX_VALUE));
     return new Store<>(name, codec, resolver, replication, runtime.coordinator(), runtime.scheduler()::execute,
+        settings.requestTimeout(), settings.limits());
+  }
+
+  @Override
+  synchronized <T> T openBuiltIn(String name, StoreHandle.Factory<T> handle) {
+    if (state != State.RUNNING) {
+      throw new NodeNotRunningException("node " + settings.id() + " is " + state + " (expected: RUNNING); start() it first");
+    }
+    stores.open(name, settings.replication(),
+        runtime.membership().state().committed().map(r -> r.nodes().size()).orElse(Integer.MAX_VALUE));
+    return handle.create(name, settings.replication(), runtime.coordinator(), runtime.scheduler()::execute,
         settings.requestTimeout(), settings.limits());
   }
 

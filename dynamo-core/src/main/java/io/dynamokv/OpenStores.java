@@ -23,6 +23,12 @@ final class OpenStores {
   void open(String name, Codec<?> codec, Replication replication, int clusterSize) {
     StorageKey.validateStore(name);
     Objects.requireNonNull(codec, "codec");
+    open(name, replication, clusterSize);
+  }
+
+  /** As {@link #open(String, Codec, Replication, int)}, for a built-in type without a codec. */
+  void open(String name, Replication replication, int clusterSize) {
+    StorageKey.validateStore(name);
     Objects.requireNonNull(replication, "replication");
     if (replication.n() > clusterSize) {
       throw new IllegalArgumentException("n : " + replication.n() + " (expected: <= cluster size = " + clusterSize + ")");

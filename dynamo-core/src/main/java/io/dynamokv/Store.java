@@ -2,7 +2,6 @@ package io.dynamokv;
 
 import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.Limits;
-import io.dynamokv.internal.Utf8;
 import io.dynamokv.spi.version.Sibling;
 import io.dynamokv.spi.version.VersionSet;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -33,37 +31,16 @@ import java.util.function.Function;
  * the node's or client's scheduler threads, never on I/O threads; the blocking forms run the codec and
  * resolver on the calling thread. Thread-safe.
  */
-public final class Store<V> {
+public final class Store<V> extends StoreHandle {
 
-  private final String name;
   private final Codec<V> codec;
   private final Optional<ConflictResolver<V>> resolver;
-  private final Replication replication;
-  private final Coordination coordinator;
-  private final Executor callbacks;
-  private final Duration timeout;
-  private final Limits limits;
 
   Store(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver, Replication replication,
       Coordination coordinator, Executor callbacks, Duration timeout, Limits limits) {
-    this.name = name;
+    super(name, replication, coordinator, callbacks, timeout, limits);
     this.codec = codec;
     this.resolver = resolver;
-    this.replication = replication;
-    this.coordinator = coordinator;
-    this.callbacks = callbacks;
-    this.timeout = timeout;
-    this.limits = limits;
-  }
-
-  /** Returns the store's name. */
-  public String name() {
-    return name;
-  }
-
-  /** Returns the store's N, R and W. */
-  public Replication replication() {
-    return replication;
   }
 
   // ---- reads
@@ -75,7 +52,7 @@ public final class Store<V> {
 
   /** Reads {@code key}. */
   public CompletableFuture<GetResult<V>> getAsync(String key, ReadOptions options) {
-    return read(key, options).thenApplyAsync(this::toResult, callbacks);
+    return read(key, options).thenApplyAsync(this::toResult, callbacks());
   }
 
   /**
@@ -89,18 +66,18 @@ public final class Store<V> {
     try {
       k = keyBytes(key);
       Objects.requireNonNull(options, "options");
-      r = options.r().orElse(replication.r());
-      if (r > replication.n()) {
-        throw new IllegalArgumentException("r : " + r + " (expected: <= n = " + replication.n() + ")");
+      r = options.r().orElse(replication().r());
+      if (r > replication().n()) {
+        throw new IllegalArgumentException("r : " + r + " (expected: <= n = " + replication().n() + ")");
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Duration deadline = options.timeout().orElse(timeout);
+    Duration deadline = options.timeout().orElse(timeout());
     if (options.replica().isPresent()) {
-      return coordinator.readReplica(name, k, options.replica().get(), deadline);
+      return coordination().readReplica(name(), k, options.replica().get(), deadline);
     }
-    return coordinator.get(name, k, replication.n(), r, deadline);
+    return coordination().get(name(), k, replication().n(), r, deadline);
   }
 
   /** Reads {@code key}, waiting for the result. */
@@ -110,7 +87,7 @@ public final class Store<V> {
 
   /** Reads {@code key}, waiting for the result; the resolver, if any, runs on this thread. */
   public GetResult<V> get(String key, ReadOptions options) {
-    return toResult(join(read(key, options)));
+    return toResult(await(read(key, options)));
   }
 
   private GetResult<V> toResult(VersionSet versions) {
@@ -136,7 +113,7 @@ public final class Store<V> {
     } catch (CodecException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new CodecException("store " + name + ": cannot decode a value of " + s.valueLength() + " bytes: " + e, e);
+      throw new CodecException("store " + name() + ": cannot decode a value of " + s.valueLength() + " bytes: " + e, e);
     }
   }
 
@@ -160,7 +137,7 @@ public final class Store<V> {
       Objects.requireNonNull(context, "context");
       Objects.requireNonNull(value, "value");
       v = codec.encode(value);
-      limits.requireValueLength(v.length);
+      limits().requireValueLength(v.length);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -174,7 +151,7 @@ public final class Store<V> {
 
   /** Writes {@code value}, waiting for W acknowledgements; returns the new context. */
   public Context put(String key, Context context, V value, WriteOptions options) {
-    return contextOf(join(encodeAndWrite(key, context, value, options)));
+    return contextOf(await(encodeAndWrite(key, context, value, options)));
   }
 
   /**
@@ -208,26 +185,27 @@ public final class Store<V> {
 
   /** Deletes the versions {@code context} covers, waiting for W acknowledgements; returns the new context. */
   public Context delete(String key, Context context, WriteOptions options) {
-    return contextOf(join(tombstone(key, context, options)));
+    return contextOf(await(tombstone(key, context, options)));
   }
 
   private CompletableFuture<VersionSet> write(byte[] key, Context context, Optional<byte[]> value, WriteOptions options) {
     int w;
     try {
       Objects.requireNonNull(options, "options");
-      w = options.w().orElse(replication.w());
-      if (w > replication.n()) {
-        throw new IllegalArgumentException("w : " + w + " (expected: <= n = " + replication.n() + ")");
+      w = options.w().orElse(replication().w());
+      if (w > replication().n()) {
+        throw new IllegalArgumentException("w : " + w + " (expected: <= n = " + replication().n() + ")");
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return coordinator.put(name, key, context.versionVector(), value, replication.n(), w, options.timeout().orElse(timeout));
+    return coordination().put(name(), key, context.versionVector(), value, replication().n(), w,
+        options.timeout().orElse(timeout()));
   }
 
   /** Moves a write's result off the I/O or storage thread that completes it (see {@link #read}). */
   private CompletableFuture<Context> onCallbackThread(CompletableFuture<VersionSet> written) {
-    return written.thenApplyAsync(Store::contextOf, callbacks);
+    return written.thenApplyAsync(Store::contextOf, callbacks());
   }
 
   private static Context contextOf(VersionSet written) {
@@ -249,8 +227,8 @@ public final class Store<V> {
     return read(key, ReadOptions.defaults()).thenComposeAsync(versions -> {
       GetResult<V> read = toResult(versions);
       V next = changed(read, change);
-      return encodeAndWrite(key, read.context(), next, WriteOptions.defaults()).thenApplyAsync(written -> next, callbacks);
-    }, callbacks);
+      return encodeAndWrite(key, read.context(), next, WriteOptions.defaults()).thenApplyAsync(written -> next, callbacks());
+    }, callbacks());
   }
 
   /** Read, modify, write, waiting for it, all on this thread; see {@link #updateAsync}. */
@@ -264,32 +242,14 @@ public final class Store<V> {
 
   private V changed(GetResult<V> read, Function<Optional<V>, V> change) {
     if (read.hasSiblings()) {
-      throw new IllegalStateException("store " + name + ": key has " + read.values().size()
+      throw new IllegalStateException("store " + name() + ": key has " + read.values().size()
           + " siblings and the store has no ConflictResolver to merge them; read them with get()");
     }
     return Objects.requireNonNull(change.apply(read.value()), "change returned null");
   }
 
-  private byte[] keyBytes(String key) {
-    Objects.requireNonNull(key, "key");
-    byte[] k = Utf8.encode("key", key);
-    limits.requireKeyLength(k.length);
-    return k;
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
-
   @Override
   public String toString() {
-    return "Store{" + name + ", " + replication + (resolver.isPresent() ? ", with resolver" : "") + "}";
+    return "Store{" + name() + ", " + replication() + (resolver.isPresent() ? ", with resolver" : "") + "}";
   }
 }

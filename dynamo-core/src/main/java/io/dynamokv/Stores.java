@@ -12,7 +12,8 @@ package io.dynamokv;
  * }</pre>
  *
  * <p>A store opened twice, here or on another node or client, is the same data; its N must be
- * the same each time. Contexts are portable: a context read through one node or client may be
+ * the same each time. A store holds one kind of value: a store of counters read as a store of
+ * sets fails with a {@link CodecException}. Contexts are portable: a context read through one node or client may be
  * written through any other.
  */
 public interface Stores {
@@ -28,4 +29,19 @@ public interface Stores {
 
   /** Opens the store {@code name} with its own N, R and W, merging siblings with {@code resolver}. */
   <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver, Replication replication);
+
+  /**
+   * Opens the store {@code name} of counters (a built-in type: increments from anywhere, no
+   * context, no siblings), with the default replication.
+   */
+  CounterStore counters(String name);
+
+  /**
+   * Opens the store {@code name} of sets of elements through {@code codec} (a built-in type: adds
+   * from anywhere, removes of what a read saw, add wins), with the default replication.
+   */
+  <E> SetStore<E> sets(String name, Codec<E> codec);
+
+  /** Opens the store {@code name} of flags (a built-in type: enable wins), with the default replication. */
+  FlagStore flags(String name);
 }

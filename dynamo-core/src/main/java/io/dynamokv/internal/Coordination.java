@@ -23,4 +23,10 @@ public interface Coordination {
   /** Writes {@code value} (a delete if empty) over the versions {@code seen} covers, once W of N have it. */
   CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value, int n,
       int w, Duration timeout);
+
+  /**
+   * Applies {@code operation} (see {@code CrdtValues}) to the built-in type at {@code key}, at a
+   * replica, once W of N have the result; completes with the key's set after it.
+   */
+  CompletableFuture<VersionSet> update(String store, byte[] key, byte[] operation, int n, int w, Duration timeout);
 }

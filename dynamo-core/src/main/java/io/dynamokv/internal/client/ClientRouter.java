@@ -6,6 +6,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.WriteIds;
+import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.CoordinateGet;
@@ -72,7 +73,7 @@ final class ClientRouter implements Coordination {
     try {
       ClientRing view = ring.current();
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
-      return route("get " + sk, r, candidates(view, sk, n), timeout,
+      return route("get " + sk, r, candidates(view, sk, n), true, timeout,
           quorumMillis -> new CoordinateGet(store, key, n, r, quorumMillis),
           reply -> reply instanceof ReplicaGetReply g ? g.versions() : null);
     } catch (RuntimeException e) {
@@ -87,8 +88,25 @@ final class ClientRouter implements Coordination {
       ClientRing view = ring.current();
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
       long writeId = nextWriteId();
-      return route("put " + sk, w, candidates(view, sk, n), timeout,
+      return route("put " + sk, w, candidates(view, sk, n), true, timeout,
           quorumMillis -> CoordinatePut.of(store, key, seen, value, n, w, quorumMillis, writeId),
+          reply -> reply instanceof CoordinatePutReply p ? p.versions() : null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<VersionSet> update(String store, byte[] key, byte[] operation, int n, int w,
+      Duration timeout) {
+    try {
+      ClientRing view = ring.current();
+      StorageKey sk = view.ring().keySpace().storageKey(store, key);
+      long writeId = nextWriteId();
+      // An increment is tried at one node only, unless it could not be sent: a silent coordinator
+      // may have applied it, and another would count it again.
+      return route("update " + sk, w, candidates(view, sk, n), CrdtValues.idempotent(operation), timeout,
+          quorumMillis -> CoordinatePut.operation(store, key, operation, n, w, quorumMillis, writeId),
           reply -> reply instanceof CoordinatePutReply p ? p.versions() : null);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -116,17 +134,28 @@ final class ClientRouter implements Coordination {
     return order.subList(0, Math.min(maxAttempts, order.size()));
   }
 
-  private CompletableFuture<VersionSet> route(String op, int required, List<NodeId> candidates, Duration timeout,
-      IntFunction<WireMessage> request, java.util.function.Function<Message, VersionSet> read) {
+  /**
+   * @param idempotent whether the request may be sent again after a silent node, which may have
+   *     applied it (all but an increment)
+   */
+  private CompletableFuture<VersionSet> route(String op, int required, List<NodeId> candidates, boolean idempotent,
+      Duration timeout, IntFunction<WireMessage> request, java.util.function.Function<Message, VersionSet> read) {
     requests.increment();
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
-    attempt(op, required, candidates, 0, new LinkedHashMap<>(), health.now() + timeout.toNanos(), request, read, result);
+    attempt(new Request(op, required, candidates, idempotent, health.now() + timeout.toNanos(), request, read), 0,
+        new LinkedHashMap<>(), result);
     return result;
   }
 
-  private void attempt(String op, int required, List<NodeId> candidates, int next, Map<NodeId, String> failed,
-      long deadlineNanos, IntFunction<WireMessage> request, java.util.function.Function<Message, VersionSet> read,
-      CompletableFuture<VersionSet> result) {
+  /** One request: what it is, where it may go, until when, and how to read a reply. */
+  private record Request(String op, int required, List<NodeId> candidates, boolean idempotent, long deadlineNanos,
+      IntFunction<WireMessage> message, java.util.function.Function<Message, VersionSet> read) {}
+
+  private void attempt(Request q, int next, Map<NodeId, String> failed, CompletableFuture<VersionSet> result) {
+    String op = q.op();
+    int required = q.required();
+    List<NodeId> candidates = q.candidates();
+    long deadlineNanos = q.deadlineNanos();
     long left = deadlineNanos - health.now();
     if (next >= candidates.size() || left <= 0) {
       failures.increment();
@@ -137,7 +166,7 @@ final class ClientRouter implements Coordination {
     Optional<Endpoint> at = ring.current().endpointOf(node);
     if (at.isEmpty()) {
       failed.put(node, "no address known (it left)");
-      attempt(op, required, candidates, next + 1, failed, deadlineNanos, request, read, result);
+      attempt(q, next + 1, failed, result);
       return;
     }
     boolean last = next == candidates.size() - 1;
@@ -147,8 +176,8 @@ final class ClientRouter implements Coordination {
     if (next > 0) {
       failovers.increment();
     }
-    transport.request(at.get(), new Addressed(node, request.apply(quorumMillis)), share).whenComplete((reply, failure) -> {
-      VersionSet versions = failure == null ? read.apply(reply) : null;
+    transport.request(at.get(), new Addressed(node, q.message().apply(quorumMillis)), share).whenComplete((reply, failure) -> {
+      VersionSet versions = failure == null ? q.read().apply(reply) : null;
       if (versions != null) {
         health.markUp(node);
         result.complete(versions);
@@ -167,11 +196,16 @@ final class ClientRouter implements Coordination {
       }
       if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
         health.markDown(node, why, sent);
+        if (!q.idempotent() && !(cause instanceof io.dynamokv.spi.PeerUnreachableException)) {
+          failures.increment(); // it may have been applied: another attempt could apply it twice
+          result.completeExceptionally(new InsufficientReplicasException(op + " from a client", required, 0, failed));
+          return;
+        }
       }
       // Unreachable or silent (a silent one may have applied the write: the next attempt carries
       // the same write id), or another node listens at its address now: the ring is stale.
       ring.refreshSoon(cause instanceof RemoteFailureException);
-      attempt(op, required, candidates, next + 1, failed, deadlineNanos, request, read, result);
+      attempt(q, next + 1, failed, result);
     });
   }
 

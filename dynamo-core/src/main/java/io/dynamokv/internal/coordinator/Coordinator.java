@@ -9,6 +9,7 @@ import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.OwnActor;
+import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Ack;
@@ -329,14 +330,34 @@ public final class Coordinator implements Coordination {
   public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
       int n, int w, Duration timeout) {
     try {
-      return doPut(store, key, seen, value, n, w, timeout);
+      return doPut(store, key, seen, value, Optional.empty(), n, w, timeout);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
+  /**
+   * Applies {@code operation} to the built-in type at {@code key}: at this node if it is a primary,
+   * otherwise at one that is, with the same forwarding and fallback rules as a put.
+   */
+  @Override
+  public CompletableFuture<VersionSet> update(String store, byte[] key, byte[] operation, int n, int w,
+      Duration timeout) {
+    try {
+      return doPut(store, key, VersionVector.EMPTY, Optional.empty(), Optional.of(operation), n, w, timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static CoordinatePut message(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
+      Optional<byte[]> operation, int n, int w, int timeoutMillis, long writeId) {
+    return operation.isPresent() ? CoordinatePut.operation(store, key, operation.get(), n, w, timeoutMillis, writeId)
+        : CoordinatePut.of(store, key, seen, value, n, w, timeoutMillis, writeId);
+  }
+
   private CompletableFuture<VersionSet> doPut(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
-      int n, int w, Duration timeout) {
+      Optional<byte[]> operation, int n, int w, Duration timeout) {
     metrics.puts.increment();
     StorageKey sk = storageKey(store, key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
@@ -344,7 +365,7 @@ public final class Coordinator implements Coordination {
     // first answered too late) is still one sibling.
     long writeId = nextWriteId();
     if (pl.primaries().contains(self)) {
-      return coordinate(store, key, sk, pl, n, seen, value, w, writeId, timeout);
+      return coordinate(store, key, sk, pl, n, seen, value, operation, w, writeId, timeout);
     }
     List<NodeId> candidates = new ArrayList<>(pl.primaries());
     if (sloppy) {
@@ -352,7 +373,7 @@ public final class Coordinator implements Coordination {
       if (candidates.isEmpty()) {
         // Every primary is believed down: the paper's sloppy quorum lets the write go to the
         // next healthy nodes of the ring, coordinated here.
-        return coordinateAsFallback(CoordinatePut.of(store, key, seen, value, n, w, (int) timeout.toMillis(), writeId),
+        return coordinateAsFallback(message(store, key, seen, value, operation, n, w, (int) timeout.toMillis(), writeId),
             timeout);
       }
     } else {
@@ -363,7 +384,7 @@ public final class Coordinator implements Coordination {
     // so that another primary, or this node as a fallback, can still be tried if it does not answer.
     Duration attempt = attemptTimeout(timeout);
     int remoteQuorumMillis = (int) Math.max(1, attempt.toMillis() * 3 / 4);
-    forward(CoordinatePut.of(store, key, seen, value, n, w, remoteQuorumMillis, writeId),
+    forward(message(store, key, seen, value, operation, n, w, remoteQuorumMillis, writeId),
         candidates, 0, new LinkedHashMap<>(), attempt, health.now() + timeout.toNanos(), result);
     return result;
   }
@@ -386,15 +407,15 @@ public final class Coordinator implements Coordination {
   CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
     byte[] key = c.key().toArray();
     limits.requireKeyLength(key.length);
-    c.value().ifPresent(v -> limits.requireValueLength(v.length()));
+    c.value().or(c::operation).ifPresent(v -> limits.requireValueLength(v.length()));
     StorageKey sk = storageKey(c.store(), key);
     PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
     if (!pl.primaries().contains(self)) {
       metrics.misroutedRequests.increment();
       return coordinateAsFallback(c, Duration.ofMillis(c.timeoutMillis()));
     }
-    return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray), c.w(), c.writeId(),
-        Duration.ofMillis(c.timeoutMillis()));
+    return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray),
+        c.operation().map(Bytes::toArray), c.w(), c.writeId(), Duration.ofMillis(c.timeoutMillis()));
   }
 
   private void forward(CoordinatePut put, List<NodeId> candidates, int next, Map<NodeId, String> failures,
@@ -416,7 +437,9 @@ public final class Coordinator implements Coordination {
       }
       Throwable cause = failure == null ? null : unwrap(failure);
       failures.put(coordinator, cause == null ? "unexpected reply " + reply : describe(cause));
-      if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+      boolean retriable = put.operation().map(o -> CrdtValues.idempotent(o.toArray())).orElse(true)
+          || cause instanceof io.dynamokv.spi.PeerUnreachableException;
+      if (retriable && cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
         // Unreachable (nothing was written) or silent (it may have been): either way another
         // primary coordinates, or this node as a fallback, so a partitioned coordinator cannot
         // make the write fail. In the silent case the write may be applied twice: it carries one
@@ -435,7 +458,12 @@ public final class Coordinator implements Coordination {
         }
         return;
       }
-      // The coordinator answered that its quorum failed: another would fail alike.
+      if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+        // Silent, and the operation would count twice if another coordinator applied it too.
+        health.markDown(coordinator, describe(cause), sent);
+      }
+      // The coordinator answered that its quorum failed (another would fail alike), or it was
+      // silent and the operation is not to be repeated.
       metrics.quorumFailures.increment();
       result.completeExceptionally(new InsufficientReplicasException(op, put.w(), 0, failures));
     });
@@ -477,8 +505,10 @@ public final class Coordinator implements Coordination {
       knownStores.admit(put.store());
       long now = clock.currentTimeMillis();
       Optional<byte[]> value = put.value().map(Bytes::toArray);
+      Optional<byte[]> operation = put.operation().map(Bytes::toArray);
       VersionSet versions = fallbackActor.apply(sk, fallback -> current -> limits.requireWithinKeyLimits(sk,
-          value.isPresent()
+          operation.isPresent() ? CrdtValues.apply(current, operation.get(), fallback, now, put.writeId())
+              : value.isPresent()
               ? current.put(put.context(), fallback, value.get(), now, put.writeId())
               : current.delete(put.context(), fallback, now, put.writeId())));
       CompletableFuture<VersionSet> result = new CompletableFuture<>();
@@ -505,10 +535,11 @@ public final class Coordinator implements Coordination {
   }
 
   private CompletableFuture<VersionSet> coordinate(String store, byte[] key, StorageKey sk, PreferenceList pl,
-      int n, VersionVector seen, Optional<byte[]> value, int w, long writeId, Duration timeout) {
+      int n, VersionVector seen, Optional<byte[]> value, Optional<byte[]> operation, int w, long writeId,
+      Duration timeout) {
     CompletableFuture<Void> checked = actorChecked;
     if (!checked.isDone()) {
-      return checked.thenCompose(v -> coordinate(store, key, sk, pl, n, seen, value, w, writeId, timeout));
+      return checked.thenCompose(v -> coordinate(store, key, sk, pl, n, seen, value, operation, w, writeId, timeout));
     }
     metrics.putsCoordinated.increment();
     knownStores.admit(store);
@@ -518,6 +549,11 @@ public final class Coordinator implements Coordination {
       // older than the actor's history, and its next counter may have been handed out already.
       actor.checkAgainst(current, seen, "the context of a client's write");
       ActorId stamp = actor.current();
+      if (operation.isPresent()) {
+        // A built-in type: the siblings' states joined, the operation applied under this node's
+        // actor, the result the one sibling (the siblings' dots are this replica's own context).
+        return limits.requireWithinKeyLimits(sk, CrdtValues.apply(current, operation.get(), stamp, now, writeId));
+      }
       return limits.requireWithinKeyLimits(sk, value.isPresent()
           ? current.put(seen, stamp, value.get(), now, writeId)
           : current.delete(seen, stamp, now, writeId));

@@ -93,8 +93,9 @@ public final class FrameCodec {
         out.writeString(c.store());
         c.key().writeLengthPrefixedTo(out);
         VersionSetCodec.writeVectorTo(out, c.context());
-        Optional<Bytes> value = c.value();
-        out.writeByte(value.isPresent() ? 1 : 0);
+        // 0: a delete, 1: a value, 2: an operation on a built-in type
+        Optional<Bytes> value = c.value().or(c::operation);
+        out.writeByte(c.operation().isPresent() ? 2 : value.isPresent() ? 1 : 0);
         value.ifPresent(v -> v.writeLengthPrefixedTo(out));
         out.writeVarInt(c.n()).writeVarInt(c.w()).writeVarInt(c.timeoutMillis());
         out.writeLong(c.writeId());
@@ -228,10 +229,19 @@ public final class FrameCodec {
         String store = readStore(in);
         byte[] key = readKey(in);
         var context = VersionSetCodec.readVectorFrom(in);
-        Optional<byte[]> value = readFlag(in, "has value")
-            ? Optional.of(in.readLengthPrefixed("value", Integer.MAX_VALUE)) : Optional.empty();
-        yield CoordinatePut.of(store, key, context, value, in.readVarInt("n", 1, 255),
-            in.readVarInt("w", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE), in.readLong("write id"));
+        int kind = in.readUnsignedByte("write kind");
+        if (kind > 2) {
+          throw new DecodeException("write kind : " + kind + " (expected: 0 a delete, 1 a value, 2 an operation)",
+              in.position() - 1);
+        }
+        Optional<byte[]> value = kind == 0 ? Optional.empty()
+            : Optional.of(in.readLengthPrefixed(kind == 1 ? "value" : "operation", Integer.MAX_VALUE));
+        int n = in.readVarInt("n", 1, 255);
+        int w = in.readVarInt("w", 1, 255);
+        int timeoutMillis = in.readVarInt("timeout millis", 1, Integer.MAX_VALUE);
+        long writeId = in.readLong("write id");
+        yield kind == 2 ? CoordinatePut.operation(store, key, value.get(), n, w, timeoutMillis, writeId)
+            : CoordinatePut.of(store, key, context, value, n, w, timeoutMillis, writeId);
       }
       case COORDINATE_PUT_REPLY -> new CoordinatePutReply(VersionSetCodec.readFrom(in));
       case COORDINATE_GET -> new CoordinateGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255),

@@ -105,6 +105,9 @@ class FrameCodecTest {
         Combinators.combine(stores(), keys(), versionSets(), keys().optional(),
             Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, v, value, n, t) -> CoordinatePut.of(s, k, v.context(), value, n, 1 + t % n, t, t * 31L)),
+        Combinators.combine(stores(), keys(), keys(), Arbitraries.integers().between(1, 255),
+            Arbitraries.integers().between(1, 1_000_000))
+            .as((s, k, op, n, t) -> CoordinatePut.operation(s, k, op, n, 1 + t % n, t, t * 17L)),
         versionSets().map(CoordinatePutReply::new),
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, n, t) -> new CoordinateGet(s, k, n, 1 + t % n, t)),

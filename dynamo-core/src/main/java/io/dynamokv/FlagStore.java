@@ -1,0 +1,58 @@
+package io.dynamokv;
+
+import io.dynamokv.internal.Coordination;
+import io.dynamokv.internal.Limits;
+import io.dynamokv.internal.crdt.CrdtValues;
+import io.dynamokv.internal.crdt.SetState;
+import io.dynamokv.spi.version.VersionSet;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Flags by key, enabled and disabled from any node or client: an enable concurrent with a disable
+ * wins (a disable takes back the enables its coordinator has seen). Open one with
+ * {@link Stores#flags}. A flag never set reads as disabled. Thread-safe.
+ */
+public final class FlagStore extends StoreHandle {
+
+  FlagStore(String name, Replication replication, Coordination coordination, Executor callbacks, Duration timeout,
+      Limits limits) {
+    super(name, replication, coordination, callbacks, timeout, limits);
+  }
+
+  /** Reads the flag at {@code key} with the store's R. */
+  public CompletableFuture<Boolean> getAsync(String key) {
+    return read(key, versions -> enabled(key, versions));
+  }
+
+  /** Reads the flag at {@code key}, waiting for it. */
+  public boolean get(String key) {
+    return await(getAsync(key));
+  }
+
+  /** Enables the flag at {@code key}, once W replicas have it. */
+  public CompletableFuture<Void> enableAsync(String key) {
+    return update(key, CrdtValues::enable, versions -> null);
+  }
+
+  /** Enables the flag at {@code key}, waiting for W replicas. */
+  public void enable(String key) {
+    await(enableAsync(key));
+  }
+
+  /** Disables the flag at {@code key}: takes back the enables its coordinator has seen, once W replicas have it. */
+  public CompletableFuture<Void> disableAsync(String key) {
+    return update(key, CrdtValues::disable, versions -> null);
+  }
+
+  /** Disables the flag at {@code key}, waiting for W replicas. */
+  public void disable(String key) {
+    await(disableAsync(key));
+  }
+
+  private boolean enabled(String key, VersionSet versions) {
+    return decoded(key, what -> CrdtValues.enabled((SetState) CrdtValues.stateOf(versions, CrdtValues.Type.FLAG, what,
+        SetState.EMPTY)));
+  }
+}

@@ -1,0 +1,130 @@
+package io.dynamokv;
+
+import io.dynamokv.internal.Coordination;
+import io.dynamokv.internal.Limits;
+import io.dynamokv.internal.Utf8;
+import io.dynamokv.spi.version.VersionSet;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * What every store handle shares ({@link Store} and the built-in types'): the store's name and
+ * replication, its key checks, where its requests go, and, for the built-in types, a quorum read
+ * of a key's set and an operation applied at a replica of the key. Futures complete on the node's
+ * or client's scheduler threads.
+ */
+abstract class StoreHandle {
+
+  /** Makes a handle of a store: each handle's constructor. */
+  interface Factory<T> {
+    T create(String name, Replication replication, Coordination coordination, Executor callbacks, Duration timeout,
+        Limits limits);
+  }
+
+  private final String name;
+  private final Replication replication;
+  private final Coordination coordination;
+  private final Executor callbacks;
+  private final Duration timeout;
+  private final Limits limits;
+
+  StoreHandle(String name, Replication replication, Coordination coordination, Executor callbacks, Duration timeout,
+      Limits limits) {
+    this.name = name;
+    this.replication = replication;
+    this.coordination = coordination;
+    this.callbacks = callbacks;
+    this.timeout = timeout;
+    this.limits = limits;
+  }
+
+  /** Returns the store's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the store's N, R and W. */
+  public Replication replication() {
+    return replication;
+  }
+
+  /** Reads {@code key}'s set with R of N and turns it into a result on a callback thread. */
+  final <T> CompletableFuture<T> read(String key, Function<VersionSet, T> result) {
+    byte[] k;
+    try {
+      k = keyBytes(key);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return coordination.get(name, k, replication.n(), replication.r(), timeout).thenApplyAsync(result, callbacks);
+  }
+
+  /** Applies {@code operation} to {@code key} at a replica, once W of N have it; the result from the key's set after. */
+  final <T> CompletableFuture<T> update(String key, java.util.function.Supplier<byte[]> operation,
+      Function<VersionSet, T> result) {
+    byte[] k;
+    byte[] op;
+    try {
+      k = keyBytes(key);
+      op = operation.get();
+      limits.requireValueLength(op.length);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return coordination.update(name, k, op, replication.n(), replication.w(), timeout)
+        .thenApplyAsync(result, callbacks);
+  }
+
+  final Coordination coordination() {
+    return coordination;
+  }
+
+  final Executor callbacks() {
+    return callbacks;
+  }
+
+  final Duration timeout() {
+    return timeout;
+  }
+
+  final Limits limits() {
+    return limits;
+  }
+
+  final byte[] keyBytes(String key) {
+    Objects.requireNonNull(key, "key");
+    byte[] k = Utf8.encode("key", key);
+    limits.requireKeyLength(k.length);
+    return k;
+  }
+
+  /** Waits for {@code future}, throwing its failure as it is. */
+  static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Turns a stored value that is not of the handle's type into the codec failure a caller sees. */
+  final <T> T decoded(String key, Function<String, T> decode) {
+    try {
+      return decode.apply("store " + name + " key " + key);
+    } catch (IllegalArgumentException e) {
+      throw new CodecException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "{" + name + ", " + replication + "}";
+  }
+}

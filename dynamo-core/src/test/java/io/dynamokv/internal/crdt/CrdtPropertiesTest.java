@@ -1,0 +1,190 @@
+package io.dynamokv.internal.crdt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamokv.NodeId;
+import io.dynamokv.spi.version.ActorId;
+import io.dynamokv.spi.version.ByteReader;
+import io.dynamokv.spi.version.ByteWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The built-in types' joins are commutative, associative and idempotent; replicas that apply the
+ * same operations' deltas in any order, with duplicates, end in the same state; and each type
+ * means what it says (a counter sums, a remove takes away only what it saw).
+ */
+class CrdtPropertiesTest {
+
+  private static final List<ActorId> ACTORS = List.of(ActorId.of(NodeId.of("a"), 1), ActorId.of(NodeId.of("b"), 7),
+      ActorId.of(NodeId.of("c"), 3), ActorId.of(NodeId.of("a"), 2)); // a restarted: a new incarnation
+
+  /** An operation at replica {@code at}: add or remove element {@code element}, or add {@code amount}. */
+  record Op(int at, boolean add, int element, long amount) {}
+
+  @Provide
+  Arbitrary<List<Op>> histories() {
+    return Combinators.combine(Arbitraries.integers().between(0, ACTORS.size() - 1), Arbitraries.of(true, false),
+        Arbitraries.integers().between(0, 5), Arbitraries.longs().between(-1000, 1000)).as(Op::new).list().ofMaxSize(40);
+  }
+
+  /** Runs {@code ops} at their replicas, each op's delta joined at its replica, and returns the deltas in order. */
+  private static <T extends Crdt<T>> List<T> run(List<Op> ops, T empty, OpRule<T> rule, List<T> replicas) {
+    List<T> deltas = new ArrayList<>();
+    for (int i = 0; i < ACTORS.size(); i++) {
+      replicas.add(empty);
+    }
+    for (Op op : ops) {
+      T state = replicas.get(op.at());
+      T delta = rule.delta(state, ACTORS.get(op.at()), op);
+      replicas.set(op.at(), state.join(delta));
+      deltas.add(delta);
+    }
+    return deltas;
+  }
+
+  interface OpRule<T> {
+    T delta(T state, ActorId actor, Op op);
+  }
+
+  private static final OpRule<CounterState> COUNTER = (s, a, op) -> s.incrementDelta(a, op.amount());
+  private static final OpRule<SetState> SET = (s, a, op) -> op.add() ? s.addDelta(a, new byte[] {(byte) op.element()})
+      : s.removeDelta(new byte[] {(byte) op.element()}, s.context());
+
+  private static <T extends Crdt<T>> void converges(List<Op> ops, long seed, T empty, OpRule<T> rule) {
+    List<T> replicas = new ArrayList<>();
+    List<T> deltas = run(ops, empty, rule, replicas);
+    Random random = new Random(seed);
+    List<T> finals = new ArrayList<>();
+    for (T replica : replicas) {
+      List<T> delivery = new ArrayList<>(deltas);
+      delivery.addAll(deltas.subList(0, deltas.size() / 2)); // duplicates
+      Collections.shuffle(delivery, random);
+      T state = replica;
+      for (T d : delivery) {
+        state = state.join(d);
+      }
+      finals.add(state);
+    }
+    T all = empty;
+    for (T d : deltas) {
+      all = all.join(d);
+    }
+    for (T f : finals) {
+      assertThat(f).isEqualTo(all);
+    }
+  }
+
+  private static <T extends Crdt<T>> void laws(List<Op> x, List<Op> y, List<Op> z, T empty, OpRule<T> rule) {
+    T a = stateOf(x, empty, rule);
+    T b = stateOf(y, empty, rule);
+    T c = stateOf(z, empty, rule);
+    assertThat(a.join(b)).isEqualTo(b.join(a));
+    assertThat(a.join(b).join(c)).isEqualTo(a.join(b.join(c)));
+    assertThat(a.join(a)).isEqualTo(a);
+    assertThat(a.join(empty)).isEqualTo(a);
+  }
+
+  private static <T extends Crdt<T>> T stateOf(List<Op> ops, T empty, OpRule<T> rule) {
+    List<T> replicas = new ArrayList<>();
+    run(ops, empty, rule, replicas);
+    T all = empty;
+    for (T r : replicas) {
+      all = all.join(r);
+    }
+    return all;
+  }
+
+  private static <T extends Crdt<T>> void roundTrips(T state, Function<ByteReader, T> read) {
+    ByteWriter out = new ByteWriter(64);
+    state.writeTo(out);
+    byte[] bytes = out.toByteArray();
+    assertThat(read.apply(new ByteReader(bytes))).isEqualTo(state);
+  }
+
+  @Property(tries = 300)
+  void counterJoinIsASemilattice(@ForAll("histories") List<Op> x, @ForAll("histories") List<Op> y,
+      @ForAll("histories") List<Op> z) {
+    laws(x, y, z, CounterState.EMPTY, COUNTER);
+  }
+
+  @Property(tries = 300)
+  void setJoinIsASemilattice(@ForAll("histories") List<Op> x, @ForAll("histories") List<Op> y,
+      @ForAll("histories") List<Op> z) {
+    laws(x, y, z, SetState.EMPTY, SET);
+  }
+
+  @Property(tries = 300)
+  void countersConvergeInAnyOrderWithDuplicates(@ForAll("histories") List<Op> ops, @ForAll long seed) {
+    converges(ops, seed, CounterState.EMPTY, COUNTER);
+  }
+
+  @Property(tries = 300)
+  void setsConvergeInAnyOrderWithDuplicates(@ForAll("histories") List<Op> ops, @ForAll long seed) {
+    converges(ops, seed, SetState.EMPTY, SET);
+  }
+
+  @Property(tries = 200)
+  void aCounterIsTheSumOfItsIncrements(@ForAll("histories") List<Op> ops) {
+    long sum = ops.stream().mapToLong(Op::amount).sum();
+    assertThat(stateOf(ops, CounterState.EMPTY, COUNTER).value()).isEqualTo(sum);
+  }
+
+  @Property(tries = 200)
+  void statesRoundTripThroughTheirBytes(@ForAll("histories") List<Op> ops) {
+    roundTrips(stateOf(ops, CounterState.EMPTY, COUNTER), CounterState::readFrom);
+    roundTrips(stateOf(ops, SetState.EMPTY, SET), SetState::readFrom);
+  }
+
+  @Property(tries = 200)
+  void aDeltaJoinedIntoAnotherReplicaActsAsTheOperationThere(@ForAll("histories") List<Op> ops) {
+    // The delta computed at one replica, joined at another that has seen everything the first
+    // has, gives the state the first holds after the operation.
+    SetState first = stateOf(ops, SetState.EMPTY, SET);
+    SetState other = first.join(stateOf(ops.subList(0, ops.size() / 2), SetState.EMPTY, SET));
+    ActorId a = ACTORS.get(0);
+    SetState delta = first.addDelta(a, new byte[] {9});
+    assertThat(other.join(delta)).isEqualTo(first.join(delta));
+    assertThat(other.join(delta).contains(new byte[] {9})).isTrue();
+  }
+
+  @Example
+  void aConcurrentAddWinsOverARemove() {
+    ActorId a = ACTORS.get(0);
+    ActorId b = ACTORS.get(1);
+    SetState base = SetState.EMPTY.join(SetState.EMPTY.addDelta(a, new byte[] {1}));
+    SetState readByB = base;
+    SetState readdedByA = base.join(base.addDelta(a, new byte[] {1})); // concurrent with b's remove
+    SetState removedByB = readByB.join(readByB.removeDelta(new byte[] {1}, readByB.context()));
+    assertThat(removedByB.contains(new byte[] {1})).isFalse();
+    assertThat(removedByB.join(readdedByA).contains(new byte[] {1})).as("the add b did not see survives").isTrue();
+  }
+
+  @Example
+  void aRemoveTakesAwayWhatItSaw() {
+    ActorId a = ACTORS.get(0);
+    SetState s = SetState.EMPTY.join(SetState.EMPTY.addDelta(a, new byte[] {1}));
+    SetState removed = s.join(s.removeDelta(new byte[] {1}, s.context()));
+    assertThat(removed.elements()).isEmpty();
+    // A remove with an empty context (a read that saw nothing) removes nothing.
+    assertThat(s.join(s.removeDelta(new byte[] {1}, CausalContext.EMPTY)).contains(new byte[] {1})).isTrue();
+    // The delta of an add is about the element, whatever the set's size.
+    SetState big = SetState.EMPTY;
+    for (int i = 0; i < 1000; i++) {
+      big = big.join(big.addDelta(a, java.nio.ByteBuffer.allocate(4).putInt(i).array()));
+    }
+    ByteWriter out = new ByteWriter(64);
+    big.addDelta(a, new byte[] {1, 2, 3, 4, 5}).writeTo(out);
+    assertThat(out.toByteArray().length).as("bytes of one add's delta to a set of 1,000").isLessThan(64);
+  }
+}
