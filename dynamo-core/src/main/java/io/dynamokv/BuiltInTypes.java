@@ -27,4 +27,9 @@ abstract class BuiltInTypes implements Stores {
   public FlagStore flags(String name) {
     return openBuiltIn(name, FlagStore::new);
   }
+
+  @Override
+  public MapStore maps(String name) {
+    return openBuiltIn(name, MapStore::new);
+  }
 }

@@ -44,4 +44,11 @@ public interface Stores {
 
   /** Opens the store {@code name} of flags (a built-in type: enable wins), with the default replication. */
   FlagStore flags(String name);
+
+  /**
+   * Opens the store {@code name} of maps whose fields are registers, counters, sets, flags and
+   * maps (a built-in type: each field changed on its own, in one round trip), with the default
+   * replication.
+   */
+  MapStore maps(String name);
 }

@@ -57,6 +57,27 @@ class BuiltInTypesTest {
       c.await(flags.disableAsync("dark-mode"));
       assertThat(c.await(client.flags("features").getAsync("dark-mode"))).isFalse();
 
+      MapStore sessions = client.maps("sessions");
+      c.await(sessions.updateAsync("s1", new MapUpdate().register("user", Codec.utf8(), "alice").increment("pages", 1)
+          .add("tabs", Codec.utf8(), "/cart").map("prefs", p -> p.enable("dark-mode"))));
+      // Two coordinators change two fields at once: both changes stay.
+      var byNode = c.node("n1").maps("sessions").updateAsync("s1", new MapUpdate().increment("pages", 2));
+      var byClient = sessions.updateAsync("s1", new MapUpdate().register("lang", Codec.utf8(), "pt"));
+      c.await(byNode);
+      c.await(byClient);
+      MapRead session = c.await(c.node("n2").maps("sessions").getAsync("s1"));
+      assertThat(session.register("user", Codec.utf8())).contains("alice");
+      assertThat(session.register("lang", Codec.utf8())).contains("pt");
+      assertThat(session.counter("pages")).isEqualTo(3);
+      assertThat(session.set("tabs", Codec.utf8()).elements()).containsExactly("/cart");
+      assertThat(session.map("prefs").orElseThrow().flag("dark-mode")).isTrue();
+      assertThat(session.fieldNames()).containsExactly("lang", "pages", "prefs", "tabs", "user");
+      c.await(sessions.updateAsync("s1", new MapUpdate().remove("tabs", Codec.utf8(), "/cart",
+          session.set("tabs", Codec.utf8()))));
+      assertThat(c.await(sessions.getAsync("s1")).set("tabs", Codec.utf8()).elements()).isEmpty();
+      c.await(sessions.updateAsync("s1", new MapUpdate().removeField("tabs", c.await(sessions.getAsync("s1")))));
+      assertThat(c.await(sessions.getAsync("s1")).fieldNames()).doesNotContain("tabs");
+
       // A key holds one type: read as another, it says so.
       assertThatThrownBy(() -> c.await(client.sets("likes", Codec.utf8()).getAsync("post")))
           .hasCauseInstanceOf(CodecException.class).hasMessageContaining("not a set");

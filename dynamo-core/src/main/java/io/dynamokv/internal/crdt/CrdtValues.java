@@ -20,7 +20,7 @@ public final class CrdtValues {
 
   /** The type of a state, as its tag byte. */
   public enum Type {
-    COUNTER(1), SET(2), FLAG(3);
+    COUNTER(1), SET(2), FLAG(3), MAP(4);
 
     final int tag;
 
@@ -38,6 +38,7 @@ public final class CrdtValues {
   private static final int REMOVE = 3;
   private static final int ENABLE = 4;
   private static final int DISABLE = 5;
+  private static final int MAP_UPDATE = 6;
   private static final byte[] FLAG_ELEMENT = {};
 
   private CrdtValues() {}
@@ -64,6 +65,14 @@ public final class CrdtValues {
     return op(ENABLE).toByteArray();
   }
 
+  /** Returns the operation that applies {@code ops} to a map, in order, as one write. */
+  public static byte[] mapUpdate(MapOps ops) {
+    if (ops.isEmpty()) {
+      throw new IllegalArgumentException("map update : no operation (expected: at least one)");
+    }
+    return ops.toBytes(MAP_UPDATE);
+  }
+
   /** Returns the operation that disables a flag: the enables the coordinator has seen. */
   public static byte[] disable() {
     return op(DISABLE).toByteArray();
@@ -88,8 +97,9 @@ public final class CrdtValues {
       case INCREMENT -> Type.COUNTER;
       case ADD, REMOVE -> Type.SET;
       case ENABLE, DISABLE -> Type.FLAG;
+      case MAP_UPDATE -> Type.MAP;
       default -> throw new IllegalArgumentException("operation tag : " + (op.length == 0 ? "none" : op[0])
-          + " (expected: 1..5)");
+          + " (expected: 1..6)");
     };
   }
 
@@ -118,6 +128,7 @@ public final class CrdtValues {
           SetState s = (SetState) stateOf(current, Type.FLAG, "key", SetState.EMPTY);
           yield s.join(op[0] == ENABLE ? s.addDelta(actor, FLAG_ELEMENT) : s.removeDelta(FLAG_ELEMENT, s.context()));
         }
+        case MAP -> MapOps.apply((MapState) stateOf(current, Type.MAP, "key", MapState.EMPTY), in, actor, now);
       };
     } catch (DecodeException e) {
       throw new IllegalArgumentException("operation on a " + type.lowerName() + ": " + e.getMessage(), e);
@@ -142,7 +153,11 @@ public final class CrdtValues {
       }
       ByteReader in = new ByteReader(bytes, 1, bytes.length - 1);
       try {
-        state = join(state, type == Type.COUNTER ? CounterState.readFrom(in) : SetState.readFrom(in));
+        state = join(state, switch (type) {
+          case COUNTER -> CounterState.readFrom(in);
+          case SET, FLAG -> SetState.readFrom(in);
+          case MAP -> MapState.readFrom(in);
+        });
       } catch (DecodeException e) {
         throw new IllegalArgumentException(what + ": its " + type.lowerName() + " does not decode: " + e.getMessage(), e);
       }

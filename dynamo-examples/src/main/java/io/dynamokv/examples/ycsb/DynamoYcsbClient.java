@@ -2,10 +2,9 @@ package io.dynamokv.examples.ycsb;
 
 import io.dynamokv.ConflictResolver;
 import io.dynamokv.DynamoClient;
-import io.dynamokv.GetResult;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
-import io.dynamokv.Store;
+import io.dynamokv.Stores;
 import io.dynamokv.examples.LocalCluster;
 import io.dynamokv.examples.client.ClusterClients;
 import io.dynamokv.storage.rocksdb.Durability;
@@ -39,10 +38,11 @@ import site.ycsb.StringByteIterator;
  * in the YCSB process, on loopback with RocksDB under {@code dynamo.dir} (default a temporary
  * directory, deleted at the end; give a directory to keep the data between the load and run
  * phases), each write fsync'd unless {@code dynamo.durability=async}. YCSB's threads share it,
- * spreading their requests over the nodes. Each record is one value, its field map in a compact
- * codec; updates read, merge the fields and write back with the read's context, so they never
- * make needless siblings; concurrent updates that still do are merged field by field. Range
- * scans are not supported (Dynamo has none).
+ * spreading their requests over the nodes. Each record is a built-in map whose fields are
+ * registers, so an update is one map operation, one round trip ({@code dynamo.records=map}, the
+ * default); or, with {@code dynamo.records=value}, one value, its field map in a compact codec,
+ * which an update reads, merges and writes back with the read's context. Range scans are not
+ * supported (Dynamo has none).
  *
  * <p>Run: see dynamo-examples/README.md.
  */
@@ -56,7 +56,7 @@ public final class DynamoYcsbClient extends DB {
   private static int users;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private Store<Map<String, String>> store;
+  private Records records;
 
   /** Concurrent versions of a record: the union of the fields; for a field both set, the larger value. */
   static Map<String, String> mergeFields(List<Map<String, String>> versions) {
@@ -95,14 +95,18 @@ public final class DynamoYcsbClient extends DB {
         cluster = new LocalCluster(dataDir, nodes, Duration.ofMillis(timeoutMs), durability, false);
       }
       users++;
-      if (client != null) {
-        store = client.store("usertable", new FieldMapCodec(), merge);
-        return;
-      }
     }
-    List<NodeId> nodes = cluster.nodes();
-    NodeId via = nodes.get(THREADS.getAndIncrement() % nodes.size());
-    store = cluster.node(via).store("usertable", new FieldMapCodec(), merge);
+    Stores via = client;
+    if (via == null) {
+      List<NodeId> nodes = cluster.nodes();
+      via = cluster.node(nodes.get(THREADS.getAndIncrement() % nodes.size()));
+    }
+    String form = getProperties().getProperty("dynamo.records", "map");
+    records = switch (form) {
+      case "map" -> new MapRecords(via.maps("usertable"));
+      case "value" -> new ValueRecords(via.store("usertable", new FieldMapCodec(), merge));
+      default -> throw new DBException("dynamo.records : " + form + " (expected: map or value)");
+    };
   }
 
   /** The embedded nodes' counter {@code name} ({@code DynamoNode.metrics()}) summed; for tests. */
@@ -156,15 +160,11 @@ public final class DynamoYcsbClient extends DB {
   @Override
   public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
     try {
-      GetResult<Map<String, String>> read = store.get(key);
-      if (read.isAbsent()) {
+      Optional<Map<String, String>> record = records.read(key, fields);
+      if (record.isEmpty()) {
         return Status.NOT_FOUND;
       }
-      read.value().orElseThrow().forEach((k, v) -> {
-        if (fields == null || fields.contains(k)) {
-          result.put(k, new StringByteIterator(v));
-        }
-      });
+      record.get().forEach((k, v) -> result.put(k, new StringByteIterator(v)));
       return Status.OK;
     } catch (RuntimeException e) {
       return failure(e);
@@ -180,12 +180,7 @@ public final class DynamoYcsbClient extends DB {
   @Override
   public Status update(String table, String key, Map<String, ByteIterator> values) {
     try {
-      Map<String, String> changed = strings(values);
-      store.update(key, current -> {
-        Map<String, String> next = new TreeMap<>(current.orElse(Map.of()));
-        next.putAll(changed);
-        return next;
-      });
+      records.update(key, strings(values));
       return Status.OK;
     } catch (RuntimeException e) {
       return failure(e);
@@ -195,7 +190,7 @@ public final class DynamoYcsbClient extends DB {
   @Override
   public Status insert(String table, String key, Map<String, ByteIterator> values) {
     try {
-      store.put(key, io.dynamokv.Context.EMPTY, strings(values));
+      records.insert(key, strings(values));
       return Status.OK;
     } catch (RuntimeException e) {
       return failure(e);
@@ -205,7 +200,7 @@ public final class DynamoYcsbClient extends DB {
   @Override
   public Status delete(String table, String key) {
     try {
-      store.delete(key, store.get(key).context());
+      records.delete(key);
       return Status.OK;
     } catch (RuntimeException e) {
       return failure(e);

@@ -3,7 +3,8 @@ package io.dynamokv.examples.ycsb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dynamokv.GetResult;
+import io.dynamokv.Codec;
+import io.dynamokv.MapRead;
 import io.dynamokv.examples.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import site.ycsb.DBException;
 import site.ycsb.ByteIterator;
 import site.ycsb.Status;
@@ -27,12 +28,13 @@ class DynamoYcsbClientIT {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"sync", "async"})
-  void insertReadUpdateDelete(String durability) throws Exception {
+  @CsvSource({"sync, map", "async, map", "sync, value"})
+  void insertReadUpdateDelete(String durability, String records) throws Exception {
     DynamoYcsbClient db = new DynamoYcsbClient();
     Properties p = new Properties();
     p.setProperty("dynamo.dir", dir.toString());
     p.setProperty("dynamo.durability", durability);
+    p.setProperty("dynamo.records", records);
     db.setProperties(p);
     db.init();
     try {
@@ -82,9 +84,9 @@ class DynamoYcsbClientIT {
       } finally {
         db.cleanup();
       }
-      GetResult<Map<String, String>> stored = cluster.node(cluster.nodes().get(0))
-          .store("usertable", new FieldMapCodec()).get("user7");
-      assertThat(stored.values()).containsExactly(Map.of("field0", "x", "field1", "y"));
+      MapRead stored = cluster.node(cluster.nodes().get(0)).maps("usertable").get("user7");
+      assertThat(stored.register("field0", Codec.utf8())).contains("x");
+      assertThat(stored.register("field1", Codec.utf8())).contains("y");
       // Without the secret the nodes close the connection: init fails and says where it tried.
       Properties noSecret = new Properties();
       noSecret.setProperty("dynamo.seeds", cluster.endpoint(cluster.nodes().get(0)).toString());

@@ -1,0 +1,227 @@
+package io.dynamokv.internal.crdt;
+
+import io.dynamokv.spi.version.ActorId;
+import io.dynamokv.spi.version.ByteReader;
+import io.dynamokv.spi.version.ByteWriter;
+import io.dynamokv.spi.version.Dot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * A map of named fields, each a built-in type of its own: a last-write-wins register, a counter, a
+ * set, a flag or a nested map. A field is named by its name and type together, so a counter
+ * {@code visits} and a register {@code visits} are two fields. The map is an observed-remove map:
+ * each update of a field tags it with a new dot that carries the field's whole value after the
+ * update (and covers the dots before it), and a remove takes away only the dots a read saw. A
+ * field's value is the join of its surviving dots' values: an update the remove did not see keeps
+ * the field with what its coordinator had, and a field removed and written again starts afresh.
+ * Immutable.
+ */
+public final class MapState implements Crdt<MapState> {
+
+  /** The empty map that has seen nothing. */
+  public static final MapState EMPTY = new MapState(new TreeMap<>(), CausalContext.EMPTY);
+
+  /** A field's type, as its tag byte. */
+  public enum FieldType {
+    REGISTER, COUNTER, SET, FLAG, MAP;
+
+    Crdt<?> empty() {
+      return switch (this) {
+        case REGISTER -> RegisterState.EMPTY;
+        case COUNTER -> CounterState.EMPTY;
+        case SET, FLAG -> SetState.EMPTY;
+        case MAP -> MapState.EMPTY;
+      };
+    }
+
+    Crdt<?> read(ByteReader in) {
+      return switch (this) {
+        case REGISTER -> RegisterState.readFrom(in);
+        case COUNTER -> CounterState.readFrom(in);
+        case SET, FLAG -> SetState.readFrom(in);
+        case MAP -> MapState.readFrom(in);
+      };
+    }
+  }
+
+  /** A field: its name and type. */
+  public record Field(String name, FieldType type) implements Comparable<Field> {
+    @Override
+    public int compareTo(Field o) {
+      int c = name.compareTo(o.name);
+      return c != 0 ? c : type.compareTo(o.type);
+    }
+  }
+
+  /** A field's surviving dots, each with the value its update left; the field's value is their join. */
+  private record Entry(SortedMap<Dot, Crdt<?>> versions) {
+    NavigableSet<Dot> dots() {
+      return new TreeSet<>(versions.keySet());
+    }
+
+    Crdt<?> value() {
+      Crdt<?> v = null;
+      for (Crdt<?> c : versions.values()) {
+        v = v == null ? c : join(v, c);
+      }
+      return v;
+    }
+  }
+
+  private final SortedMap<Field, Entry> entries;
+  private final CausalContext context;
+
+  private MapState(SortedMap<Field, Entry> entries, CausalContext context) {
+    this.entries = entries;
+    this.context = context;
+  }
+
+  /** Returns the fields present, sorted. */
+  public List<Field> fields() {
+    return new ArrayList<>(entries.keySet());
+  }
+
+  /** Returns the value of {@code field}, if present. */
+  public Optional<Crdt<?>> get(Field field) {
+    return Optional.ofNullable(entries.get(field)).map(Entry::value);
+  }
+
+  /** Returns the causal context: what a remove of a field with this state's read may take away. */
+  public CausalContext context() {
+    return context;
+  }
+
+  /**
+   * Returns the delta of updating {@code field} at {@code actor}: the field with a new dot, and
+   * {@code change}'s delta of its value (given the value now, empty if absent).
+   */
+  public MapState updateDelta(ActorId actor, Field field, UnaryOperator<Crdt<?>> change) {
+    Dot dot = context.next(actor);
+    Entry current = entries.get(field);
+    Crdt<?> now = current == null ? field.type().empty() : current.value();
+    Crdt<?> after = join(now, change.apply(now));
+    SortedMap<Dot, Crdt<?>> versions = new TreeMap<>();
+    versions.put(dot, after);
+    SortedMap<Field, Entry> d = new TreeMap<>();
+    d.put(field, new Entry(versions));
+    List<Dot> covered = new ArrayList<>(current == null ? List.of() : current.dots());
+    covered.add(dot);
+    return new MapState(d, CausalContext.of(covered));
+  }
+
+  /** Returns the delta of removing {@code field} as a read with context {@code seen} saw it. */
+  public MapState removeDelta(Field field, CausalContext seen) {
+    List<Dot> removed = new ArrayList<>();
+    Entry current = entries.get(field);
+    if (current != null) {
+      for (Dot d : current.dots()) {
+        if (seen.contains(d)) {
+          removed.add(d);
+        }
+      }
+    }
+    return new MapState(new TreeMap<>(), CausalContext.of(removed));
+  }
+
+  @Override
+  public MapState join(MapState other) {
+    if (other.entries.isEmpty() && other.context.isEmpty()) {
+      return this;
+    }
+    SortedMap<Field, Entry> merged = new TreeMap<>();
+    TreeSet<Field> keys = new TreeSet<>(entries.keySet());
+    keys.addAll(other.entries.keySet());
+    for (Field f : keys) {
+      Entry mine = entries.get(f);
+      Entry theirs = other.entries.get(f);
+      SortedMap<Dot, Crdt<?>> kept = new TreeMap<>();
+      // A dot survives if both hold it, or if the side without it never saw it (so did not remove it).
+      if (mine != null) {
+        mine.versions().forEach((d, v) -> {
+          if ((theirs != null && theirs.versions().containsKey(d)) || !other.context.contains(d)) {
+            kept.put(d, v);
+          }
+        });
+      }
+      if (theirs != null) {
+        theirs.versions().forEach((d, v) -> {
+          if (!context.contains(d)) {
+            kept.put(d, v);
+          }
+        });
+      }
+      if (!kept.isEmpty()) {
+        merged.put(f, new Entry(kept));
+      }
+    }
+    return new MapState(merged, context.join(other.context));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Crdt<?> join(Crdt a, Crdt b) {
+    return (Crdt<?>) a.join(b);
+  }
+
+  @Override
+  public void writeTo(ByteWriter out) {
+    out.writeVarLong(entries.size());
+    entries.forEach((f, e) -> {
+      out.writeString(f.name()).writeByte(f.type().ordinal());
+      out.writeVarLong(e.versions().size());
+      e.versions().forEach((d, v) -> {
+        CausalContext.writeActor(out, d.actor());
+        out.writeVarLong(d.counter());
+        v.writeTo(out);
+      });
+    });
+    context.writeTo(out);
+  }
+
+  /** Reads a state {@link #writeTo} wrote. */
+  public static MapState readFrom(ByteReader in) {
+    SortedMap<Field, Entry> entries = new TreeMap<>();
+    int n = in.readCount("map fields", 4);
+    for (int i = 0; i < n; i++) {
+      String name = in.readString("field name", 64 * 1024);
+      int type = in.readUnsignedByte("field type");
+      if (type >= FieldType.values().length) {
+        throw new io.dynamokv.spi.version.DecodeException("field type : " + type + " (expected: 0.."
+            + (FieldType.values().length - 1) + ")", in.position() - 1);
+      }
+      FieldType t = FieldType.values()[type];
+      SortedMap<Dot, Crdt<?>> versions = new TreeMap<>();
+      int m = in.readCount("field dots", 12);
+      for (int j = 0; j < m; j++) {
+        versions.put(new Dot(CausalContext.readActor(in), in.readVarLong("dot counter")), t.read(in));
+      }
+      if (versions.isEmpty()) {
+        throw new io.dynamokv.spi.version.DecodeException("field " + name + " : no dots (expected: a present field)",
+            in.position());
+      }
+      entries.put(new Field(name, t), new Entry(versions));
+    }
+    return new MapState(entries, CausalContext.readFrom(in));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MapState m && entries.equals(m.entries) && context.equals(m.context);
+  }
+
+  @Override
+  public int hashCode() {
+    return entries.hashCode() * 31 + context.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Map{" + entries + " " + context + "}";
+  }
+}
