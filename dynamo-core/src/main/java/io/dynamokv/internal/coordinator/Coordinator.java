@@ -507,7 +507,8 @@ public final class Coordinator implements Coordination {
       Optional<byte[]> value = put.value().map(Bytes::toArray);
       Optional<byte[]> operation = put.operation().map(Bytes::toArray);
       VersionSet versions = fallbackActor.apply(sk, fallback -> current -> limits.requireWithinKeyLimits(sk,
-          operation.isPresent() ? CrdtValues.apply(current, operation.get(), fallback, now, put.writeId())
+          operation.isPresent() ? CrdtValues.apply(current, operation.get(), fallback, now, put.writeId(),
+              limits.maxValueBytes())
               : value.isPresent()
               ? current.put(put.context(), fallback, value.get(), now, put.writeId())
               : current.delete(put.context(), fallback, now, put.writeId())));
@@ -552,7 +553,8 @@ public final class Coordinator implements Coordination {
       if (operation.isPresent()) {
         // A built-in type: the siblings' states joined, the operation applied under this node's
         // actor, the result the one sibling (the siblings' dots are this replica's own context).
-        return limits.requireWithinKeyLimits(sk, CrdtValues.apply(current, operation.get(), stamp, now, writeId));
+        return limits.requireWithinKeyLimits(sk, CrdtValues.apply(current, operation.get(), stamp, now, writeId,
+            limits.maxValueBytes()));
       }
       return limits.requireWithinKeyLimits(sk, value.isPresent()
           ? current.put(seen, stamp, value.get(), now, writeId)

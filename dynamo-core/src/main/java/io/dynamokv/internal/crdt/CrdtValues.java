@@ -107,9 +107,12 @@ public final class CrdtValues {
    * Applies {@code op} to the key whose set is {@code current}: joins its siblings' states, applies
    * the operation under {@code actor}, and returns the set with the result as its one sibling.
    *
-   * @throws IllegalArgumentException if the op does not decode, or the key holds another type
+   * @param maxStateBytes the most bytes the new state may take (the store's largest value)
+   * @throws IllegalArgumentException if the op does not decode, the key holds another type, or
+   *     the new state would be larger than {@code maxStateBytes}
    */
-  public static VersionSet apply(VersionSet current, byte[] op, ActorId actor, long now, long writeId) {
+  public static VersionSet apply(VersionSet current, byte[] op, ActorId actor, long now, long writeId,
+      int maxStateBytes) {
     Type type = typeOf(op);
     ByteReader in = new ByteReader(op, 1, op.length - 1);
     Crdt<?> next;
@@ -133,7 +136,13 @@ public final class CrdtValues {
     } catch (DecodeException e) {
       throw new IllegalArgumentException("operation on a " + type.lowerName() + ": " + e.getMessage(), e);
     }
-    return current.put(current.context(), actor, encode(type, next), now, writeId);
+    byte[] state = encode(type, next);
+    if (state.length > maxStateBytes) {
+      // Whole states are replicated as values: each replica holds one to the value limit.
+      throw new IllegalArgumentException("the " + type.lowerName() + " would take " + state.length
+          + " bytes (expected: <= maxValueBytes = " + maxStateBytes + ")");
+    }
+    return current.put(current.context(), actor, state, now, writeId);
   }
 
   /**

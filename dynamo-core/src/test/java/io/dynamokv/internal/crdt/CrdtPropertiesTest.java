@@ -233,6 +233,19 @@ class CrdtPropertiesTest {
     assertThat(other.join(delta).contains(new byte[] {9})).isTrue();
   }
 
+  /** A state is stored and replicated whole, as a value: one over the value limit is refused at its coordinator. */
+  @Example
+  void anOperationThatWouldGrowTheStatePastTheValueLimitIsRefused() {
+    io.dynamokv.spi.version.VersionSet set = io.dynamokv.spi.version.VersionSet.EMPTY;
+    ActorId a = ACTORS.get(0);
+    for (int i = 0; i < 10; i++) {
+      set = CrdtValues.apply(set, CrdtValues.add(new byte[] {(byte) i}), a, 1, 0, 1000);
+    }
+    io.dynamokv.spi.version.VersionSet full = set;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CrdtValues.apply(full, CrdtValues.add(new byte[200]), a, 1, 0,
+        300)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(expected: <= maxValueBytes = 300)");
+  }
+
   @Example
   void aConcurrentAddWinsOverARemove() {
     ActorId a = ACTORS.get(0);
