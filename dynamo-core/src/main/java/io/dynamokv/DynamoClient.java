@@ -150,6 +150,15 @@ public final class DynamoClient extends BuiltInTypes implements AutoCloseable {
     return runtime == null ? Map.of() : runtime.metrics();
   }
 
+  /**
+   * Returns the latency of the client's operations as its application sees them (failovers
+   * included), keyed {@code op/store}: {@code get}, {@code put}, {@code delete}, {@code update}.
+   * Empty before the client is running.
+   */
+  public synchronized java.util.SortedMap<String, LatencySummary> latencies() {
+    return runtime == null ? new java.util.TreeMap<>() : LatencySummary.of(runtime.latencies());
+  }
+
   /** Stops the client and closes its transport. Idempotent. */
   @Override
   public void close() {

@@ -147,7 +147,7 @@ public final class DynamoNode extends BuiltInTypes implements AutoCloseable {
     }
     stores.open(name, codec, replication,
         runtime.membership().state().committed().map(r -> r.nodes().size()).orElse(Integer.MAX_VALUE));
-    return new Store<>(name, codec, resolver, replication, runtime.coordinator(), runtime.scheduler()::execute,
+    return new Store<>(name, codec, resolver, replication, runtime.coordination(), runtime.scheduler()::execute,
         settings.requestTimeout(), settings.limits());
   }
 
@@ -158,7 +158,7 @@ public final class DynamoNode extends BuiltInTypes implements AutoCloseable {
     }
     stores.open(name, settings.replication(),
         runtime.membership().state().committed().map(r -> r.nodes().size()).orElse(Integer.MAX_VALUE));
-    return handle.create(name, settings.replication(), runtime.coordinator(), runtime.scheduler()::execute,
+    return handle.create(name, settings.replication(), runtime.coordination(), runtime.scheduler()::execute,
         settings.requestTimeout(), settings.limits());
   }
 
@@ -179,6 +179,19 @@ public final class DynamoNode extends BuiltInTypes implements AutoCloseable {
    */
   public synchronized Map<String, Long> metrics() {
     return runtime == null ? Map.of() : runtime.metrics();
+  }
+
+  /**
+   * Returns the latency of this node's operations, by operation and store, keyed
+   * {@code op/store}: {@code get}, {@code put}, {@code delete} and {@code update} (a built-in
+   * type's operation) that the application asked of this node; {@code coordinate.get} and
+   * {@code coordinate.put}, requests other nodes and clients sent here to coordinate;
+   * {@code replica.get} and {@code replica.put}, replica requests coordinators sent here. Failures
+   * are counted in {@link #metrics()} as {@code failures.<op>.<cause>} (timeout, insufficient
+   * replicas, refused, other). Empty before the node runs, or if latency recording is off.
+   */
+  public synchronized java.util.SortedMap<String, LatencySummary> latencies() {
+    return runtime == null ? new java.util.TreeMap<>() : LatencySummary.of(runtime.latencies());
   }
 
   /**

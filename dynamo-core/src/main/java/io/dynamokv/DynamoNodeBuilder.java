@@ -56,6 +56,7 @@ public final class DynamoNodeBuilder {
   private Scheduler scheduler;
   private RandomGenerator random;
   private Boolean insecureUnauthenticatedPeers;
+  private Boolean latencyRecording;
 
   DynamoNodeBuilder(NodeId id) {
     this.id = Objects.requireNonNull(id, "id");
@@ -274,6 +275,16 @@ public final class DynamoNodeBuilder {
     return this;
   }
 
+  /**
+   * Whether the node records the latency of each operation, by store ({@link DynamoNode#latencies});
+   * default true. Off only to measure what recording costs.
+   */
+  public DynamoNodeBuilder latencyRecording(boolean on) {
+    requireUnset(this.latencyRecording, "latencyRecording");
+    this.latencyRecording = on;
+    return this;
+  }
+
   /** Checks the settings together and returns the node, not yet started. */
   public DynamoNode build() {
     if (storage == null) {
@@ -306,7 +317,8 @@ public final class DynamoNodeBuilder {
         limits(), Objects.requireNonNullElse(maxStores, 1000),
         Objects.requireNonNullElse(clock, SystemClock.INSTANCE), Optional.ofNullable(scheduler),
         random != null ? random : new SplittableRandom(new SecureRandom().nextLong()),
-        Objects.requireNonNullElse(insecureUnauthenticatedPeers, false)));
+        Objects.requireNonNullElse(insecureUnauthenticatedPeers, false),
+        Objects.requireNonNullElse(latencyRecording, true)));
   }
 
   private Limits limits() {

@@ -2,6 +2,8 @@ package io.dynamokv.internal.client;
 
 import io.dynamokv.Endpoint;
 import io.dynamokv.internal.Coordination;
+import io.dynamokv.internal.metrics.Latencies;
+import io.dynamokv.internal.metrics.MeasuredCoordination;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.Transport;
@@ -21,11 +23,15 @@ public final class ClientRuntime {
   private final RingFollower ring;
   private final ClientHealth health;
   private final ClientRouter router;
+  private final Latencies latencies;
+  private final Coordination coordination;
 
-  private ClientRuntime(RingFollower ring, ClientHealth health, ClientRouter router) {
+  private ClientRuntime(RingFollower ring, ClientHealth health, ClientRouter router, Clock clock) {
     this.ring = ring;
     this.health = health;
     this.router = router;
+    this.latencies = new Latencies(clock, java.time.Duration.ofMinutes(1), true);
+    this.coordination = new MeasuredCoordination(router, latencies);
   }
 
   /**
@@ -44,13 +50,18 @@ public final class ClientRuntime {
         throw new java.util.concurrent.CompletionException(io.dynamokv.internal.Failures.cause(failure));
       }
       ClientHealth health = new ClientHealth(transport, scheduler, clock, refreshInterval, ring::current);
-      return new ClientRuntime(ring, health, new ClientRouter(transport, ring, health, maxAttempts, writeIdSeed));
+      return new ClientRuntime(ring, health, new ClientRouter(transport, ring, health, maxAttempts, writeIdSeed), clock);
     });
   }
 
-  /** Returns what the client's stores send their requests through. */
+  /** Returns what the client's stores send their requests through: the router, its latencies recorded. */
   public Coordination coordination() {
-    return router;
+    return coordination;
+  }
+
+  /** Returns the latencies of the client's operations, by operation and store. */
+  public Latencies latencies() {
+    return latencies;
   }
 
   /** Returns how many nodes the committed ring the client holds has. */
@@ -70,6 +81,7 @@ public final class ClientRuntime {
     m.put("ring.changes", ring.ringChanges());
     m.put("ring.version", ring.current().ring().version());
     m.put("nodes.believed.down", (long) health.down().size());
+    m.putAll(latencies.failureCounts());
     return m;
   }
 

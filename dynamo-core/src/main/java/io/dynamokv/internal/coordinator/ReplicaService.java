@@ -4,6 +4,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.OwnActor;
+import io.dynamokv.internal.metrics.Latencies;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.Addressed;
@@ -56,6 +57,7 @@ public final class ReplicaService implements RequestHandler {
   private final Limits limits;
   private final KnownStores stores;
   private final OwnActor actor;
+  private final Latencies latencies;
 
   /**
    * @param actor this node's actor: a set merged here that holds more of its events than this
@@ -64,7 +66,8 @@ public final class ReplicaService implements RequestHandler {
   public ReplicaService(NodeId self, java.util.function.Supplier<KeySpace> keySpaces, StorageEngine storage,
       Coordinator coordinator, NodeMetrics metrics,
       java.util.function.Function<WireMessage, CompletableFuture<Message>> gossip, Limits limits,
-      KnownStores stores, OwnActor actor) {
+      KnownStores stores, OwnActor actor, Latencies latencies) {
+    this.latencies = latencies;
     this.actor = actor;
     this.limits = limits;
     this.stores = stores;
@@ -144,6 +147,40 @@ public final class ReplicaService implements RequestHandler {
   }
 
   private CompletableFuture<Message> serve(WireMessage request) {
+    Latencies.Op measured = switch (request.type()) {
+      case COORDINATE_GET -> Latencies.Op.COORDINATE_GET;
+      case COORDINATE_PUT -> Latencies.Op.COORDINATE_PUT;
+      case REPLICA_GET -> Latencies.Op.REPLICA_GET;
+      case REPLICA_PUT -> Latencies.Op.REPLICA_PUT;
+      default -> null;
+    };
+    if (measured == null) {
+      return serveUnmeasured(request);
+    }
+    long start = latencies.now();
+    CompletableFuture<Message> reply;
+    try {
+      reply = serveUnmeasured(request);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return latencies.measure(measured, storeOf(request), start, reply);
+  }
+
+  private static String storeOf(WireMessage request) {
+    if (request instanceof CoordinateGet g) {
+      return g.store();
+    } else if (request instanceof CoordinatePut p) {
+      return p.store();
+    } else if (request instanceof ReplicaGet g) {
+      return g.store();
+    } else if (request instanceof ReplicaPut p) {
+      return p.store();
+    }
+    return "";
+  }
+
+  private CompletableFuture<Message> serveUnmeasured(WireMessage request) {
     return switch (request.type()) {
       case GOSSIP_DIGEST, GOSSIP, RING_QUERY -> gossip.apply(request);
       case DROP_STORE -> stores.drop(((io.dynamokv.internal.wire.DropStore) request).store()).thenApply(v -> new Ack());

@@ -6,6 +6,7 @@ import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
 import io.dynamokv.internal.Failures;
+import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.OwnActor;
@@ -15,6 +16,8 @@ import io.dynamokv.internal.coordinator.HintedHandoff;
 import io.dynamokv.internal.coordinator.NodeMetrics;
 import io.dynamokv.internal.coordinator.PeerHealth;
 import io.dynamokv.internal.coordinator.ReplicaService;
+import io.dynamokv.internal.metrics.Latencies;
+import io.dynamokv.internal.metrics.MeasuredCoordination;
 import io.dynamokv.internal.membership.ClusterState;
 import io.dynamokv.internal.membership.GossipMembership;
 import io.dynamokv.internal.membership.MemberState;
@@ -52,6 +55,8 @@ public final class NodeRuntime {
 
   private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
   private static final int HINT_BATCH_SIZE = 100;
+  /** How far back a node's latency percentiles reach: the last minute or so. */
+  static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
   private static final int MAX_KEYS_PER_PAGE = 1000;
 
   private final NodeSettings settings;
@@ -61,6 +66,8 @@ public final class NodeRuntime {
   private final GossipMembership membership;
   private final PeerHealth health;
   private final Coordinator coordinator;
+  private final Latencies latencies;
+  private final Coordination coordination;
   private final HintedHandoff handoff;
   private final AntiEntropy antiEntropy;
   private final PartitionTransfer transfer;
@@ -77,9 +84,11 @@ public final class NodeRuntime {
     membership = startMembership(identity);
     health = new PeerHealth(context, membership, s.probeInterval(), metrics, membership::isConvicted);
     coordinator = new Coordinator(context, membership, health, metrics, s.hintedHandoff());
+    latencies = new Latencies(s.clock(), LATENCY_WINDOW, s.latencyRecording());
+    coordination = s.latencyRecording() ? new MeasuredCoordination(coordinator, latencies) : coordinator;
     handoff = new HintedHandoff(context, membership, health, metrics, s.hintInterval(), HINT_BATCH_SIZE);
     s.transport().start(new ReplicaService(s.id(), () -> membership.ring().keySpace(), s.storage(), coordinator,
-        metrics, membership::handle, s.limits(), context.stores(), context.actor()));
+        metrics, membership::handle, s.limits(), context.stores(), context.actor(), latencies));
     // Before gossip announces this run (which replaces the peers' entry of the last one), and
     // before the actor stamps a write: is this storage an older copy of the node's data?
     coordinator.holdOwnWritesUntil(RestoreCheck.run(context, identity, membership.self(), RestoreCheck.peersOf(s.id(),
@@ -158,6 +167,16 @@ public final class NodeRuntime {
   }
 
   /** Returns the coordinator that stores use. */
+  /** Returns what the application's stores send requests through: the coordinator, its latencies recorded. */
+  public Coordination coordination() {
+    return coordination;
+  }
+
+  /** Returns the latencies of this node's operations, by operation and store. */
+  public Latencies latencies() {
+    return latencies;
+  }
+
   public Coordinator coordinator() {
     return coordinator;
   }
@@ -263,6 +282,7 @@ public final class NodeRuntime {
     all.putAll(membership.metrics());
     all.putAll(transfer.metrics());
     all.put("actor.renewals", context.actor().renewals());
+    all.putAll(latencies.failureCounts());
     return all;
   }
 

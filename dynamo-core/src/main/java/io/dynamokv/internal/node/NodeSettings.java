@@ -27,7 +27,8 @@ public record NodeSettings(NodeId id, StorageEngine storage, Transport transport
     List<Endpoint> seeds, int partitions, Replication replication, int weight, Duration gossipInterval,
     double phiThreshold, Duration requestTimeout, Duration probeInterval, Duration hintInterval,
     boolean hintedHandoff, Duration antiEntropyInterval, long transferBytesPerSecond, Limits limits, int maxStores,
-    Clock clock, Optional<Scheduler> scheduler, RandomGenerator random, boolean insecureUnauthenticatedPeers) {
+    Clock clock, Optional<Scheduler> scheduler, RandomGenerator random, boolean insecureUnauthenticatedPeers,
+    boolean latencyRecording) {
 
   /** Copies the collections. */
   public NodeSettings {

@@ -141,7 +141,8 @@ class AddressReuseTest {
   void aRequestMeantForAnotherNodeIsRefused() {
     ReplicaService service = new ReplicaService(SELF, ring::keySpace, storage, null, new NodeMetrics(),
         m -> CompletableFuture.failedFuture(new IllegalStateException("no gossip here")),
-        new Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100), context.actor());
+        new Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100), context.actor(),
+        new io.dynamokv.internal.metrics.Latencies(io.dynamokv.spi.SystemClock.INSTANCE, java.time.Duration.ofMinutes(1), true));
     io.dynamokv.internal.wire.ReplicaPut put = new io.dynamokv.internal.wire.ReplicaPut("carts",
         "alice".getBytes(StandardCharsets.UTF_8), VersionSet.EMPTY.put(VersionVector.EMPTY, ActorId.of(GONE, 1),
             "milk".getBytes(StandardCharsets.UTF_8), 1), Optional.empty());

@@ -33,7 +33,8 @@ class ReplicaServiceTest {
       m -> CompletableFuture.failedFuture(new IllegalStateException("no gossip here")),
       new io.dynamokv.internal.Limits(1024, 1 << 20, 64, 4 << 20), new io.dynamokv.internal.KnownStores(storage, 100),
       new io.dynamokv.internal.OwnActor(ActorId.of(SELF, 1), storage, new io.dynamokv.testkit.Simulation(1).scheduler(),
-          new java.util.SplittableRandom(1)));
+          new java.util.SplittableRandom(1)),
+      new io.dynamokv.internal.metrics.Latencies(io.dynamokv.spi.SystemClock.INSTANCE, java.time.Duration.ofMinutes(1), true));
 
   /**
    * Only requests that queue a storage update, send requests, or just answer: a hinted write is

@@ -71,6 +71,7 @@ import java.util.stream.Stream;
  *                    for every key (a client-side cache that would dominate a memory run)
  * --histogram        print the heap's largest classes at the end (live objects)
  * --node-threads N   each node's Netty I/O and handler threads (1; 0 = the transport's default, by cores)
+ * --latency-recording on|off  whether the in-process nodes record latencies (on), to measure its cost
  * --processes        the nodes as three processes (the standalone node); a DynamoClient in this
  *                    JVM sends each request to a replica of its key. The ideal quorum's
  *                    servers then run as three processes too, with the nodes' heap and JVM options
@@ -101,6 +102,7 @@ public final class ClusterBenchmark {
   // Three nodes share this machine: one I/O and one handler thread each, not the transport's
   // per-core default, which would give the cores three times as many threads as they have.
   private int nodeThreads = 1;
+  private boolean latencyRecording = true;
   private int records = 100_000;
   private int rounds = 1;
   private Duration commitWindow = RocksDbConfig.DEFAULT_GROUP_COMMIT_WINDOW;
@@ -144,6 +146,11 @@ public final class ClusterBenchmark {
         case "--rmw" -> b.readModifyWrite = true;
         case "--histogram" -> b.histogram = true;
         case "--node-threads" -> b.nodeThreads = Integer.parseInt(args[++i]);
+        case "--latency-recording" -> b.latencyRecording = switch (args[++i]) {
+          case "on" -> true;
+          case "off" -> false;
+          default -> throw new IllegalArgumentException("--latency-recording : " + args[i] + " (expected: on or off)");
+        };
         case "--records" -> b.records = Integer.parseInt(args[++i]);
         case "--rounds" -> {
           b.rounds = Integer.parseInt(args[++i]);
@@ -456,7 +463,8 @@ public final class ClusterBenchmark {
       DynamoNodeBuilder b = DynamoNode.newBuilder(m.getKey())
           .storage(engine)
           .transport(NettyTransport.create(transportConfig(m.getValue())))
-          .replication(Replication.of(3, 2, 2));
+          .replication(Replication.of(3, 2, 2))
+          .latencyRecording(latencyRecording);
       members.forEach(b::member);
       DynamoNode node = b.build();
       node.start();

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET    /status                 members, ring ownership, hint backlog, counters
+ * GET    /metrics                counters and latencies in the Prometheus text format
  * GET    /kv/{store}/{key}[?r=R] the values (siblings) as UTF-8, and the context (base64)
  * PUT    /kv/{store}/{key}       body = value; with header X-Dynamo-Context (from a GET) it
  *                                replaces what that GET returned, without, what a read now returns
@@ -151,11 +152,14 @@ final class AdminServer implements AutoCloseable {
       Optional<String> query) {
     if (path.isEmpty()) {
       throw new IllegalArgumentException(
-          "path : / (expected: /status, /kv/{store}/{key}, /stores/{store}, /leave, /remove/{id}, /faults/...)");
+          "path : / (expected: /status, /metrics, /kv/{store}/{key}, /stores/{store}, /leave, /remove/{id}, /faults/...)");
     }
     switch (path.get(0)) {
       case "status" -> {
         return status();
+      }
+      case "metrics" -> {
+        return new PlainText(PrometheusText.render(node.id().value(), node.metrics(), node.latencies()));
       }
       case "kv" -> {
         if (path.size() != 3) {
@@ -259,9 +263,15 @@ final class AdminServer implements AutoCloseable {
     return out;
   }
 
+  /** A reply that is text already (the Prometheus exposition), not an object to write as JSON. */
+  private record PlainText(String text) {}
+
   private static void send(HttpExchange exchange, int code, Object reply) throws IOException {
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    boolean text = reply instanceof PlainText;
+    byte[] bytes = text ? ((PlainText) reply).text().getBytes(StandardCharsets.UTF_8)
+        : JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply);
+    exchange.getResponseHeaders().set("Content-Type", text ? "text/plain; version=0.0.4; charset=utf-8"
+        : "application/json");
     exchange.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -88,6 +88,30 @@ class AdminServerTest {
   }
 
   /** Issue #30, item 6: an operator drops a store through the admin interface. */
+  /** Issue #27: /metrics serves the counters and the latencies in the Prometheus text format. */
+  @Test
+  void metricsAreServedInThePrometheusTextFormat() throws Exception {
+    node.store("carts", Codec.utf8()).put("alice", Context.EMPTY, "milk");
+    node.store("carts", Codec.utf8()).get("alice");
+    HttpResponse<String> metrics = send("GET", "/metrics", HttpRequest.BodyPublishers.noBody());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    // Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value.
+    java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+        "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\.)*\",?)*\\})? -?[0-9.eE+-]+");
+    java.util.regex.Pattern comment = java.util.regex.Pattern.compile(
+        "# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
+    for (String line : metrics.body().split("\n")) {
+      assertThat(sample.matcher(line).matches() || comment.matcher(line).matches()).as("line: %s", line).isTrue();
+    }
+    String node0 = "node=\"" + node.id().value() + "\"";
+    assertThat(metrics.body())
+        .contains("# TYPE dynamokv_latency_seconds summary")
+        .contains("dynamokv_latency_seconds{" + node0 + ",op=\"put\",store=\"carts\",quantile=\"0.99\"}")
+        .contains("dynamokv_latency_seconds_count{" + node0 + ",op=\"get\",store=\"carts\"} 1")
+        .contains("dynamokv_puts{" + node0 + "} ");
+  }
+
   @Test
   void aStoreIsDroppedWithDelete() throws Exception {
     assertThat(send("PUT", "/kv/temp/k", HttpRequest.BodyPublishers.ofString("v")).statusCode()).isEqualTo(200);
