@@ -6,8 +6,8 @@
  * value format and merge callback), options, status and report records, and the exceptions
  * (all {@link io.dynamokv.DynamoException}s).
  *
- * <p>This package, {@code io.dynamokv.spi}, {@code io.dynamokv.spi.version} and
- * {@code io.dynamokv.testkit} are the library's public surface. Packages under
+ * <p>This package, {@code io.dynamokv.spi}, {@code io.dynamokv.spi.version},
+ * {@code io.dynamokv.testkit} and {@code io.dynamokv.micrometer} are the library's public surface. Packages under
  * {@code io.dynamokv.internal} are not: they change without notice.
  */
 package io.dynamokv;

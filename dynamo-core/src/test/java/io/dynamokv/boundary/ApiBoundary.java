@@ -32,7 +32,8 @@ public final class ApiBoundary {
 
   /** The packages of dynamo-core that users may use. */
   public static final Set<String> CORE_EXPORTS =
-      Set.of("io.dynamokv", "io.dynamokv.spi", "io.dynamokv.spi.version", "io.dynamokv.testkit");
+      Set.of("io.dynamokv", "io.dynamokv.spi", "io.dynamokv.spi.version", "io.dynamokv.testkit",
+          "io.dynamokv.micrometer");
 
   private ApiBoundary() {}
 
