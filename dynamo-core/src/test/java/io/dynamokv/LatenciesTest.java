@@ -54,6 +54,34 @@ class LatenciesTest {
     }
   }
 
+  /** The minute's summary line says what a node has pending: here, hints for a node cut off. */
+  @Test
+  void aNodeSaysWhatItHasPending() {
+    try (MembershipCluster c = new MembershipCluster(103, 4)) {
+      NodeId away = NodeId.of("n3");
+      assertThat(c.running.values().stream().map(n -> io.dynamokv.internal.node.NodeAccess.runtime(n).pendingWork())
+          .filter(java.util.Optional::isPresent).count()).isZero();
+      c.sim.network().isolate(c.endpoints.get(away));
+      Store<String> store = c.node("n0").store("kv", Codec.utf8());
+      for (int i = 0; i < 40; i++) {
+        try {
+          c.await(store.putAsync("k" + i, Context.EMPTY, "v"));
+        } catch (RuntimeException e) {
+          // the first writes may wait for n3 to be found down
+        }
+      }
+      c.pass(Duration.ofSeconds(5)); // writes whose n3 attempt timed out after W was met go to a fallback
+      java.util.List<String> lines = c.running.values().stream()
+          .map(n -> io.dynamokv.internal.node.NodeAccess.runtime(n).pendingWork())
+          .flatMap(java.util.Optional::stream).toList();
+      assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).contains("hints held for {n3="));
+      c.sim.network().heal();
+      c.pass(Duration.ofSeconds(20));
+      assertThat(c.running.values().stream().map(n -> io.dynamokv.internal.node.NodeAccess.runtime(n).pendingWork())
+          .flatMap(java.util.Optional::stream).toList()).as("once the hints are delivered").isEmpty();
+    }
+  }
+
   @Test
   void recordingCanBeTurnedOffToMeasureItsCost() {
     try (MembershipCluster c = new MembershipCluster(102, 3)) {

@@ -10,6 +10,7 @@ import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.OwnActor;
+import io.dynamokv.internal.Periodic;
 import io.dynamokv.internal.antientropy.AntiEntropy;
 import io.dynamokv.internal.coordinator.Coordinator;
 import io.dynamokv.internal.coordinator.HintedHandoff;
@@ -57,6 +58,8 @@ public final class NodeRuntime {
   private static final int HINT_BATCH_SIZE = 100;
   /** How far back a node's latency percentiles reach: the last minute or so. */
   static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
+  /** How often a node with pending work logs a line saying what. */
+  static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
   private static final int MAX_KEYS_PER_PAGE = 1000;
 
   private final NodeSettings settings;
@@ -67,6 +70,7 @@ public final class NodeRuntime {
   private final PeerHealth health;
   private final Coordinator coordinator;
   private final Latencies latencies;
+  private final Periodic summaries;
   private final Coordination coordination;
   private final HintedHandoff handoff;
   private final AntiEntropy antiEntropy;
@@ -112,6 +116,36 @@ public final class NodeRuntime {
             + "transfers at most {} B/s, {}", s.id(), s.transport().localEndpoint(),
         identity.actor(), membership.state(), s.replication(), s.requestTimeout(), s.gossipInterval(),
         s.phiThreshold(), s.transferBytesPerSecond(), s.limits());
+    summaries = Periodic.start(scheduler, SUMMARY_INTERVAL, s.id() + ": pending work summary",
+        () -> pendingWork().ifPresent(log::info));
+  }
+
+  /**
+   * Returns a line saying what this node has pending, if anything: hints it holds for others, a
+   * ring in transfer, a partition not found in sync for longer than two anti-entropy intervals.
+   * Logged every {@link #SUMMARY_INTERVAL} while there is something.
+   */
+  public Optional<String> pendingWork() {
+    List<String> pending = new ArrayList<>();
+    Map<NodeId, Integer> hints = new TreeMap<>();
+    for (NodeId target : settings.storage().hintTargets()) {
+      int n = settings.storage().hints(target, 100_000).size();
+      if (n > 0) {
+        hints.put(target, n);
+      }
+    }
+    if (!hints.isEmpty()) {
+      pending.add("hints held for " + hints);
+    }
+    ClusterState s = membership.state();
+    s.pending().ifPresent(p -> pending.add("ring v" + s.committedId().version() + " -> v" + p.version()
+        + " in transfer (" + transfer.metrics().getOrDefault("transfer.partitions.done", 0L) + " partitions received)"));
+    long sinceSync = antiEntropy.metrics().getOrDefault("antientropy.longest.since.in.sync.ms", 0L);
+    if (sinceSync > 2 * settings.antiEntropyInterval().toMillis()) {
+      pending.add("a partition last found in sync " + sinceSync / 1000 + " s ago");
+    }
+    return pending.isEmpty() ? Optional.empty() : Optional.of("node " + settings.id() + " pending: "
+        + String.join("; ", pending));
   }
 
   /**
@@ -299,6 +333,7 @@ public final class NodeRuntime {
 
   /** Stops the background work, then closes the transport, the storage and the scheduler the node owns. */
   public void close() {
+    summaries.cancel();
     transfer.stop();
     membership.stop();
     antiEntropy.stop();
