@@ -14,9 +14,13 @@ import java.util.Optional;
  * @param partitions Q, the number of partitions (0 while unknown)
  * @param members every member this node knows of, by id
  * @param hintBacklog hints this node holds for other nodes, not yet delivered
+ * @param antiEntropyDebt the longest time since a partition this node replicates was last found
+ *     in sync with its other replicas (0 before the first anti-entropy pass)
+ * @param pendingWork what this node has pending, in a line (hints, a ring in transfer, a partition
+ *     long out of sync), or empty if nothing
  */
 public record ClusterStatus(NodeId self, long ringVersion, Optional<Long> pendingRingVersion, int partitions,
-    List<Member> members, long hintBacklog) {
+    List<Member> members, long hintBacklog, java.time.Duration antiEntropyDebt, Optional<String> pendingWork) {
 
   /** Copies the members. */
   public ClusterStatus {

@@ -75,6 +75,10 @@ class LatenciesTest {
           .map(n -> io.dynamokv.internal.node.NodeAccess.runtime(n).pendingWork())
           .flatMap(java.util.Optional::stream).toList();
       assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).contains("hints held for {n3="));
+      // The status says the same, for the CLI and the admin interface.
+      assertThat(c.running.values().stream().map(n -> n.status().pendingWork()).flatMap(java.util.Optional::stream)
+          .toList()).isEqualTo(lines);
+      assertThat(c.node("n0").status().antiEntropyDebt().isNegative()).isFalse();
       c.sim.network().heal();
       c.pass(Duration.ofSeconds(20));
       assertThat(c.running.values().stream().map(n -> io.dynamokv.internal.node.NodeAccess.runtime(n).pendingWork())

@@ -305,7 +305,9 @@ public final class NodeRuntime {
       backlog += settings.storage().hints(target, 100_000).size();
     }
     return new ClusterStatus(settings.id(), s.committedId().version(), s.pending().map(Ring::version),
-        s.committed().map(Ring::partitionCount).orElse(0), members, backlog);
+        s.committed().map(Ring::partitionCount).orElse(0), members, backlog,
+        Duration.ofMillis(antiEntropy.metrics().getOrDefault("antientropy.longest.since.in.sync.ms", 0L)),
+        pendingWork());
   }
 
   /** Returns every counter: the node's, membership's, transfers' and the storage engine's. */

@@ -259,6 +259,8 @@ final class AdminServer implements AutoCloseable {
     }
     out.put("members", members);
     out.put("hintBacklog", s.hintBacklog());
+    out.put("antiEntropyDebtMillis", s.antiEntropyDebt().toMillis());
+    out.put("pendingWork", s.pendingWork().orElse(null));
     out.put("metrics", node.metrics());
     return out;
   }

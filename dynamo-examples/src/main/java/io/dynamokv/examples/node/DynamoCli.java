@@ -21,7 +21,7 @@ import java.util.List;
  * get    --seeds host:port[,...] STORE KEY       the key's values (siblings) and context
  * put    --seeds host:port[,...] STORE KEY VALUE replace the key's values with VALUE
  * delete --seeds host:port[,...] STORE KEY       delete the key
- * status --node host:port                      members, ring ownership, hint backlog, counters
+ * status --node host:port                      members, ring ownership, hints, pending work, counters
  * leave  --node host:port                      decommission that node
  * remove --node host:port ID              declare node ID gone for good
  * drop-store --node host:port STORE       drop a store on every node (data, hints, name)
