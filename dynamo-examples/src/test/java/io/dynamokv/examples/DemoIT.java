@@ -27,6 +27,7 @@ class DemoIT {
         .contains("sees 2 sibling(s)")
         .contains("joins them: [apples, bread, coffee, eggs, milk]")
         .contains("delivered")
-        .contains("All three replicas hold the same version set.");
+        .contains("All three replicas hold the same version set.")
+        .contains("both sides read [eggs, milk, tea]");
   }
 }
