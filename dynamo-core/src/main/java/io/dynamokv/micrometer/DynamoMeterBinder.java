@@ -36,6 +36,8 @@ public final class DynamoMeterBinder implements MeterBinder {
 
   private final Supplier<Map<String, Long>> counters;
   private final Supplier<Map<String, LatencySummary>> latencies;
+  private final Supplier<Map<String, Long>> freshCounters;
+  private final Supplier<Map<String, LatencySummary>> freshLatencies;
   private final Tags tags;
 
   /** Reports {@code node}'s metrics, tagged with its id. */
@@ -50,18 +52,43 @@ public final class DynamoMeterBinder implements MeterBinder {
 
   private DynamoMeterBinder(Supplier<Map<String, Long>> counters, Supplier<Map<String, LatencySummary>> latencies,
       Tags tags) {
-    this.counters = counters;
-    this.latencies = latencies;
+    // A scrape reads every meter: one snapshot a second serves them all, instead of one each.
+    this.counters = new Snapshot<>(counters);
+    this.latencies = new Snapshot<>(latencies);
+    this.freshCounters = counters;
+    this.freshLatencies = latencies;
     this.tags = tags;
+  }
+
+  /** The last value of {@code source}, taken anew when older than a second. Thread-safe. */
+  private static final class Snapshot<T> implements Supplier<T> {
+    private static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private final Supplier<T> source;
+    private T value;
+    private long takenAt;
+
+    Snapshot(Supplier<T> source) {
+      this.source = source;
+    }
+
+    @Override
+    public synchronized T get() {
+      long now = System.nanoTime();
+      if (value == null || now - takenAt > MAX_AGE_NANOS) {
+        value = source.get();
+        takenAt = now;
+      }
+      return value;
+    }
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    for (String name : counters.get().keySet()) {
+    for (String name : freshCounters.get().keySet()) {
       FunctionCounter.builder("dynamokv." + name, counters, c -> c.get().getOrDefault(name, 0L))
           .tags(tags).register(registry);
     }
-    for (String key : latencies.get().keySet()) {
+    for (String key : freshLatencies.get().keySet()) {
       int slash = key.indexOf('/');
       Tags t = tags.and("op", key.substring(0, slash), "store", key.substring(slash + 1));
       FunctionTimer.builder("dynamokv.requests", latencies, l -> summary(l, key).total(),

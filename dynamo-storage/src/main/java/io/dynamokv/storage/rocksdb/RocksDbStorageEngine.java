@@ -614,7 +614,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
    * {@code storage.write.batches} (RocksDB writes made by the writer thread, each a group of
    * updates: the updates, hits plus misses, divided by it is the groups' size), and
    * {@code storage.update.cache.hits} and {@code .misses} (updates that found their key's set in
-   * the update cache, and those that read RocksDB).
+   * the update cache, and those that read RocksDB); and RocksDB's own estimates of the data
+   * column: {@code storage.keys.estimate} (keys, versions of a key counted apart until
+   * compaction), {@code storage.sst.bytes} (bytes in table files), {@code storage.memtable.bytes},
+   * and {@code storage.write.stopped} (1 while RocksDB stops writes to let compaction catch up).
    */
   @Override
   public Map<String, Long> metrics() {
@@ -624,7 +627,27 @@ public final class RocksDbStorageEngine implements StorageEngine {
     m.put("storage.write.batches", updateBatch.batchesWritten());
     m.put("storage.update.cache.hits", updateCacheHits());
     m.put("storage.update.cache.misses", updateCacheMisses());
+    lifecycle.readLock().lock();
+    try {
+      if (!closed) {
+        m.put("storage.keys.estimate", property("rocksdb.estimate-num-keys"));
+        m.put("storage.sst.bytes", property("rocksdb.total-sst-files-size"));
+        m.put("storage.memtable.bytes", property("rocksdb.cur-size-all-mem-tables"));
+        m.put("storage.write.stopped", property("rocksdb.is-write-stopped"));
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
     return m;
+  }
+
+  /** A RocksDB property of the data column, or -1 if RocksDB cannot say. */
+  private long property(String name) {
+    try {
+      return db.getLongProperty(data, name);
+    } catch (RocksDBException e) {
+      return -1;
+    }
   }
 
   @Override
