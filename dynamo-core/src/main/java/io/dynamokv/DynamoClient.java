@@ -7,7 +7,6 @@ import io.dynamokv.spi.Scheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>The client owns the transport it is given (it never listens on it: {@link #close()} closes
  * it). Lifecycle: NEW, RUNNING after {@link #start()}, CLOSED. Thread-safe.
  */
-public final class DynamoClient extends BuiltInTypes implements AutoCloseable {
+public final class DynamoClient extends AbstractStores implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoClient.class);
 
@@ -106,26 +105,12 @@ public final class DynamoClient extends BuiltInTypes implements AutoCloseable {
   }
 
   @Override
-  public <V> Store<V> store(String name, Codec<V> codec) {
-    return open(name, codec, Optional.empty(), settings.replication());
+  Replication defaultReplication() {
+    return settings.replication();
   }
 
   @Override
-  public <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver) {
-    return open(name, codec, Optional.of(Objects.requireNonNull(resolver, "resolver")), settings.replication());
-  }
-
-  @Override
-  public <V> Store<V> store(String name, Codec<V> codec, Replication replication) {
-    return open(name, codec, Optional.empty(), replication);
-  }
-
-  @Override
-  public <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver, Replication replication) {
-    return open(name, codec, Optional.of(Objects.requireNonNull(resolver, "resolver")), replication);
-  }
-
-  private <V> Store<V> open(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver,
+  <V> Store<V> open(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver,
       Replication replication) {
     ClientRuntime r = running();
     stores.open(name, codec, replication, r.clusterSize());

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>The node owns the storage engine and transport it is given: {@link #close()} closes them.
  * Lifecycle: NEW, then RUNNING after {@code start()}, then CLOSED. Thread-safe.
  */
-public final class DynamoNode extends BuiltInTypes implements AutoCloseable {
+public final class DynamoNode extends AbstractStores implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoNode.class);
 
@@ -118,29 +118,12 @@ public final class DynamoNode extends BuiltInTypes implements AutoCloseable {
 
   /** Opens the store {@code name} with the node's replication and no resolver: reads return all siblings. */
   @Override
-  public <V> Store<V> store(String name, Codec<V> codec) {
-    return open(name, codec, Optional.empty(), settings.replication());
+  Replication defaultReplication() {
+    return settings.replication();
   }
 
-  /** Opens the store {@code name}; reads merge siblings with {@code resolver}. */
   @Override
-  public <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver) {
-    return open(name, codec, Optional.of(Objects.requireNonNull(resolver, "resolver")), settings.replication());
-  }
-
-  /** Opens the store {@code name} with its own N, R and W, and no resolver. */
-  @Override
-  public <V> Store<V> store(String name, Codec<V> codec, Replication replication) {
-    return open(name, codec, Optional.empty(), replication);
-  }
-
-  /** Opens the store {@code name} with its own N, R and W, merging siblings with {@code resolver}. */
-  @Override
-  public <V> Store<V> store(String name, Codec<V> codec, ConflictResolver<V> resolver, Replication replication) {
-    return open(name, codec, Optional.of(Objects.requireNonNull(resolver, "resolver")), replication);
-  }
-
-  private synchronized <V> Store<V> open(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver,
+  synchronized <V> Store<V> open(String name, Codec<V> codec, Optional<ConflictResolver<V>> resolver,
       Replication replication) {
     if (state != State.RUNNING) {
       throw new NodeNotRunningException("node " + settings.id() + " is " + state + " (expected: RUNNING); start() it first");

@@ -53,27 +53,36 @@ public final class DynamoMeterBinder implements MeterBinder {
   private DynamoMeterBinder(Supplier<Map<String, Long>> counters, Supplier<Map<String, LatencySummary>> latencies,
       Tags tags) {
     // A scrape reads every meter: one snapshot a second serves them all, instead of one each.
-    this.counters = new Snapshot<>(counters);
-    this.latencies = new Snapshot<>(latencies);
+    this.counters = new Snapshot<>(counters, this::monotonicNanos);
+    this.latencies = new Snapshot<>(latencies, this::monotonicNanos);
     this.freshCounters = counters;
     this.freshLatencies = latencies;
     this.tags = tags;
+  }
+
+  /** The registry's clock, once bound: a snapshot's age is the registry's time, as its meters' is. */
+  private volatile io.micrometer.core.instrument.Clock clock = io.micrometer.core.instrument.Clock.SYSTEM;
+
+  private long monotonicNanos() {
+    return clock.monotonicTime();
   }
 
   /** The last value of {@code source}, taken anew when older than a second. Thread-safe. */
   private static final class Snapshot<T> implements Supplier<T> {
     private static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final Supplier<T> source;
+    private final java.util.function.LongSupplier nanos;
     private T value;
     private long takenAt;
 
-    Snapshot(Supplier<T> source) {
+    Snapshot(Supplier<T> source, java.util.function.LongSupplier nanos) {
       this.source = source;
+      this.nanos = nanos;
     }
 
     @Override
     public synchronized T get() {
-      long now = System.nanoTime();
+      long now = nanos.getAsLong();
       if (value == null || now - takenAt > MAX_AGE_NANOS) {
         value = source.get();
         takenAt = now;
@@ -84,6 +93,7 @@ public final class DynamoMeterBinder implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
+    clock = registry.config().clock();
     for (String name : freshCounters.get().keySet()) {
       FunctionCounter.builder("dynamokv." + name, counters, c -> c.get().getOrDefault(name, 0L))
           .tags(tags).register(registry);

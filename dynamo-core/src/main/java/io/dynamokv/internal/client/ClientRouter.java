@@ -70,47 +70,31 @@ final class ClientRouter implements Coordination {
 
   @Override
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
-    try {
-      ClientRing view = ring.current();
-      StorageKey sk = view.ring().keySpace().storageKey(store, key);
-      return route("get " + sk, r, candidates(view, sk, n), true, timeout,
-          quorumMillis -> new CoordinateGet(store, key, n, r, quorumMillis),
-          reply -> reply instanceof ReplicaGetReply g ? g.versions() : null);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return route("get", store, key, n, r, true, timeout, quorumMillis -> new CoordinateGet(store, key, n, r, quorumMillis),
+        reply -> reply instanceof ReplicaGetReply g ? g.versions() : null);
   }
 
   @Override
   public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
       int n, int w, Duration timeout) {
-    try {
-      ClientRing view = ring.current();
-      StorageKey sk = view.ring().keySpace().storageKey(store, key);
-      long writeId = nextWriteId();
-      return route("put " + sk, w, candidates(view, sk, n), true, timeout,
-          quorumMillis -> CoordinatePut.of(store, key, seen, value, n, w, quorumMillis, writeId),
-          reply -> reply instanceof CoordinatePutReply p ? p.versions() : null);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    long writeId = nextWriteId();
+    return route("put", store, key, n, w, true, timeout,
+        quorumMillis -> CoordinatePut.of(store, key, seen, value, n, w, quorumMillis, writeId), ClientRouter::written);
   }
 
   @Override
   public CompletableFuture<VersionSet> update(String store, byte[] key, byte[] operation, int n, int w,
       Duration timeout) {
-    try {
-      ClientRing view = ring.current();
-      StorageKey sk = view.ring().keySpace().storageKey(store, key);
-      long writeId = nextWriteId();
-      // An increment is tried at one node only, unless it could not be sent: a silent coordinator
-      // may have applied it, and another would count it again.
-      return route("update " + sk, w, candidates(view, sk, n), CrdtValues.idempotent(operation), timeout,
-          quorumMillis -> CoordinatePut.operation(store, key, operation, n, w, quorumMillis, writeId),
-          reply -> reply instanceof CoordinatePutReply p ? p.versions() : null);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    long writeId = nextWriteId();
+    // An increment is tried at one node only, unless it could not be sent: a silent coordinator
+    // may have applied it, and another would count it again.
+    return route("update", store, key, n, w, CrdtValues.idempotent(operation), timeout,
+        quorumMillis -> CoordinatePut.operation(store, key, operation, n, w, quorumMillis, writeId),
+        ClientRouter::written);
+  }
+
+  private static VersionSet written(Message reply) {
+    return reply instanceof CoordinatePutReply p ? p.versions() : null;
   }
 
   /** A client holds no replica: reading one node's copy is a member's diagnostic. */
@@ -135,31 +119,45 @@ final class ClientRouter implements Coordination {
   }
 
   /**
+   * Sends a request about {@code key} to its candidates in turn.
+   *
+   * @param verb what the request does, for a failure's message
    * @param idempotent whether the request may be sent again after a silent node, which may have
    *     applied it (all but an increment)
    */
-  private CompletableFuture<VersionSet> route(String op, int required, List<NodeId> candidates, boolean idempotent,
-      Duration timeout, IntFunction<WireMessage> request, java.util.function.Function<Message, VersionSet> read) {
-    requests.increment();
-    CompletableFuture<VersionSet> result = new CompletableFuture<>();
-    attempt(new Request(op, required, candidates, idempotent, health.now() + timeout.toNanos(), request, read), 0,
-        new LinkedHashMap<>(), result);
-    return result;
+  private CompletableFuture<VersionSet> route(String verb, String store, byte[] key, int n, int required,
+      boolean idempotent, Duration timeout, IntFunction<WireMessage> request,
+      java.util.function.Function<Message, VersionSet> read) {
+    try {
+      ClientRing view = ring.current();
+      StorageKey sk = view.ring().keySpace().storageKey(store, key);
+      requests.increment();
+      CompletableFuture<VersionSet> result = new CompletableFuture<>();
+      attempt(new Request(verb, sk, required, candidates(view, sk, n), idempotent, health.now() + timeout.toNanos(),
+          request, read), 0, new LinkedHashMap<>(), result);
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** One request: what it is, where it may go, until when, and how to read a reply. */
-  private record Request(String op, int required, List<NodeId> candidates, boolean idempotent, long deadlineNanos,
-      IntFunction<WireMessage> message, java.util.function.Function<Message, VersionSet> read) {}
+  private record Request(String verb, StorageKey key, int required, List<NodeId> candidates, boolean idempotent,
+      long deadlineNanos, IntFunction<WireMessage> message, java.util.function.Function<Message, VersionSet> read) {
+
+    /** The failure of this request, naming why each node tried failed (the message made only now). */
+    InsufficientReplicasException failure(Map<NodeId, String> failed) {
+      return new InsufficientReplicasException(verb + " " + key + " from a client", required, 0, failed);
+    }
+  }
 
   private void attempt(Request q, int next, Map<NodeId, String> failed, CompletableFuture<VersionSet> result) {
-    String op = q.op();
-    int required = q.required();
     List<NodeId> candidates = q.candidates();
     long deadlineNanos = q.deadlineNanos();
     long left = deadlineNanos - health.now();
     if (next >= candidates.size() || left <= 0) {
       failures.increment();
-      result.completeExceptionally(new InsufficientReplicasException(op + " from a client", required, 0, failed));
+      result.completeExceptionally(q.failure(failed));
       return;
     }
     NodeId node = candidates.get(next);
@@ -191,14 +189,14 @@ final class ClientRouter implements Coordination {
         // fail alike; and a refusal (bad input) is the caller's to see.
         health.markUp(node);
         failures.increment();
-        result.completeExceptionally(new InsufficientReplicasException(op + " from a client", required, 0, failed));
+        result.completeExceptionally(q.failure(failed));
         return;
       }
       if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
         health.markDown(node, why, sent);
         if (!q.idempotent() && !(cause instanceof io.dynamokv.spi.PeerUnreachableException)) {
           failures.increment(); // it may have been applied: another attempt could apply it twice
-          result.completeExceptionally(new InsufficientReplicasException(op + " from a client", required, 0, failed));
+          result.completeExceptionally(q.failure(failed));
           return;
         }
       }

@@ -175,10 +175,12 @@ public final class Coordinator implements Coordination {
     try {
       byte[] key = g.key().toArray();
       limits.requireKeyLength(key.length);
-      if (!membership.ring().preferenceList(storageKey(g.store(), key).partition(), g.n()).primaries().contains(self)) {
+      StorageKey sk = storageKey(g.store(), key);
+      PreferenceList pl = membership.ring().preferenceList(sk.partition(), g.n());
+      if (!pl.primaries().contains(self)) {
         metrics.misroutedRequests.increment();
       }
-      return get(g.store(), key, g.n(), g.r(), Duration.ofMillis(g.timeoutMillis()));
+      return doGet(g.store(), key, sk, pl, g.r(), Duration.ofMillis(g.timeoutMillis()));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -188,16 +190,16 @@ public final class Coordinator implements Coordination {
   @Override
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
     try {
-      return doGet(store, key, n, r, timeout);
+      StorageKey sk = storageKey(store, key);
+      return doGet(store, key, sk, membership.ring().preferenceList(sk.partition(), n), r, timeout);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e); // no ring yet, or a bad argument
     }
   }
 
-  private CompletableFuture<VersionSet> doGet(String store, byte[] key, int n, int r, Duration timeout) {
+  private CompletableFuture<VersionSet> doGet(String store, byte[] key, StorageKey sk, PreferenceList pl, int r,
+      Duration timeout) {
     metrics.gets.increment();
-    StorageKey sk = storageKey(store, key);
-    PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
     Quorum<VersionSet> quorum = new Quorum<>(() -> "get " + sk, r, result, metrics);
     Map<NodeId, VersionSet> replies = new ConcurrentHashMap<>();
