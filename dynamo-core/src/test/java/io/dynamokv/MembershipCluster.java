@@ -36,10 +36,17 @@ final class MembershipCluster implements AutoCloseable {
   final Map<NodeId, Endpoint> endpoints = new TreeMap<>();
   private final List<NodeId> founders = new ArrayList<>();
   private final Duration gossipInterval = Duration.ofSeconds(1);
+  private final Duration antiEntropyInterval;
   /** The transfer rate of nodes started from now on. */
   long transferRate = 32L << 20;
 
   MembershipCluster(long seed, int founders) {
+    // So that only transfers and writes place data.
+    this(seed, founders, Duration.ofHours(1));
+  }
+
+  MembershipCluster(long seed, int founders, Duration antiEntropyInterval) {
+    this.antiEntropyInterval = antiEntropyInterval;
     sim = new Simulation(seed);
     for (int i = 0; i < founders; i++) {
       NodeId id = NodeId.of("n" + i);
@@ -62,7 +69,7 @@ final class MembershipCluster implements AutoCloseable {
         .requestTimeout(Duration.ofSeconds(2))
         .gossipInterval(gossipInterval)
         .transferRate(transferRate)
-        .antiEntropyInterval(Duration.ofHours(1)) // so that only transfers and writes place data
+        .antiEntropyInterval(antiEntropyInterval)
         .clock(sim.clock())
         .scheduler(sim.scheduler())
         .random(sim.newRandom());

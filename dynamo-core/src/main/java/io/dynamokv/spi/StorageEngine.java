@@ -1,8 +1,10 @@
 package io.dynamokv.spi;
 
+import io.dynamokv.ClusterStatus;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.storage.memory.MemoryStorageEngine;
 import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionSetCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +122,20 @@ public interface StorageEngine extends AutoCloseable {
 
   /** Returns the nodes this engine holds hints for. */
   Set<NodeId> hintTargets();
+
+  /**
+   * Returns how many hints this engine holds for {@code target} and the bytes they take encoded.
+   * Asked for status and metrics, so an engine should answer without decoding the hints; this
+   * default reads and encodes them all.
+   */
+  default ClusterStatus.HintBacklog hintBacklog(NodeId target) {
+    long bytes = 0;
+    List<Hint> held = hints(target, Integer.MAX_VALUE);
+    for (Hint h : held) {
+      bytes += VersionSetCodec.encode(h.versions()).length;
+    }
+    return new ClusterStatus.HintBacklog(held.size(), bytes);
+  }
 
   /**
    * Removes the hint for {@code target} and {@code key} if {@code delivered} covers it: if a newer

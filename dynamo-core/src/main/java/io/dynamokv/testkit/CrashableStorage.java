@@ -146,6 +146,9 @@ public final class CrashableStorage implements StorageEngine {
   @Override public CompletableFuture<Void> putHint(NodeId target, StorageKey key, VersionSet versions) { return delegate.putHint(target, key, versions); }
   @Override public List<Hint> hints(NodeId target, int limit) { return delegate.hints(target, limit); }
   @Override public Set<NodeId> hintTargets() { return delegate.hintTargets(); }
+  @Override public io.dynamokv.ClusterStatus.HintBacklog hintBacklog(NodeId target) {
+    return delegate.hintBacklog(target);
+  }
   @Override public CompletableFuture<Boolean> removeHint(NodeId target, StorageKey key, VersionSet delivered) { return delegate.removeHint(target, key, delivered); }
   @Override public Optional<byte[]> getMetadata(String name) { return delegate.getMetadata(name); }
   @Override public CompletableFuture<Void> putMetadata(String name, byte[] value) { return delegate.putMetadata(name, value); }

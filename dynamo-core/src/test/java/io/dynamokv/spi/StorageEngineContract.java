@@ -371,6 +371,25 @@ public abstract class StorageEngineContract {
     assertThat(engine.hintTargets()).containsExactly(c);
   }
 
+  /** Issue #27: the backlog per target counts the hints and their encoded bytes, and empties. */
+  @Test
+  void theHintBacklogCountsHintsAndTheirBytesPerTarget() {
+    NodeId b = NodeId.of("b");
+    NodeId c = NodeId.of("c");
+    assertThat(engine.hintBacklog(b)).isEqualTo(new io.dynamokv.ClusterStatus.HintBacklog(0, 0));
+    VersionSet v1 = write(VersionSet.EMPTY, "one");
+    VersionSet v2 = write(VersionSet.EMPTY, "a longer value".repeat(10));
+    engine.putHint(b, key("s", "k1"), v1).join();
+    engine.putHint(b, key("s", "k2"), v2).join();
+    engine.putHint(c, key("s", "k1"), v1).join();
+    assertThat(engine.hintBacklog(b)).isEqualTo(new io.dynamokv.ClusterStatus.HintBacklog(2,
+        VersionSetCodec.encode(v1).length + VersionSetCodec.encode(v2).length));
+    assertThat(engine.hintBacklog(c).hints()).isEqualTo(1);
+    engine.removeHint(b, key("s", "k1"), v1).join();
+    engine.removeHint(b, key("s", "k2"), v2).join();
+    assertThat(engine.hintBacklog(b)).isEqualTo(new io.dynamokv.ClusterStatus.HintBacklog(0, 0));
+  }
+
   @Test
   void metadataIsStoredAsGiven() {
     byte[] value = {1, 2, 3};

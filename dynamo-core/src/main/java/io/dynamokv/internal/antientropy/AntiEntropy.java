@@ -1,5 +1,6 @@
 package io.dynamokv.internal.antientropy;
 
+import io.dynamokv.ClusterStatus;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
@@ -29,9 +30,11 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +80,8 @@ public final class AntiEntropy {
   private final KnownStores knownStores;
   private final OwnActor actor;
   private CompletableFuture<RepairReport> current; // the pass under way, guarded by this
-  private final Map<String, Long> lastInSync = new ConcurrentHashMap<>();
+  // When each exchange this node runs last found the pair in sync (or was first planned).
+  private final Map<SyncPair, Long> lastInSync = new ConcurrentHashMap<>();
   private final LongAdder exchanges = new LongAdder();
   private final LongAdder segmentsDiffering = new LongAdder();
   private final LongAdder keysReceived = new LongAdder();
@@ -144,6 +148,7 @@ public final class AntiEntropy {
   private CompletableFuture<RepairReport> startPass() {
     PassState state = new PassState();
     List<String> stores = List.copyOf(new TreeSet<>(storage.stores()));
+    trackPairs(stores);
     RepairPass pass = new RepairPass(self, RepairPass.exchangesOf(self, stores, membership.ring(), replicasOf),
         e -> exchange(e, state), isUp, scheduler, clock);
     // With the replicas in sync, deleted keys that every replica holds can be collected.
@@ -162,6 +167,38 @@ public final class AntiEntropy {
       }
       return report;
     });
+  }
+
+  /**
+   * Keeps the in-sync times of the pairs this pass compares, starting a pair's clock when it is
+   * first planned, and forgets pairs the ring no longer makes replicas.
+   */
+  private void trackPairs(List<String> stores) {
+    Set<SyncPair> planned = new HashSet<>();
+    RepairPass.exchangesOf(self, stores, membership.ring(), replicasOf)
+        .forEachRemaining(e -> planned.add(new SyncPair(e.store(), e.partition(), e.peer())));
+    lastInSync.keySet().retainAll(planned);
+    long now = clock.currentTimeMillis();
+    planned.forEach(p -> lastInSync.putIfAbsent(p, now));
+  }
+
+  /** A store's partition and the replica this node compares it with. */
+  private record SyncPair(String store, int partition, NodeId peer) {}
+
+  /**
+   * Returns the pairs not found in sync for longer than {@code threshold}, longest first, at most
+   * {@code max}. Each pair is compared by the replica with the lower id, so a node reports the
+   * pairs it compares.
+   */
+  public List<ClusterStatus.PartitionBehind> partitionsBehind(Duration threshold, int max) {
+    long now = clock.currentTimeMillis();
+    return lastInSync.entrySet().stream()
+        .filter(e -> now - e.getValue() > threshold.toMillis())
+        .sorted(Map.Entry.comparingByValue())
+        .limit(max)
+        .map(e -> new ClusterStatus.PartitionBehind(e.getKey().store(), e.getKey().partition(), e.getKey().peer(),
+            Duration.ofMillis(now - e.getValue())))
+        .toList();
   }
 
   static final LongFunction<CompletableFuture<Void>> NO_PACING = bytes -> CompletableFuture.completedFuture(null);
@@ -228,7 +265,7 @@ public final class AntiEntropy {
           List<Integer> differing = MerkleTree.of(mine)
               .differingSegments(MerkleTree.of(((MerkleLeavesReply) reply).leaves()));
           if (differing.isEmpty()) {
-            lastInSync.put(e.store() + "/" + e.partition() + "/" + e.peer(), clock.currentTimeMillis());
+            lastInSync.put(new SyncPair(e.store(), e.partition(), e.peer()), clock.currentTimeMillis());
             synchronized (state) {
               state.inSync++;
             }
@@ -342,7 +379,7 @@ public final class AntiEntropy {
   /**
    * Returns the counters: exchanges, segments found differing, keys received and sent, bytes of
    * keys and version sets moved, tombstones collected, and the longest time since a partition
-   * and peer were last found in sync.
+   * and peer were last found in sync, and how many pairs were not for longer than two intervals.
    */
   public Map<String, Long> metrics() {
     Map<String, Long> m = new java.util.TreeMap<>();
@@ -355,6 +392,8 @@ public final class AntiEntropy {
     long now = clock.currentTimeMillis();
     m.put("antientropy.longest.since.in.sync.ms",
         lastInSync.values().stream().mapToLong(t -> now - t).max().orElse(0));
+    long behind = 2 * interval.toMillis();
+    m.put("antientropy.partitions.behind", lastInSync.values().stream().filter(t -> now - t > behind).count());
     return m;
   }
 }

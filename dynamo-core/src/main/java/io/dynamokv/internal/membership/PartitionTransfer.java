@@ -1,5 +1,6 @@
 package io.dynamokv.internal.membership;
 
+import io.dynamokv.ClusterStatus;
 import io.dynamokv.Endpoint;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
@@ -63,7 +64,7 @@ public final class PartitionTransfer {
   private final Duration retryInterval;
   private final LongAdder partitionsDone = new LongAdder();
   private final LongAdder bytesReceived = new LongAdder();
-  private Job job;
+  private volatile Job job;
   private volatile boolean stopped;
 
   /**
@@ -111,6 +112,25 @@ public final class PartitionTransfer {
         "transfer.bytes.received", bytesReceived.sum());
   }
 
+  /**
+   * Returns the transfer under way, if any: partitions to receive and received, bytes, and the
+   * time the rest should take at this run's rate so far.
+   */
+  public Optional<ClusterStatus.Transfer> progress() {
+    Job j = job;
+    if (j == null || j.cancelled || j.total == 0) {
+      return Optional.empty();
+    }
+    int done = j.doneCount;
+    int doneHere = done - j.doneAtStart;
+    Optional<Duration> remaining = Optional.empty();
+    if (doneHere > 0) {
+      long elapsed = clock.nanoTime() - j.startedNanos;
+      remaining = Optional.of(Duration.ofNanos(elapsed / doneHere * (j.total - done)));
+    }
+    return Optional.of(new ClusterStatus.Transfer(j.target.version(), j.total, done, j.bytes.get(), remaining));
+  }
+
   private synchronized void onChange(ClusterState s) {
     if (stopped) {
       return;
@@ -144,7 +164,10 @@ public final class PartitionTransfer {
     volatile boolean cancelled;
     final Deque<Item> queue = new ArrayDeque<>();
     final Set<String> done = new TreeSet<>();
-    int total;
+    // Written on the scheduler, read by progress() on any thread.
+    volatile int total;
+    volatile int doneCount;
+    volatile int doneAtStart;
     // Added to by pulls completing on transport threads, read by progress lines on the scheduler.
     final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
     long startedNanos;
@@ -194,6 +217,8 @@ public final class PartitionTransfer {
             }
           }
         }
+        doneAtStart = total - queue.size();
+        doneCount = doneAtStart;
         startedNanos = clock.nanoTime();
         lastLogNanos = startedNanos;
         if (total > 0) {
@@ -254,6 +279,7 @@ public final class PartitionTransfer {
           return;
         }
         done.add(item.name());
+        doneCount++;
         partitionsDone.increment();
         saveProgress();
         logProgress(false);

@@ -61,6 +61,12 @@ public final class PhiAccrualDetector {
     return arrivals.computeIfAbsent(node, n -> Arrivals.watchedFrom(nowMillis)).phi(nowMillis, initialIntervalMillis);
   }
 
+  /** Returns when the last newer heartbeat of {@code node} arrived, if one has since this detector began. */
+  public java.util.OptionalLong lastHeard(NodeId node) {
+    Arrivals a = arrivals.get(node);
+    return a == null ? java.util.OptionalLong.empty() : a.lastHeard();
+  }
+
   /** Returns whether {@code node} is suspected beyond the threshold. */
   public boolean isConvicted(NodeId node, long nowMillis) {
     return phi(node, nowMillis) > threshold;
@@ -92,6 +98,10 @@ public final class PhiAccrualDetector {
       }
       last = heard ? Math.max(last, now) : now;
       heard = true;
+    }
+
+    synchronized java.util.OptionalLong lastHeard() {
+      return heard ? java.util.OptionalLong.of(last) : java.util.OptionalLong.empty();
     }
 
     synchronized double phi(long now, long prior) {

@@ -126,26 +126,46 @@ public final class NodeRuntime {
    * Logged every {@link #SUMMARY_INTERVAL} while there is something.
    */
   public Optional<String> pendingWork() {
+    return pendingWork(hintBacklog(), partitionsBehind(), transfer.progress());
+  }
+
+  private Optional<String> pendingWork(Map<NodeId, ClusterStatus.HintBacklog> hints,
+      List<ClusterStatus.PartitionBehind> behind, Optional<ClusterStatus.Transfer> progress) {
     List<String> pending = new ArrayList<>();
-    Map<NodeId, Integer> hints = new TreeMap<>();
-    for (NodeId target : settings.storage().hintTargets()) {
-      int n = settings.storage().hints(target, 100_000).size();
-      if (n > 0) {
-        hints.put(target, n);
-      }
-    }
     if (!hints.isEmpty()) {
-      pending.add("hints held for " + hints);
+      Map<NodeId, String> byTarget = new TreeMap<>();
+      hints.forEach((target, b) -> byTarget.put(target, b.hints() + " (" + b.bytes() + " B)"));
+      pending.add("hints held for " + byTarget);
     }
     ClusterState s = membership.state();
     s.pending().ifPresent(p -> pending.add("ring v" + s.committedId().version() + " -> v" + p.version()
-        + " in transfer (" + transfer.metrics().getOrDefault("transfer.partitions.done", 0L) + " partitions received)"));
-    long sinceSync = antiEntropy.metrics().getOrDefault("antientropy.longest.since.in.sync.ms", 0L);
-    if (sinceSync > 2 * settings.antiEntropyInterval().toMillis()) {
-      pending.add("a partition last found in sync " + sinceSync / 1000 + " s ago");
+        + " in transfer" + progress.map(t -> " (" + t.partitionsDone() + "/" + t.partitionsTotal()
+            + " partitions received, " + t.bytesReceived() + " B" + t.remaining().map(r -> ", about "
+            + Math.max(1, r.toSeconds()) + " s to go").orElse("") + ")").orElse("")));
+    if (!behind.isEmpty()) {
+      ClusterStatus.PartitionBehind worst = behind.get(0);
+      pending.add(behind.size() + (behind.size() == ClusterStatus.MAX_PARTITIONS_BEHIND ? "+" : "")
+          + " partitions not found in sync for two anti-entropy intervals (longest: " + worst.store() + "/p"
+          + worst.partition() + " with " + worst.peer() + ", " + worst.since().toSeconds() + " s)");
     }
     return pending.isEmpty() ? Optional.empty() : Optional.of("node " + settings.id() + " pending: "
         + String.join("; ", pending));
+  }
+
+  private Map<NodeId, ClusterStatus.HintBacklog> hintBacklog() {
+    Map<NodeId, ClusterStatus.HintBacklog> out = new TreeMap<>();
+    for (NodeId target : settings.storage().hintTargets()) {
+      ClusterStatus.HintBacklog b = settings.storage().hintBacklog(target);
+      if (b.hints() > 0) {
+        out.put(target, b);
+      }
+    }
+    return out;
+  }
+
+  private List<ClusterStatus.PartitionBehind> partitionsBehind() {
+    return antiEntropy.partitionsBehind(settings.antiEntropyInterval().multipliedBy(2),
+        ClusterStatus.MAX_PARTITIONS_BEHIND);
   }
 
   /**
@@ -296,18 +316,20 @@ public final class NodeRuntime {
     List<ClusterStatus.Member> members = new ArrayList<>();
     for (MemberState m : s.members().values()) {
       boolean self = m.id().equals(settings.id());
+      java.util.OptionalLong heard = self ? java.util.OptionalLong.empty() : membership.detector().lastHeard(m.id());
       members.add(new ClusterStatus.Member(m.id(), m.endpoint(), m.status().name(), health.isUp(m.id()),
-          self ? 0 : membership.detector().phi(m.id(), now), owned.getOrDefault(m.id(), 0),
-          pending.getOrDefault(m.id(), 0)));
+          self ? 0 : membership.detector().phi(m.id(), now),
+          heard.isPresent() ? Optional.of(Duration.ofMillis(Math.max(0, now - heard.getAsLong()))) : Optional.empty(),
+          owned.getOrDefault(m.id(), 0), pending.getOrDefault(m.id(), 0)));
     }
-    long backlog = 0;
-    for (NodeId target : settings.storage().hintTargets()) {
-      backlog += settings.storage().hints(target, 100_000).size();
-    }
+    Map<NodeId, ClusterStatus.HintBacklog> hints = hintBacklog();
+    List<ClusterStatus.PartitionBehind> behind = partitionsBehind();
+    Optional<ClusterStatus.Transfer> progress = transfer.progress();
     return new ClusterStatus(settings.id(), s.committedId().version(), s.pending().map(Ring::version),
-        s.committed().map(Ring::partitionCount).orElse(0), members, backlog,
+        s.committed().map(Ring::partitionCount).orElse(0), members,
+        hints.values().stream().mapToLong(ClusterStatus.HintBacklog::hints).sum(), hints,
         Duration.ofMillis(antiEntropy.metrics().getOrDefault("antientropy.longest.since.in.sync.ms", 0L)),
-        pendingWork());
+        behind, progress, pendingWork(hints, behind, progress));
   }
 
   /** Returns every counter: the node's, membership's, transfers' and the storage engine's. */
@@ -318,6 +340,11 @@ public final class NodeRuntime {
     all.putAll(membership.metrics());
     all.putAll(transfer.metrics());
     all.put("actor.renewals", context.actor().renewals());
+    Map<NodeId, ClusterStatus.HintBacklog> hints = hintBacklog();
+    all.put("hints.pending", hints.values().stream().mapToLong(ClusterStatus.HintBacklog::hints).sum());
+    all.put("hints.pending.bytes", hints.values().stream().mapToLong(ClusterStatus.HintBacklog::bytes).sum());
+    Optional<ClusterStatus.Transfer> t = transfer.progress();
+    all.put("transfer.partitions.pending", (long) t.map(p -> p.partitionsTotal() - p.partitionsDone()).orElse(0));
     all.putAll(latencies.failureCounts());
     return all;
   }

@@ -159,7 +159,7 @@ final class AdminServer implements AutoCloseable {
         return status();
       }
       case "metrics" -> {
-        return new PlainText(PrometheusText.render(node.id().value(), node.metrics(), node.latencies()));
+        return new PlainText(PrometheusText.render(node.status(), node.metrics(), node.latencies()));
       }
       case "kv" -> {
         if (path.size() != 3) {
@@ -253,13 +253,32 @@ final class AdminServer implements AutoCloseable {
       e.put("status", m.status());
       e.put("reachable", m.reachable());
       e.put("phi", Math.round(m.phi() * 100) / 100.0);
+      e.put("sinceHeartbeatMillis", m.sinceHeartbeat().map(java.time.Duration::toMillis).orElse(null));
       e.put("partitionsOwned", m.partitionsOwned());
       e.put("partitionsPending", m.partitionsPending());
       members.add(e);
     }
     out.put("members", members);
     out.put("hintBacklog", s.hintBacklog());
+    Map<String, Object> hints = new java.util.TreeMap<>();
+    s.hintsByTarget().forEach((target, b) -> hints.put(target.value(), Map.of("hints", b.hints(), "bytes", b.bytes())));
+    out.put("hintsByTarget", hints);
     out.put("antiEntropyDebtMillis", s.antiEntropyDebt().toMillis());
+    List<Map<String, Object>> behind = new ArrayList<>();
+    for (ClusterStatus.PartitionBehind p : s.partitionsBehind()) {
+      behind.add(Map.of("store", p.store(), "partition", p.partition(), "peer", p.peer().value(),
+          "sinceMillis", p.since().toMillis()));
+    }
+    out.put("partitionsBehind", behind);
+    out.put("transfer", s.transfer().map(t -> {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("ringVersion", t.ringVersion());
+      e.put("partitionsTotal", t.partitionsTotal());
+      e.put("partitionsDone", t.partitionsDone());
+      e.put("bytesReceived", t.bytesReceived());
+      e.put("remainingMillis", t.remaining().map(java.time.Duration::toMillis).orElse(null));
+      return e;
+    }).orElse(null));
     out.put("pendingWork", s.pendingWork().orElse(null));
     out.put("metrics", node.metrics());
     return out;

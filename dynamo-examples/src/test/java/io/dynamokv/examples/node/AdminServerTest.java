@@ -87,7 +87,6 @@ class AdminServerTest {
     }
   }
 
-  /** Issue #30, item 6: an operator drops a store through the admin interface. */
   /** Issue #27: /metrics serves the counters and the latencies in the Prometheus text format. */
   @Test
   void metricsAreServedInThePrometheusTextFormat() throws Exception {
@@ -96,14 +95,7 @@ class AdminServerTest {
     HttpResponse<String> metrics = send("GET", "/metrics", HttpRequest.BodyPublishers.noBody());
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-    // Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value.
-    java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
-        "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\.)*\",?)*\\})? -?[0-9.eE+-]+");
-    java.util.regex.Pattern comment = java.util.regex.Pattern.compile(
-        "# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
-    for (String line : metrics.body().split("\n")) {
-      assertThat(sample.matcher(line).matches() || comment.matcher(line).matches()).as("line: %s", line).isTrue();
-    }
+    assertParsesAsPrometheusText(metrics.body());
     String node0 = "node=\"" + node.id().value() + "\"";
     assertThat(metrics.body())
         .contains("# TYPE dynamokv_latency_seconds summary")
@@ -112,6 +104,41 @@ class AdminServerTest {
         .contains("dynamokv_puts{" + node0 + "} ");
   }
 
+  /** Issue #27: peers' reachability, suspicion and heartbeat age, and hints per target, as labelled gauges. */
+  @Test
+  void peersAndHintTargetsAreLabelledGauges() {
+    io.dynamokv.NodeId b = io.dynamokv.NodeId.of("b");
+    io.dynamokv.ClusterStatus status = new io.dynamokv.ClusterStatus(io.dynamokv.NodeId.of("a"), 3,
+        java.util.Optional.empty(), 64, java.util.List.of(
+            new io.dynamokv.ClusterStatus.Member(io.dynamokv.NodeId.of("a"), io.dynamokv.Endpoint.of("127.0.0.1", 1),
+                "UP", true, 0, java.util.Optional.empty(), 32, 32),
+            new io.dynamokv.ClusterStatus.Member(b, io.dynamokv.Endpoint.of("127.0.0.1", 2), "UP", false, 12.5,
+                java.util.Optional.of(java.time.Duration.ofMillis(41_500)), 32, 32)),
+        7, java.util.Map.of(b, new io.dynamokv.ClusterStatus.HintBacklog(7, 1234)), java.time.Duration.ZERO,
+        java.util.List.of(), java.util.Optional.empty(), java.util.Optional.empty());
+    String text = PrometheusText.render(status, java.util.Map.of("puts", 5L), java.util.Map.of());
+    assertParsesAsPrometheusText(text);
+    assertThat(text)
+        .contains("dynamokv_peer_reachable{node=\"a\",peer=\"b\"} 0\n")
+        .contains("dynamokv_peer_phi{node=\"a\",peer=\"b\"} 12.500\n")
+        .contains("dynamokv_peer_heartbeat_age_seconds{node=\"a\",peer=\"b\"} 41.500000000\n")
+        .contains("dynamokv_hints_held{node=\"a\",target=\"b\"} 7\n")
+        .contains("dynamokv_hint_bytes_held{node=\"a\",target=\"b\"} 1234\n")
+        .doesNotContain("peer=\"a\"");
+  }
+
+  /** Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value. */
+  private static void assertParsesAsPrometheusText(String text) {
+    java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+        "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\.)*\",?)*\\})? -?[0-9.eE+-]+");
+    java.util.regex.Pattern comment = java.util.regex.Pattern.compile(
+        "# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
+    for (String line : text.split("\n")) {
+      assertThat(sample.matcher(line).matches() || comment.matcher(line).matches()).as("line: %s", line).isTrue();
+    }
+  }
+
+  /** Issue #30, item 6: an operator drops a store through the admin interface. */
   @Test
   void aStoreIsDroppedWithDelete() throws Exception {
     assertThat(send("PUT", "/kv/temp/k", HttpRequest.BodyPublishers.ofString("v")).statusCode()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package io.dynamokv.storage.rocksdb;
 
+import io.dynamokv.ClusterStatus;
 import io.dynamokv.NodeId;
 import io.dynamokv.spi.Hint;
 import io.dynamokv.spi.StorageKey;
@@ -138,6 +139,21 @@ final class HintColumn {
       it.status();
     }
     return out;
+  }
+
+  /** Counts the hints held for {@code target} and their bytes, without decoding them. */
+  ClusterStatus.HintBacklog backlog(NodeId target) throws RocksDBException {
+    long count = 0;
+    long bytes = 0;
+    byte[] prefix = KeyLayout.hintPrefix(target);
+    try (RocksIterator it = db.newIterator(hints)) {
+      for (it.seek(prefix); it.isValid() && KeyLayout.startsWith(it.key(), prefix); it.next()) {
+        count++;
+        bytes += it.value().length;
+      }
+      it.status();
+    }
+    return new ClusterStatus.HintBacklog(count, bytes);
   }
 
   Set<NodeId> targets() throws RocksDBException {

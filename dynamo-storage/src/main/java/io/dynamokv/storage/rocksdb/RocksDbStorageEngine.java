@@ -1,5 +1,6 @@
 package io.dynamokv.storage.rocksdb;
 
+import io.dynamokv.ClusterStatus;
 import io.dynamokv.NodeId;
 import io.dynamokv.spi.CorruptValueException;
 import io.dynamokv.spi.Hint;
@@ -524,6 +525,19 @@ public final class RocksDbStorageEngine implements StorageEngine {
       return hintColumn.targets();
     } catch (RocksDBException e) {
       throw new StorageException("listing hint targets failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public ClusterStatus.HintBacklog hintBacklog(NodeId target) {
+    Objects.requireNonNull(target, "target");
+    enter();
+    try {
+      return hintColumn.backlog(target);
+    } catch (RocksDBException e) {
+      throw new StorageException("counting hints for " + target + " failed: " + e.getMessage(), e);
     } finally {
       exit();
     }
