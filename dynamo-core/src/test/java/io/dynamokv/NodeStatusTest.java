@@ -102,6 +102,69 @@ class NodeStatusTest {
     }
   }
 
+  /**
+   * The counters move with their events: hints written to fallbacks and delivered, a read repair,
+   * an anti-entropy repair, a write that fails its quorum.
+   */
+  @Test
+  void eachCounterMovesWithItsEvent() {
+    try (MembershipCluster c = new MembershipCluster(273, 4, Duration.ofSeconds(5))) {
+      Store<String> store = c.node("n0").store(MembershipCluster.STORE, Codec.utf8());
+      c.sim.network().isolate(c.endpoints.get(AWAY));
+      for (int i = 0; i < 20; i++) {
+        try {
+          c.await(store.putAsync("h" + i, Context.EMPTY, "v"));
+        } catch (RuntimeException e) {
+          // the first writes may wait for n3 to be found down
+        }
+      }
+      c.pass(Duration.ofSeconds(5));
+      assertThat(sum(c, "hints.written.to.fallbacks")).isPositive();
+      assertThat(sum(c, "hints.stored")).isPositive();
+      assertThat(sum(c, "hints.delivered")).isZero();
+      c.sim.network().heal();
+      c.pass(Duration.ofSeconds(30));
+      assertThat(sum(c, "hints.delivered")).isPositive();
+
+      // A replica set back to an older version: a read of all three repairs it.
+      long repairsBefore = sum(c, "read.repairs");
+      staleReplica(c, store, "r");
+      c.await(store.getAsync("r", ReadOptions.defaults().withR(3)));
+      assertThat(sum(c, "read.repairs")).isGreaterThan(repairsBefore);
+
+      // Again, but nothing reads it: anti-entropy repairs it.
+      long keysBefore = sum(c, "antientropy.keys.received") + sum(c, "antientropy.keys.sent");
+      staleReplica(c, store, "ae");
+      c.pass(Duration.ofSeconds(15));
+      assertThat(sum(c, "antientropy.keys.received") + sum(c, "antientropy.keys.sent")).isGreaterThan(keysBefore);
+
+      // n0 alone cannot meet W = 2.
+      c.sim.network().isolate(c.endpoints.get(NodeId.of("n0")));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.await(store.putAsync("q", Context.EMPTY, "v")));
+      Map<String, Long> n0 = c.node("n0").metrics();
+      assertThat(n0.get("quorum.failures")).isPositive();
+      assertThat(n0.entrySet().stream().filter(e -> e.getKey().startsWith("failures.put."))
+          .mapToLong(Map.Entry::getValue).sum()).isPositive();
+    }
+  }
+
+  /** Writes {@code key} twice and sets one of its replicas back to the first version. */
+  private static void staleReplica(MembershipCluster c, Store<String> store, String key) {
+    Context first = c.await(store.putAsync(key, Context.EMPTY, "one"));
+    c.pass(Duration.ofSeconds(1));
+    io.dynamokv.spi.StorageKey k = c.ring().keySpace().storageKey(MembershipCluster.STORE,
+        key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    NodeId replica = c.ring().preferenceList(k.partition(), 3).primaries().get(0);
+    io.dynamokv.spi.version.VersionSet old = c.disks.get(replica).get(k).orElseThrow();
+    c.await(store.putAsync(key, first, "two"));
+    c.pass(Duration.ofSeconds(1));
+    c.await(c.disks.get(replica).update(k, v -> old));
+  }
+
+  private static long sum(MembershipCluster c, String counter) {
+    return c.running.values().stream().mapToLong(n -> n.metrics().getOrDefault(counter, 0L)).sum();
+  }
+
   private static Map<NodeId, ClusterStatus.Member> byId(ClusterStatus s) {
     Map<NodeId, ClusterStatus.Member> out = new java.util.TreeMap<>();
     s.members().forEach(m -> out.put(m.id(), m));
