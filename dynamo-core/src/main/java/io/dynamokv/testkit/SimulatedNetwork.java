@@ -34,6 +34,7 @@ public final class SimulatedNetwork {
   private long maxLatencyNanos = Duration.ofMillis(5).toNanos();
   private double dropRate;
   private double duplicateRate;
+  private boolean traceMessages = true;
   private long sent;
   private long delivered;
   private long dropped;
@@ -57,6 +58,19 @@ public final class SimulatedNetwork {
     }
     minLatencyNanos = min.toNanos();
     maxLatencyNanos = max.toNanos();
+  }
+
+  /**
+   * Sets whether each message's sending, arrival and loss are recorded in the trace (the default).
+   * A simulation of hundreds of nodes turns it off: describing every message would cost more than
+   * delivering it. Faults and other events are still recorded.
+   */
+  public void setMessageTracing(boolean on) {
+    traceMessages = on;
+  }
+
+  boolean tracesMessages() {
+    return traceMessages;
   }
 
   /** Sets the probability that a message is lost. */
@@ -171,14 +185,16 @@ public final class SimulatedNetwork {
     }
     int copies = duplicateRate > 0 && random.nextDouble() < duplicateRate ? 2 : 1;
     for (int i = 0; i < copies; i++) {
-      String label = copies > 1 ? what + " (copy " + (i + 1) + ")" : what;
+      String label = copies > 1 && traceMessages ? what + " (copy " + (i + 1) + ")" : what;
       scheduler.schedule(Duration.ofNanos(latency()), () -> {
         if (!canReach(from, to)) {
           drop(from, to, label, "partitioned in flight");
           return;
         }
         delivered++;
-        trace.record(from + " -> " + to + " " + label);
+        if (traceMessages) {
+          trace.record(from + " -> " + to + " " + label);
+        }
         onArrival.run();
       });
     }
@@ -186,6 +202,9 @@ public final class SimulatedNetwork {
 
   private void drop(Endpoint from, Endpoint to, String what, String why) {
     dropped++;
+    if (!traceMessages) {
+      return;
+    }
     trace.record("drop (" + why + ") " + from + " -> " + to + " " + what);
   }
 

@@ -20,12 +20,14 @@ public final class SimulatedScheduler implements Scheduler {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private long submitted;
   private long executed;
+  private int cancelledWaiting;
 
   private static final class Task implements Comparable<Task> {
     final long due;
     final long seq;
     final Runnable body;
     boolean cancelled;
+    boolean started;
 
     Task(long due, long seq, Runnable body) {
       this.due = due;
@@ -52,10 +54,13 @@ public final class SimulatedScheduler implements Scheduler {
     queue.add(t);
     return () -> {
       synchronized (SimulatedScheduler.this) {
-        if (t.cancelled || !queue.remove(t)) {
+        if (t.cancelled || t.started) {
           return false;
         }
+        // Left in the queue and skipped when it comes up: removing it from the heap would cost a
+        // scan of every waiting task, and a simulation of many nodes cancels a timer per request.
         t.cancelled = true;
+        cancelledWaiting++;
         return true;
       }
     };
@@ -74,10 +79,11 @@ public final class SimulatedScheduler implements Scheduler {
   public boolean runNext() {
     Task t;
     synchronized (this) {
-      t = queue.poll();
+      t = pollLive();
       if (t == null) {
         return false;
       }
+      t.started = true;
       clock.advanceTo(t.due);
       executed++;
     }
@@ -85,15 +91,29 @@ public final class SimulatedScheduler implements Scheduler {
     return true;
   }
 
+  private Task pollLive() {
+    Task t = queue.poll();
+    while (t != null && t.cancelled) {
+      cancelledWaiting--;
+      t = queue.poll();
+    }
+    return t;
+  }
+
   /** Returns the due time of the earliest task, or {@code Long.MAX_VALUE} if none waits. */
   public synchronized long nextDueNanos() {
     Task t = queue.peek();
+    while (t != null && t.cancelled) {
+      queue.poll();
+      cancelledWaiting--;
+      t = queue.peek();
+    }
     return t == null ? Long.MAX_VALUE : t.due;
   }
 
   /** Returns the number of tasks waiting. */
   public synchronized int pending() {
-    return queue.size();
+    return queue.size() - cancelledWaiting;
   }
 
   /** Returns the number of tasks run so far. */

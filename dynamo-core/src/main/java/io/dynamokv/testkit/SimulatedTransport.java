@@ -85,7 +85,7 @@ final class SimulatedTransport implements Transport {
       return reply;
     }
     long id = nextId++;
-    String label = "req#" + id + " " + request;
+    String label = network.tracesMessages() ? "req#" + id + " " + request : "";
     Cancellable deadline = network.scheduler().schedule(timeout, () -> {
       Pending p = pending.remove(id);
       if (p != null) {
@@ -101,7 +101,7 @@ final class SimulatedTransport implements Transport {
   private void arriveAtPeer(Endpoint peer, long id, Message request, String label) {
     SimulatedTransport server = network.listener(peer);
     if (server == null) {
-      network.transmit(peer, endpoint, "refused " + label, () -> complete(id, null,
+      network.transmit(peer, endpoint, network.tracesMessages() ? "refused " + label : "", () -> complete(id, null,
           new PeerUnreachableException(peer, "connection refused: nothing listens there", null)));
       return;
     }
@@ -119,10 +119,10 @@ final class SimulatedTransport implements Transport {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
         String why = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        network.transmit(peer, endpoint, "error " + label,
+        network.transmit(peer, endpoint, network.tracesMessages() ? "error " + label : "",
             () -> complete(id, null, new RemoteFailureException(peer, why)));
       } else {
-        network.transmit(peer, endpoint, "reply " + label + " = " + message,
+        network.transmit(peer, endpoint, network.tracesMessages() ? "reply " + label + " = " + message : "",
             () -> complete(id, message, null));
       }
     });
