@@ -160,45 +160,65 @@ public final class RingPlanner {
     }
   }
 
-  /** Gives each ownerless partition to the node furthest below its share that is not crowded there. */
+  /**
+   * Gives each ownerless partition to the node furthest below its share that is not crowded there
+   * (ties to the lowest id); if every node below its share is crowded there, to the furthest below.
+   * The nodes below their share wait in order of deficit, so a partition costs a look at its
+   * neighbours' owners and a few of the first in line, not a pass over every node: the first ring
+   * of 1,000 nodes and Q = 65,536 took minutes that way.
+   */
   private void assign(NodeId[] owners, Map<NodeId, Integer> counts, Map<NodeId, Integer> quotas) {
-    List<NodeId> nodes = new ArrayList<>(new TreeMap<>(quotas).keySet());
+    java.util.TreeSet<Deficit> below = new java.util.TreeSet<>();
+    quotas.forEach((n, quota) -> {
+      int deficit = quota - counts.get(n);
+      if (deficit > 0) {
+        below.add(new Deficit(n, deficit));
+      }
+    });
+    java.util.Set<NodeId> near = new java.util.HashSet<>();
     for (int p = 0; p < owners.length; p++) {
       if (owners[p] != null) {
         continue;
       }
-      NodeId best = null;
-      boolean bestSpaced = false;
-      int bestDeficit = 0;
-      for (NodeId n : nodes) {
-        int deficit = quotas.get(n) - counts.get(n);
-        if (deficit <= 0) {
-          continue;
-        }
-        boolean spaced = crowding(owners, p, n) == 0;
-        if (best == null || (spaced && !bestSpaced) || (spaced == bestSpaced && deficit > bestDeficit)) {
-          best = n;
-          bestSpaced = spaced;
-          bestDeficit = deficit;
+      neighbours(owners, p, near);
+      Deficit best = below.first();
+      for (Deficit d : below) {
+        if (!near.contains(d.node())) {
+          best = d;
+          break;
         }
       }
-      owners[p] = best;
-      counts.merge(best, 1, Integer::sum);
+      owners[p] = best.node();
+      counts.merge(best.node(), 1, Integer::sum);
+      below.remove(best);
+      if (best.deficit() > 1) {
+        below.add(new Deficit(best.node(), best.deficit() - 1));
+      }
     }
   }
 
-  /** Counts partitions of {@code node} closer than {@code spacing} to {@code p}. */
-  private int crowding(NodeId[] owners, int p, NodeId node) {
+  /** A node below its share, ordered furthest below first, then by id. */
+  private record Deficit(NodeId node, int deficit) implements Comparable<Deficit> {
+    @Override
+    public int compareTo(Deficit o) {
+      int c = Integer.compare(o.deficit, deficit);
+      return c != 0 ? c : node.compareTo(o.node);
+    }
+  }
+
+  /** Fills {@code out} with the owners of the partitions closer than {@code spacing} to {@code p}. */
+  private void neighbours(NodeId[] owners, int p, java.util.Set<NodeId> out) {
+    out.clear();
     int q = owners.length;
-    int near = 0;
     for (int d = 1; d < spacing && d < q; d++) {
-      if (node.equals(owners[(p + d) % q])) {
-        near++;
+      NodeId after = owners[(p + d) % q];
+      NodeId before = owners[((p - d) % q + q) % q];
+      if (after != null) {
+        out.add(after);
       }
-      if (node.equals(owners[((p - d) % q + q) % q])) {
-        near++;
+      if (before != null) {
+        out.add(before);
       }
     }
-    return near;
   }
 }
