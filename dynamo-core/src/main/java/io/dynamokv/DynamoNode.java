@@ -83,7 +83,8 @@ public final class DynamoNode extends AbstractStores implements AutoCloseable {
   /**
    * Returns a future that completes once this node is a full member: at once for a founding or
    * restarted member, and for a joining node once its partitions have moved to it and the ring
-   * that includes it is committed.
+   * that includes it is committed. It fails with an {@link IllegalStateException} if the cluster
+   * has no partition for this node: as many members as its Q partitions already.
    */
   public CompletableFuture<Void> joinedAsync() {
     return runningAsync().thenCompose(NodeRuntime::joined);

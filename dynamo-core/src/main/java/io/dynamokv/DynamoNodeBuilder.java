@@ -300,12 +300,18 @@ public final class DynamoNodeBuilder {
     if (!members.isEmpty() && !members.containsKey(id)) {
       throw new IllegalStateException("members " + members.keySet() + " (expected: to include this node, " + id + ")");
     }
+    int q = Objects.requireNonNullElse(partitions, 256);
+    if (members.size() > q) {
+      throw new IllegalArgumentException("members : " + members.size() + " founders for " + q + " partitions (expected: "
+          + "at most Q, since each member owns whole partitions; Q is fixed for the cluster's life: choose about 64 "
+          + "partitions per node of the largest cluster you expect, see docs/scale.md)");
+    }
     Replication r = Objects.requireNonNullElse(replication, Replication.of(3, 2, 2));
     if (!members.isEmpty() && r.n() > members.size()) {
       throw new IllegalArgumentException("n : " + r.n() + " (expected: <= cluster size = " + members.size() + ")");
     }
     return new DynamoNode(new NodeSettings(id, storage, transport, members, seeds,
-        Objects.requireNonNullElse(partitions, 256), r, Objects.requireNonNullElse(weight, 1),
+        q, r, Objects.requireNonNullElse(weight, 1),
         Objects.requireNonNullElse(gossipInterval, Duration.ofSeconds(1)),
         Objects.requireNonNullElse(phiThreshold, 8.0),
         Objects.requireNonNullElse(requestTimeout, Duration.ofSeconds(2)),

@@ -1,8 +1,6 @@
 package io.dynamokv.internal.membership;
 
 import io.dynamokv.NodeId;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -72,9 +70,14 @@ public final class PhiAccrualDetector {
     return phi(node, nowMillis) > threshold;
   }
 
-  /** A peer's last arrival and a window of recent intervals. */
+  /**
+   * A peer's last arrival and a window of recent intervals, in a ring of primitive longs (a node
+   * holds one per peer: a thousand peers' boxed windows took several megabytes).
+   */
   private static final class Arrivals {
-    private final Deque<Long> intervals = new ArrayDeque<>();
+    private final long[] intervals = new long[WINDOW];
+    private int count;
+    private int next;
     private long sum;
     private long last = -1;
     private boolean heard;
@@ -90,11 +93,14 @@ public final class PhiAccrualDetector {
       // The time between watching a peer and first hearing it is not one of its intervals.
       if (heard && last >= 0 && now > last) {
         long interval = now - last;
-        intervals.addLast(interval);
-        sum += interval;
-        if (intervals.size() > WINDOW) {
-          sum -= intervals.removeFirst();
+        if (count == WINDOW) {
+          sum -= intervals[next]; // the oldest
+        } else {
+          count++;
         }
+        intervals[next] = interval;
+        next = (next + 1) % WINDOW;
+        sum += interval;
       }
       last = heard ? Math.max(last, now) : now;
       heard = true;
@@ -110,7 +116,7 @@ public final class PhiAccrualDetector {
       }
       // Blend the prior in while the window is short, so two quick heartbeats cannot make the
       // detector convict after a few milliseconds of silence.
-      int n = intervals.size();
+      int n = count;
       double mean = (sum + prior * Math.max(0, 4 - n)) / (double) (n + Math.max(0, 4 - n));
       return Math.max(0, now - last) / mean / LN_10;
     }

@@ -113,7 +113,12 @@ final class RingRules {
     Set<NodeId> wanted = s.ringMembers().stream().map(Member::id).collect(Collectors.toSet());
     if (!wanted.isEmpty() && !wanted.equals(latest.nodes())) {
       Ring planned = planner.plan(latest, s.ringMembers(), latest.version() + 1);
-      return Optional.of(new Planned(s.withPending(planned), latest, planned));
+      // A ring that moves nothing changes nothing: the members it lacks would own no partition
+      // (more members than Q, or a weight too small for one). They stay JOINING; planning it
+      // anyway made a new ring version at every step, for ever.
+      if (!planned.owners().equals(latest.owners())) {
+        return Optional.of(new Planned(s.withPending(planned), latest, planned));
+      }
     }
     if (s.pending().isPresent() && allReady(s, s.pending().get())) {
       return Optional.of(new Committed(s.commitPending(), committed, s.pending().get()));
@@ -122,6 +127,26 @@ final class RingRules {
       return Optional.of(new Seen(s.withOwnEntry(me.withRings(s.latestId(), me.ready()))));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Returns why {@code self} cannot join, if it is JOINING and the ring has no partition for it:
+   * the members that should own partitions outnumber Q.
+   */
+  static Optional<String> cannotJoin(ClusterState s, NodeId self) {
+    Optional<MemberState> me = s.member(self);
+    if (me.isEmpty() || me.get().status() != MemberStatus.JOINING || s.committed().isEmpty()) {
+      return Optional.empty();
+    }
+    int q = s.committed().get().partitionCount();
+    int members = s.ringMembers().size();
+    if (members <= q || s.pending().or(s::committed).orElseThrow().nodes().contains(self)) {
+      return Optional.empty();
+    }
+    return Optional.of("node " + self + " cannot join: the cluster's ring has " + q + " partitions and " + members
+        + " members would own them (expected: at most one member per partition). Q is fixed when a cluster is "
+        + "created: a cluster this large needs one created with more partitions (about 64 per node; see "
+        + "docs/scale.md). The node stays JOINING and owns nothing; stop it, or remove it (removenode)");
   }
 
   /** Applies rules to {@code s} until none applies, telling {@code onStep} of each; returns the result. */

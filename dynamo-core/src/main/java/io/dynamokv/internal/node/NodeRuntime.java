@@ -250,13 +250,17 @@ public final class NodeRuntime {
     return health;
   }
 
-  /** Returns a future that completes once this node is UP: a full member. */
+  /**
+   * Returns a future that completes once this node is UP: a full member; or fails if the ring has
+   * no partition for it (more members than partitions).
+   */
   public CompletableFuture<Void> joined() {
     CompletableFuture<Void> joined = new CompletableFuture<>();
     java.util.function.Consumer<ClusterState> check = state -> {
       if (state.member(settings.id()).map(m -> m.status() == MemberStatus.UP).orElse(false)) {
         joined.complete(null);
       }
+      membership.cannotJoin().ifPresent(why -> joined.completeExceptionally(new IllegalStateException(why)));
     };
     membership.onChange(check);
     check.accept(membership.state());
