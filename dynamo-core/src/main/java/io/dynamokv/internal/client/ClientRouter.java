@@ -109,8 +109,12 @@ final class ClientRouter implements Coordination {
     PreferenceList pl = view.ring().preferenceList(sk.partition(), n);
     List<NodeId> order = new ArrayList<>();
     List<NodeId> down = new ArrayList<>();
+    // The fallbacks are walked as they are read: stop once enough believed up are found.
     for (List<NodeId> tier : List.of(pl.primaries(), pl.fallbacks())) {
       for (NodeId node : tier) {
+        if (order.size() >= maxAttempts) {
+          break;
+        }
         (health.isUp(node) ? order : down).add(node);
       }
     }

@@ -35,9 +35,7 @@ import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,7 +204,7 @@ public final class Coordinator implements Coordination {
     // What this node wrote as a fallback coordinator: the replicas may not have it yet (it waits
     // in hints while the primaries are unreachable), and a read through this node sees it.
     VersionSet own = fallbackActor.heldFor(sk);
-    Deque<NodeId> spares = healthyFallbacks(pl);
+    Spares spares = healthyFallbacks(pl);
     List<NodeId> targets = readTargets(pl, spares);
     targets.forEach(quorum::sent);
     Duration attempt = attemptTimeout(timeout, spares);
@@ -232,14 +230,12 @@ public final class Coordinator implements Coordination {
    * slow, not down, sooner (an fsync can take a large part of a second during a heavy
    * compaction).
    */
-  private static Duration attemptTimeout(Duration deadline, Deque<NodeId> spares) {
-    synchronized (spares) {
-      return spares.isEmpty() ? deadline : attemptTimeout(deadline);
-    }
+  private static Duration attemptTimeout(Duration deadline, Spares spares) {
+    return spares.isEmpty() ? deadline : attemptTimeout(deadline);
   }
 
   private void read(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, VersionSet own, String store,
-      byte[] key, StorageKey sk, NodeId target, Deque<NodeId> spares, Duration timeout) {
+      byte[] key, StorageKey sk, NodeId target, Spares spares, Duration timeout) {
     if (target.equals(self)) {
       try {
         replies.put(self, storage.get(sk).orElse(VersionSet.EMPTY));
@@ -259,7 +255,7 @@ public final class Coordinator implements Coordination {
       }
       noteFailure(target, failure, reply, sent);
       // Sloppy quorum for reads too: the next healthy node on the ring answers in its place.
-      NodeId spare = poll(spares);
+      NodeId spare = spares.poll();
       if (spare != null) {
         quorum.sent(spare);
         read(quorum, replies, own, store, key, sk, spare, spares, timeout);
@@ -269,27 +265,18 @@ public final class Coordinator implements Coordination {
   }
 
   /** The N nodes to read: healthy primaries, and for each primary believed down the next healthy fallback. */
-  private List<NodeId> readTargets(PreferenceList pl, Deque<NodeId> spares) {
+  private List<NodeId> readTargets(PreferenceList pl, Spares spares) {
     List<NodeId> targets = new ArrayList<>(pl.primaries().size());
     for (NodeId p : pl.primaries()) {
-      NodeId spare = health.isUp(p) ? null : poll(spares);
+      NodeId spare = health.isUp(p) ? null : spares.poll();
       targets.add(spare != null ? spare : p);
     }
     return targets;
   }
 
   /** The fallbacks that may stand in for primaries: none with a strict quorum. */
-  private Deque<NodeId> healthyFallbacks(PreferenceList pl) {
-    Deque<NodeId> spares = new ArrayDeque<>();
-    if (!sloppy) {
-      return spares;
-    }
-    for (NodeId f : pl.fallbacks()) {
-      if (health.isUp(f)) {
-        spares.add(f);
-      }
-    }
-    return spares;
+  private Spares healthyFallbacks(PreferenceList pl) {
+    return sloppy ? Spares.of(pl.fallbacks(), health::isUp) : Spares.none();
   }
 
   private static VersionSet merged(Map<NodeId, VersionSet> replies) {
@@ -517,14 +504,14 @@ public final class Coordinator implements Coordination {
       CompletableFuture<VersionSet> result = new CompletableFuture<>();
       Quorum<VersionSet> quorum = new Quorum<>(() -> "put " + sk + " coordinated by fallback " + self, put.w(),
           result, metrics);
-      Deque<NodeId> spares = healthyFallbacks(pl);
-      if (spares.remove(self)) {
-        spares.addFirst(self); // the surest fallback: no network between
+      Spares spares = healthyFallbacks(pl);
+      if (sloppy && !pl.primaries().contains(self) && membership.ring().nodes().contains(self) && health.isUp(self)) {
+        spares.takeFirst(self); // the surest fallback: no network between
       }
       Duration attempt = attemptTimeout(timeout, spares);
       Map<NodeId, Optional<NodeId>> targets = new LinkedHashMap<>(); // target -> the primary it stands in for
       for (NodeId p : pl.primaries()) {
-        NodeId spare = health.isUp(p) ? null : poll(spares);
+        NodeId spare = health.isUp(p) ? null : spares.poll();
         targets.put(spare != null ? spare : p, spare != null ? Optional.of(p) : Optional.empty());
       }
       targets.keySet().forEach(quorum::sent); // all, before this node's own hint may succeed at once
@@ -577,13 +564,13 @@ public final class Coordinator implements Coordination {
     CompletableFuture<VersionSet> result = new CompletableFuture<>();
     Quorum<VersionSet> quorum = new Quorum<>(() -> "put " + sk, w, result, metrics);
     quorum.sent(self);
-    Deque<NodeId> spares = healthyFallbacks(pl);
+    Spares spares = healthyFallbacks(pl);
     Duration attempt = attemptTimeout(timeout, spares);
     for (NodeId p : pl.primaries()) {
       if (p.equals(self)) {
         continue;
       }
-      NodeId spare = health.isUp(p) ? null : poll(spares);
+      NodeId spare = health.isUp(p) ? null : spares.poll();
       if (spare != null) {
         send(quorum, store, key, versions, spare, Optional.of(p), spares, attempt);
       } else {
@@ -635,14 +622,8 @@ public final class Coordinator implements Coordination {
     }
   }
 
-  private static NodeId poll(Deque<NodeId> spares) {
-    synchronized (spares) {
-      return spares.poll();
-    }
-  }
-
   private void send(Quorum<VersionSet> quorum, String store, byte[] key, VersionSet versions, NodeId target,
-      Optional<NodeId> hintFor, Deque<NodeId> spares, Duration timeout) {
+      Optional<NodeId> hintFor, Spares spares, Duration timeout) {
     quorum.sent(target);
     if (hintFor.isPresent()) {
       metrics.hintedWrites.increment();
@@ -669,7 +650,7 @@ public final class Coordinator implements Coordination {
           noteFailure(target, failure, reply, sent);
           // Sloppy quorum: the next healthy node on the ring takes the write, as a hint for the
           // node it stands in for. Even after W is reached, so the key keeps N copies.
-          NodeId spare = poll(spares);
+          NodeId spare = spares.poll();
           if (spare != null) {
             send(quorum, store, key, versions, spare, Optional.of(hintFor.orElse(target)), spares, timeout);
           }

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Which node owns each of the Q equal partitions, at one version of the cluster's ring.
  *
  * <p>Immutable and thread-safe. A partition's preference list is the ring walked clockwise
- * from it, keeping each physical node once; it is computed on first use and cached.
+ * from it, keeping each physical node once. Its primaries are computed on first use and cached;
+ * its fallbacks are walked as far as a caller reads them. (Walking and caching every node for
+ * every partition cost a ring of Q = 65,536 partitions over 1,000 nodes half a gigabyte.)
  */
 public final class Ring {
 
@@ -24,7 +26,7 @@ public final class Ring {
   private final KeySpace keySpace;
   private final List<NodeId> owners;
   private final SortedSet<NodeId> nodes;
-  private final AtomicReferenceArray<List<NodeId>> walkCache;
+  private final AtomicReferenceArray<Prefix> walkCache;
   private final RingId id;
 
   private Ring(long version, List<NodeId> owners) {
@@ -130,9 +132,9 @@ public final class Ring {
     if (n < 1) {
       throw new IllegalArgumentException("n : " + n + " (expected: >= 1)");
     }
-    List<NodeId> walk = walk(partition);
-    int primaries = Math.min(n, walk.size());
-    return new PreferenceList(partition, walk.subList(0, primaries), walk.subList(primaries, walk.size()));
+    Prefix prefix = prefix(partition, Math.min(n, nodes.size()));
+    List<NodeId> primaries = prefix.nodes().subList(0, Math.min(n, nodes.size()));
+    return new PreferenceList(partition, primaries, new Fallbacks(partition, prefix, primaries.size()));
   }
 
   /** Returns the preference list of the partition {@code key} falls in. */
@@ -140,19 +142,69 @@ public final class Ring {
     return preferenceList(keySpace.partitionOf(KeyHash.of(key)), n);
   }
 
-  private List<NodeId> walk(int partition) {
+  /**
+   * The first distinct nodes met walking clockwise from a partition, and how many positions the
+   * walk took to meet them (where a longer walk resumes).
+   */
+  private record Prefix(List<NodeId> nodes, int walked) {}
+
+  /** Returns the walk from {@code partition} up to {@code distinct} nodes at least, cached. */
+  private Prefix prefix(int partition, int distinct) {
     Objects.checkIndex(partition, owners.size());
-    List<NodeId> cached = walkCache.get(partition);
-    if (cached != null) {
+    Prefix cached = walkCache.get(partition);
+    if (cached != null && cached.nodes().size() >= distinct) {
       return cached;
     }
     Set<NodeId> seen = new LinkedHashSet<>();
-    for (int i = 0; i < owners.size() && seen.size() < nodes.size(); i++) {
+    int i = 0;
+    for (; i < owners.size() && seen.size() < distinct; i++) {
       seen.add(owners.get((partition + i) % owners.size()));
     }
-    List<NodeId> walk = List.copyOf(seen);
-    walkCache.set(partition, walk);
-    return walk;
+    Prefix walked = new Prefix(List.copyOf(seen), i);
+    walkCache.set(partition, walked);
+    return walked;
+  }
+
+  /**
+   * The fallbacks of one partition: every node but its primaries, in the order the walk meets
+   * them, walked only as far as they are read. Most requests read none, or a few.
+   */
+  private final class Fallbacks extends java.util.AbstractList<NodeId> {
+    private final int partition;
+    private final Prefix prefix;
+    private final int primaries;
+    private List<NodeId> met; // the walk past the primaries so far; null until first read
+    private Set<NodeId> seen;
+    private int walked;
+
+    /** Starts from {@code prefix}: its nodes past the first {@code primaries} are the first fallbacks. */
+    Fallbacks(int partition, Prefix prefix, int primaries) {
+      this.partition = partition;
+      this.prefix = prefix;
+      this.primaries = primaries;
+    }
+
+    @Override
+    public synchronized NodeId get(int index) {
+      Objects.checkIndex(index, size());
+      if (met == null) {
+        seen = new java.util.HashSet<>(prefix.nodes());
+        met = new java.util.ArrayList<>(prefix.nodes().subList(primaries, prefix.nodes().size()));
+        walked = prefix.walked();
+      }
+      while (met.size() <= index) {
+        NodeId owner = owners.get((partition + walked++) % owners.size());
+        if (seen.add(owner)) {
+          met.add(owner);
+        }
+      }
+      return met.get(index);
+    }
+
+    @Override
+    public int size() {
+      return nodes.size() - primaries;
+    }
   }
 
   @Override
