@@ -39,6 +39,9 @@ final class RestoreCheck {
 
   private static final Logger log = LoggerFactory.getLogger(RestoreCheck.class);
 
+  /** The most peers asked about this node's last run. */
+  static final int MAX_ASKED = 16;
+
   private RestoreCheck() {}
 
   /**
@@ -52,13 +55,33 @@ final class RestoreCheck {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> asked = identity.keptFrom().isPresent()
-        ? ask(node, identity, identity.keptFrom().get(), peers) : CompletableFuture.completedFuture(null);
+        ? ask(node, identity, identity.keptFrom().get(), sample(peers, node.random()))
+        : CompletableFuture.completedFuture(null);
     // Told only after every answer came: our new entry would replace the one we ask about.
     return asked.thenCompose(v -> tell(node, thisRun, peers));
   }
 
+  /**
+   * The peers asked about the last run: all of them, or {@link #MAX_ASKED} drawn at random. Each answer is the peer's whole membership, so asking all of a thousand
+   * nodes moved some 70 MB per restart; a later run told every peer of itself when it started,
+   * so any few that answer know of it.
+   */
+  static List<Endpoint> sample(Set<Endpoint> peers, java.util.random.RandomGenerator random) {
+    List<Endpoint> all = new ArrayList<>(peers);
+    if (all.size() <= MAX_ASKED) {
+      return all;
+    }
+    for (int i = all.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      Endpoint t = all.get(i);
+      all.set(i, all.get(j));
+      all.set(j, t);
+    }
+    return all.subList(0, MAX_ASKED);
+  }
+
   private static CompletableFuture<Void> ask(NodeContext node, NodeIdentity identity, long remembered,
-      Set<Endpoint> peers) {
+      List<Endpoint> peers) {
     ActorId kept = identity.actor();
     GossipDigest question = new GossipDigest(node.self(), List.of(), RingId.NONE, RingId.NONE);
     List<CompletableFuture<?>> answers = new ArrayList<>();
