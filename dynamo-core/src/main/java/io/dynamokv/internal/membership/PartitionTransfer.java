@@ -205,10 +205,10 @@ public final class PartitionTransfer {
         loadProgress();
         for (String store : stores) {
           int n = replicasOf.apply(store);
-          for (int p = 0; p < target.partitionCount(); p++) {
-            List<NodeId> gaining = target.preferenceList(p, n).primaries();
+          // Only the partitions this node replicates in the target: not a walk of all Q.
+          for (int p : target.replicatedBy(self, n)) {
             List<NodeId> old = base.preferenceList(p, n).primaries();
-            if (gaining.contains(self) && !old.contains(self)) {
+            if (!old.contains(self)) {
               Item item = new Item(store, p, old);
               total++;
               if (!done.contains(item.name())) {

@@ -137,6 +137,34 @@ public final class Ring {
     return new PreferenceList(partition, primaries, new Fallbacks(partition, prefix, primaries.size()));
   }
 
+  /**
+   * Returns the partitions whose first {@code n} distinct owners include {@code node}, ascending.
+   * Walks back from each partition the node owns while the node stays a primary, rather than
+   * asking every partition: a node of a thousand, over Q = 65,536, replicates some 200.
+   */
+  public int[] replicatedBy(NodeId node, int n) {
+    java.util.BitSet replicated = new java.util.BitSet(owners.size());
+    int q = owners.size();
+    for (int o = 0; o < q; o++) {
+      if (!owners.get(o).equals(node)) {
+        continue;
+      }
+      // The walk from p meets more distinct nodes before o the further back p is: once node is
+      // not among p's first n, it is not among any earlier partition's (through o).
+      for (int back = 0; back < q; back++) {
+        int p = ((o - back) % q + q) % q;
+        if (replicated.get(p) && back > 0) {
+          break; // from here back, another owned partition's walk has been (or will be) taken
+        }
+        if (!preferenceList(p, n).primaries().contains(node)) {
+          break;
+        }
+        replicated.set(p);
+      }
+    }
+    return replicated.stream().toArray();
+  }
+
   /** Returns the preference list of the partition {@code key} falls in. */
   public PreferenceList preferenceList(byte[] key, int n) {
     return preferenceList(keySpace.partitionOf(KeyHash.of(key)), n);

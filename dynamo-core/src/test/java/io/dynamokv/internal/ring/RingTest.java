@@ -132,6 +132,23 @@ class RingTest {
     assertThat(pl.fallbacks().get(0)).isNotIn(pl.primaries());
   }
 
+  /** The partitions a node replicates, found from those it owns, are those whose primaries include it. */
+  @Property(tries = 200)
+  void replicatedByIsEveryPartitionWhosePrimariesIncludeTheNode(@ForAll @IntRange(min = 1, max = 30) int size,
+      @ForAll @IntRange(min = 1, max = 5) int n, @ForAll @IntRange(min = 0, max = 29) int which,
+      @ForAll @IntRange(min = 1, max = 4) int spacing) {
+    Ring ring = RingPlanner.withSpacing(spacing).initial(64, members(size));
+    NodeId node = ring.nodes().stream().skip(which % size).findFirst().orElseThrow();
+    List<Integer> expected = new ArrayList<>();
+    for (int p = 0; p < 64; p++) {
+      if (ring.preferenceList(p, n).primaries().contains(node)) {
+        expected.add(p);
+      }
+    }
+    assertThat(java.util.Arrays.stream(ring.replicatedBy(node, n)).boxed().toList()).isEqualTo(expected);
+    assertThat(ring.replicatedBy(NodeId.of("stranger"), n)).isEmpty();
+  }
+
   /** The lazily walked fallbacks are the walk's order, whichever list was cached first. */
   @Property(tries = 100)
   void fallbacksAreTheRestOfTheWalkInOrder(@ForAll @IntRange(min = 1, max = 30) int size,
