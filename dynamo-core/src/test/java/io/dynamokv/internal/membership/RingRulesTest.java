@@ -43,6 +43,37 @@ class RingRulesTest {
     return RingRules.settle(s, self, PLANNER, steps::add);
   }
 
+  /**
+   * Issue #28: whether a merge changed more than heartbeats, and whether a node must save its
+   * state, are decided field by field now; a heartbeat changes neither, a status or ring does.
+   */
+  @Test
+  void heartbeatsAloneAreNoChangeToListenersNorToSave() {
+    ClusterState s = founded(A);
+    MemberState b = s.member(B).orElseThrow();
+    ClusterState beat = s.merge(List.of(b.beat()), Optional.empty(), Optional.empty());
+    assertThat(beat).isNotSameAs(s);
+    assertThat(GossipMembership.sameStatusesAndRings(s, beat)).isTrue();
+    assertThat(GossipMembership.mustSave(s, beat, A)).isFalse();
+
+    RingId next = new RingId(9, 99);
+    ClusterState seenByB = s.merge(List.of(b.beat().withRings(next, RingId.NONE)), Optional.empty(), Optional.empty());
+    assertThat(GossipMembership.sameStatusesAndRings(s, seenByB)).as("another member's seen ring").isFalse();
+    assertThat(GossipMembership.mustSave(s, seenByB, A)).as("left to gossip").isFalse();
+
+    ClusterState seenByA = s.withOwnEntry(s.member(A).orElseThrow().withRings(next, RingId.NONE));
+    assertThat(GossipMembership.mustSave(s, seenByA, A)).as("this node's own seen ring").isTrue();
+
+    ClusterState leaving = s.merge(List.of(b.beat().withStatus(MemberStatus.LEAVING)), Optional.empty(),
+        Optional.empty());
+    assertThat(GossipMembership.sameStatusesAndRings(s, leaving)).isFalse();
+    assertThat(GossipMembership.mustSave(s, leaving, A)).isTrue();
+
+    ClusterState joined = s.merge(List.of(entry(D, MemberStatus.JOINING)), Optional.empty(), Optional.empty());
+    assertThat(GossipMembership.sameStatusesAndRings(s, joined)).isFalse();
+    assertThat(GossipMembership.mustSave(s, joined, A)).isTrue();
+  }
+
   @Test
   void aFoundedClusterIsSettled() {
     ClusterState s = founded(A);
