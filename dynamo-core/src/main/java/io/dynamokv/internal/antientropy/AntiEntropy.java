@@ -148,9 +148,9 @@ public final class AntiEntropy {
   private CompletableFuture<RepairReport> startPass() {
     PassState state = new PassState();
     List<String> stores = List.copyOf(new TreeSet<>(storage.stores()));
-    trackPairs(stores);
-    RepairPass pass = new RepairPass(self, RepairPass.exchangesOf(self, stores, membership.ring(), replicasOf),
-        e -> exchange(e, state), isUp, scheduler, clock);
+    List<Exchange> planned = RepairPass.exchangesOf(self, stores, membership.ring(), replicasOf);
+    trackPairs(planned);
+    RepairPass pass = new RepairPass(self, planned.iterator(), e -> exchange(e, state), isUp, scheduler, clock);
     // With the replicas in sync, deleted keys that every replica holds can be collected.
     return pass.run().thenCompose(v -> tombstones.collect()).thenApply(collected -> {
       RepairReport report;
@@ -173,10 +173,9 @@ public final class AntiEntropy {
    * Keeps the in-sync times of the pairs this pass compares, starting a pair's clock when it is
    * first planned, and forgets pairs the ring no longer makes replicas.
    */
-  private void trackPairs(List<String> stores) {
+  private void trackPairs(List<Exchange> exchanges) {
     Set<SyncPair> planned = new HashSet<>();
-    RepairPass.exchangesOf(self, stores, membership.ring(), replicasOf)
-        .forEachRemaining(e -> planned.add(new SyncPair(e.store(), e.partition(), e.peer())));
+    exchanges.forEach(e -> planned.add(new SyncPair(e.store(), e.partition(), e.peer())));
     lastInSync.keySet().retainAll(planned);
     long now = clock.currentTimeMillis();
     planned.forEach(p -> lastInSync.putIfAbsent(p, now));
@@ -185,15 +184,20 @@ public final class AntiEntropy {
   /** A store's partition and the replica this node compares it with. */
   private record SyncPair(String store, int partition, NodeId peer) {}
 
+  /** Whether a pair last found in sync at {@code lastInSyncMillis} is behind: two intervals ago or more. */
+  private boolean behind(long lastInSyncMillis, long nowMillis) {
+    return nowMillis - lastInSyncMillis > 2 * interval.toMillis();
+  }
+
   /**
-   * Returns the pairs not found in sync for longer than {@code threshold}, longest first, at most
+   * Returns the pairs not found in sync for longer than two intervals, longest first, at most
    * {@code max}. Each pair is compared by the replica with the lower id, so a node reports the
    * pairs it compares.
    */
-  public List<ClusterStatus.PartitionBehind> partitionsBehind(Duration threshold, int max) {
+  public List<ClusterStatus.PartitionBehind> partitionsBehind(int max) {
     long now = clock.currentTimeMillis();
     return lastInSync.entrySet().stream()
-        .filter(e -> now - e.getValue() > threshold.toMillis())
+        .filter(e -> behind(e.getValue(), now))
         .sorted(Map.Entry.comparingByValue())
         .limit(max)
         .map(e -> new ClusterStatus.PartitionBehind(e.getKey().store(), e.getKey().partition(), e.getKey().peer(),
@@ -392,8 +396,7 @@ public final class AntiEntropy {
     long now = clock.currentTimeMillis();
     m.put("antientropy.longest.since.in.sync.ms",
         lastInSync.values().stream().mapToLong(t -> now - t).max().orElse(0));
-    long behind = 2 * interval.toMillis();
-    m.put("antientropy.partitions.behind", lastInSync.values().stream().filter(t -> now - t > behind).count());
+    m.put("antientropy.partitions.behind", lastInSync.values().stream().filter(t -> behind(t, now)).count());
     return m;
   }
 }

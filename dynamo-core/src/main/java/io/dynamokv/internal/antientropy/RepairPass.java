@@ -9,7 +9,6 @@ import io.dynamokv.spi.TransportException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,44 +64,23 @@ final class RepairPass {
 
   /**
    * The exchanges a pass of {@code self} makes: for each store and each partition {@code self}
-   * replicates on {@code ring}, one with each other replica whose id is greater (the exchange
-   * repairs both ways, so one of each pair starts it).
+   * replicates on {@code ring}, in order, one with each other replica whose id is greater (the
+   * exchange repairs both ways, so one of each pair starts it).
    */
-  static Iterator<AntiEntropy.Exchange> exchangesOf(NodeId self, List<String> stores, Ring ring,
+  static List<AntiEntropy.Exchange> exchangesOf(NodeId self, List<String> stores, Ring ring,
       Function<String, Integer> replicasOf) {
-    return new Iterator<>() {
-      private int store;
-      private int partition;
-      private final List<AntiEntropy.Exchange> ready = new ArrayList<>();
-
-      @Override
-      public boolean hasNext() {
-        while (ready.isEmpty() && store < stores.size()) {
-          String name = stores.get(store);
-          List<NodeId> replicas = ring.preferenceList(partition, replicasOf.apply(name)).primaries();
-          if (replicas.contains(self)) {
-            for (NodeId peer : replicas) {
-              if (self.compareTo(peer) < 0) {
-                ready.add(new AntiEntropy.Exchange(name, partition, peer, true, AntiEntropy.NO_PACING));
-              }
-            }
-          }
-          if (++partition == ring.partitionCount()) {
-            partition = 0;
-            store++;
+    List<AntiEntropy.Exchange> out = new ArrayList<>();
+    for (String store : stores) {
+      int n = replicasOf.apply(store);
+      for (int partition : ring.replicatedBy(self, n)) {
+        for (NodeId peer : ring.preferenceList(partition, n).primaries()) {
+          if (self.compareTo(peer) < 0) {
+            out.add(new AntiEntropy.Exchange(store, partition, peer, true, AntiEntropy.NO_PACING));
           }
         }
-        return !ready.isEmpty();
       }
-
-      @Override
-      public AntiEntropy.Exchange next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return ready.remove(0);
-      }
-    };
+    }
+    return out;
   }
 
   /** Runs the pass; the future completes when every exchange has run or been skipped. */

@@ -3,6 +3,7 @@ package io.dynamokv.internal.antientropy;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.membership.ClusterView;
+import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.ReplicaGet;
@@ -59,11 +60,15 @@ final class TombstoneCollector {
   /** Collects what it can now; completes with the number of keys collected. */
   CompletableFuture<Integer> collect() {
     List<Candidate> candidates = new ArrayList<>();
+    Ring ring = membership.ring();
     for (String store : storage.stores()) {
       int n = replicasOf.apply(store);
-      for (int p = 0; p < membership.ring().partitionCount() && candidates.size() < maxKeysPerPass; p++) {
-        List<NodeId> replicas = membership.ring().preferenceList(p, n).primaries();
-        if (!replicas.get(0).equals(self) || !replicas.stream().allMatch(isUp)) {
+      for (int p = 0; p < ring.partitionCount() && candidates.size() < maxKeysPerPass; p++) {
+        if (!ring.owner(p).equals(self)) {
+          continue; // the first replica is the owner: no preference list to walk for the others
+        }
+        List<NodeId> replicas = ring.preferenceList(p, n).primaries();
+        if (!replicas.stream().allMatch(isUp)) {
           continue; // one collector per partition; and every replica must be able to confirm
         }
         List<NodeId> others = replicas.subList(1, replicas.size());

@@ -164,8 +164,7 @@ public final class NodeRuntime {
   }
 
   private List<ClusterStatus.PartitionBehind> partitionsBehind() {
-    return antiEntropy.partitionsBehind(settings.antiEntropyInterval().multipliedBy(2),
-        ClusterStatus.MAX_PARTITIONS_BEHIND);
+    return antiEntropy.partitionsBehind(ClusterStatus.MAX_PARTITIONS_BEHIND);
   }
 
   /**

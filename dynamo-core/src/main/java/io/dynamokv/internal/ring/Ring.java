@@ -132,8 +132,10 @@ public final class Ring {
     if (n < 1) {
       throw new IllegalArgumentException("n : " + n + " (expected: >= 1)");
     }
-    Prefix prefix = prefix(partition, Math.min(n, nodes.size()));
-    List<NodeId> primaries = prefix.nodes().subList(0, Math.min(n, nodes.size()));
+    int count = Math.min(n, nodes.size());
+    Prefix prefix = prefix(partition, count);
+    // The cached list itself when it is exactly the primaries: the record keeps it without a copy.
+    List<NodeId> primaries = prefix.nodes().size() == count ? prefix.nodes() : prefix.nodes().subList(0, count);
     return new PreferenceList(partition, primaries, new Fallbacks(partition, prefix, primaries.size()));
   }
 
