@@ -6,6 +6,7 @@ import io.dynamokv.spi.version.ByteWriter;
 import io.dynamokv.spi.version.Dot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -64,6 +65,41 @@ public final class MapState implements Crdt<MapState> {
   private record Entry(SortedMap<Dot, Crdt<?>> versions) {
     NavigableSet<Dot> dots() {
       return new TreeSet<>(versions.keySet());
+    }
+
+    /**
+     * The dots of this entry that survive a join with a side that holds {@code theirs} of the
+     * field (null if nothing) and has seen {@code seen}: a dot survives if both hold it, or if the
+     * side without it never saw it (so did not remove it). This entry itself if every dot
+     * survives, null if none does.
+     */
+    Entry surviving(Entry theirs, CausalContext seen) {
+      SortedMap<Dot, Crdt<?>> kept = null;
+      for (Map.Entry<Dot, Crdt<?>> v : versions.entrySet()) {
+        Dot d = v.getKey();
+        boolean survives = (theirs != null && theirs.versions.containsKey(d)) || !seen.contains(d);
+        if (!survives && kept == null) {
+          kept = new TreeMap<>(versions.headMap(d));
+        } else if (survives && kept != null) {
+          kept.put(d, v.getValue());
+        }
+      }
+      return kept == null ? this : kept.isEmpty() ? null : new Entry(kept);
+    }
+
+    /** This entry joined with {@code theirs}, from a side that has seen {@code theirSeen}; this side saw {@code mySeen}. */
+    Entry joined(Entry theirs, CausalContext theirSeen, CausalContext mySeen) {
+      Entry mine = surviving(theirs, theirSeen);
+      Entry added = theirs.surviving(this, mySeen);
+      if (added == null || mine == added) {
+        return mine;
+      }
+      if (mine == null) {
+        return added;
+      }
+      SortedMap<Dot, Crdt<?>> kept = new TreeMap<>(mine.versions);
+      added.versions.forEach(kept::putIfAbsent);
+      return new Entry(kept);
     }
 
     Crdt<?> value() {
@@ -135,33 +171,35 @@ public final class MapState implements Crdt<MapState> {
     if (other.entries.isEmpty() && other.context.isEmpty()) {
       return this;
     }
-    SortedMap<Field, Entry> merged = new TreeMap<>();
-    TreeSet<Field> keys = new TreeSet<>(entries.keySet());
-    keys.addAll(other.entries.keySet());
-    for (Field f : keys) {
-      Entry mine = entries.get(f);
-      Entry theirs = other.entries.get(f);
-      SortedMap<Dot, Crdt<?>> kept = new TreeMap<>();
-      // A dot survives if both hold it, or if the side without it never saw it (so did not remove it).
-      if (mine != null) {
-        mine.versions().forEach((d, v) -> {
-          if ((theirs != null && theirs.versions().containsKey(d)) || !other.context.contains(d)) {
-            kept.put(d, v);
-          }
-        });
-      }
-      if (theirs != null) {
-        theirs.versions().forEach((d, v) -> {
-          if (!context.contains(d)) {
-            kept.put(d, v);
-          }
-        });
-      }
-      if (!kept.isEmpty()) {
-        merged.put(f, new Entry(kept));
+    if (entries.isEmpty() && context.isEmpty()) {
+      return other;
+    }
+    // Usually one side is a delta of a field or two: fields only this side holds are kept as
+    // they are unless the other side removed some of their dots.
+    SortedMap<Field, Entry> merged = new TreeMap<>(entries);
+    for (Map.Entry<Field, Entry> mine : entries.entrySet()) {
+      if (!other.entries.containsKey(mine.getKey())) {
+        Entry kept = mine.getValue().surviving(null, other.context);
+        if (kept != mine.getValue()) {
+          putOrRemove(merged, mine.getKey(), kept);
+        }
       }
     }
+    for (Map.Entry<Field, Entry> theirs : other.entries.entrySet()) {
+      Field f = theirs.getKey();
+      Entry mine = entries.get(f);
+      putOrRemove(merged, f, mine == null ? theirs.getValue().surviving(null, context)
+          : mine.joined(theirs.getValue(), other.context, context));
+    }
     return new MapState(merged, context.join(other.context));
+  }
+
+  private static void putOrRemove(SortedMap<Field, Entry> fields, Field f, Entry entry) {
+    if (entry == null) {
+      fields.remove(f);
+    } else {
+      fields.put(f, entry);
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
