@@ -116,7 +116,7 @@ public final class Demo {
     waitFor(() -> hintsFor(p2) == 0, "the hints to reach " + p2);
     long delivered = Stream.of(f1, f2).mapToLong(f -> cluster.node(f).metrics().get("hints.delivered")).sum();
     say("The fallbacks delivered %d hint(s) to %s and deleted them once it acknowledged.", delivered, p2);
-    carts(p3).get(CART); // a read repairs any replica still behind
+    carts(p3).get(CART, all); // a read of all three repairs any replica still behind
     waitFor(() -> held(p1).equals(held(p2)) && held(p2).equals(held(p3)), "the replicas to converge");
     for (NodeId p : List.of(p1, p2, p3)) {
       say("%s holds %s  %s", p, items(held(p)), held(p).context());

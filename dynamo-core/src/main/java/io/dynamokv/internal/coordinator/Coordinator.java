@@ -61,13 +61,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * ring that are not replicas yet, so that partitions in transfer miss nothing.
  *
  * <h2>Get</h2>
- * Any node coordinates: it asks the first N healthy nodes of the preference list (itself locally
- * when it is one) and answers with the merge of the first R replies, and of what it wrote itself
- * as a fallback coordinator. A fallback answers with what it holds as a replica (usually
- * nothing; its hints are not read), so when no primary answers, R counts answers that may be
- * empty. It keeps listening until
- * every replica answered or the deadline passed, then sends the merged set to each primary whose
- * reply lacked something (read repair), so late replies repair too.
+ * Any node coordinates: of the first N healthy nodes of the preference list it asks R (itself
+ * first, locally, when it is one), and the next of them in place of one that fails or is slow to
+ * answer ({@link ReadSpeculation}); so a read at R=2 on a replica costs one remote read. It
+ * answers with the merge of R replies, and of what it wrote itself as a fallback coordinator. A
+ * fallback answers with what it holds as a replica (usually nothing; its hints are not read), so
+ * when no primary answers, R counts answers that may be empty. It keeps listening until every
+ * node asked answered or the deadline passed, then sends the merged set to each primary whose
+ * reply lacked something (read repair), so late replies repair too. A replica no read asks is
+ * repaired by anti-entropy, or by a read at R=N.
  *
  * <p>Thread-safe. Futures complete on I/O or storage threads; the public API moves user
  * callbacks elsewhere.
@@ -88,6 +90,7 @@ public final class Coordinator implements Coordination {
   private final java.util.concurrent.atomic.AtomicLong writeCount = new java.util.concurrent.atomic.AtomicLong();
   private final boolean sloppy;
   private final FallbackActor fallbackActor;
+  private final ReadSpeculation speculation = new ReadSpeculation();
   private volatile CompletableFuture<Void> actorChecked = CompletableFuture.completedFuture(null);
 
   /**
@@ -206,14 +209,47 @@ public final class Coordinator implements Coordination {
     VersionSet own = fallbackActor.heldFor(sk);
     Spares spares = healthyFallbacks(pl);
     List<NodeId> targets = readTargets(pl, spares);
-    targets.forEach(quorum::sent);
     Duration attempt = attemptTimeout(timeout, spares);
+    // R replies make the read: ask R of the N, this node first when it is one (its read sends
+    // nothing); the others wait, ahead of the fallbacks, to stand in for one that fails or is slow.
+    List<NodeId> asked = askedFirst(targets, r);
+    spares.putAhead(targets.stream().filter(t -> !asked.contains(t)).toList());
+    asked.forEach(quorum::sent);
     quorum.whenSettled(() -> repair(store, key, sk, pl, replies, own, attempt));
-    for (NodeId target : targets) {
+    for (NodeId target : asked) {
       read(quorum, replies, own, store, key, sk, target, spares, attempt);
     }
     quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
+    if (asked.size() < targets.size()) {
+      // Only a replica held back, never a fallback: a fallback answers (with nothing) for a
+      // replica that failed, not for one that is merely slow.
+      quorum.cancelOnSettle(scheduler.schedule(speculation.delay(attempt), () -> {
+        NodeId extra = quorum.isDecided() ? null : spares.pollAhead();
+        if (extra != null) {
+          metrics.speculativeReads.increment();
+          quorum.sent(extra);
+          read(quorum, replies, own, store, key, sk, extra, spares, attempt);
+        }
+      }));
+    }
     return result;
+  }
+
+  /** The first {@code r} of {@code targets}, this node first if it is one of them. */
+  private List<NodeId> askedFirst(List<NodeId> targets, int r) {
+    List<NodeId> asked = new ArrayList<>(r);
+    if (targets.contains(self)) {
+      asked.add(self);
+    }
+    for (NodeId t : targets) {
+      if (asked.size() >= r) {
+        break;
+      }
+      if (!t.equals(self)) {
+        asked.add(t);
+      }
+    }
+    return asked;
   }
 
   /**
@@ -249,6 +285,7 @@ public final class Coordinator implements Coordination {
     transport.request(endpoint(target), new Addressed(target, new ReplicaGet(store, key)), timeout).whenComplete((reply, failure) -> {
       if (failure == null && reply instanceof ReplicaGetReply g) {
         health.markUp(target);
+        speculation.observed(health.now() - sent);
         replies.put(target, g.versions());
         quorum.succeeded(target, () -> merged(replies).merge(own));
         return;

@@ -21,6 +21,8 @@ public final class NodeMetrics {
   final LongAdder hintsStored = new LongAdder();
   final LongAdder hintsDelivered = new LongAdder();
   final LongAdder readRepairs = new LongAdder();
+  /** Replicas a read asked beyond its R because those asked first were slow. */
+  final LongAdder speculativeReads = new LongAdder();
   final LongAdder peersMarkedDown = new LongAdder();
   final LongAdder peersMarkedUp = new LongAdder();
   final LongAdder writesToNewOwners = new LongAdder();
@@ -41,6 +43,7 @@ public final class NodeMetrics {
     m.put("hints.stored", hintsStored.sum());
     m.put("hints.delivered", hintsDelivered.sum());
     m.put("read.repairs", readRepairs.sum());
+    m.put("reads.speculative", speculativeReads.sum());
     m.put("peers.marked.down", peersMarkedDown.sum());
     m.put("peers.marked.up", peersMarkedUp.sum());
     m.put("writes.to.new.owners", writesToNewOwners.sum());

@@ -43,9 +43,15 @@ final class Quorum<T> {
     this.whenSettled = action;
   }
 
-  /** Cancels {@code deadline} (the timer that would expire this quorum) once it has settled. */
-  synchronized void cancelOnSettle(io.dynamokv.spi.Cancellable deadline) {
-    this.deadline = deadline;
+  /** Cancels {@code timer} (one that would expire this quorum, or widen it) once it has settled. */
+  synchronized void cancelOnSettle(io.dynamokv.spi.Cancellable timer) {
+    io.dynamokv.spi.Cancellable before = deadline;
+    this.deadline = () -> before.cancel() | timer.cancel();
+  }
+
+  /** Whether the quorum has succeeded or failed. */
+  synchronized boolean isDecided() {
+    return decided;
   }
 
   synchronized void sent(NodeId node) {

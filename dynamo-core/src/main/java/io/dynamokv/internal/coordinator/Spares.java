@@ -23,6 +23,7 @@ final class Spares {
   private final Predicate<NodeId> up;
   private final Deque<NodeId> ahead = new ArrayDeque<>();
   private final Set<NodeId> skip = new HashSet<>();
+  private int replicasAhead;
 
   private Spares(Iterator<NodeId> walk, Predicate<NodeId> up) {
     this.walk = walk;
@@ -41,6 +42,10 @@ final class Spares {
 
   /** Takes the next spare, or null if none is left. */
   synchronized NodeId poll() {
+    if (replicasAhead > 0) {
+      replicasAhead--;
+      return ahead.poll();
+    }
     fill();
     return ahead.poll();
   }
@@ -49,6 +54,19 @@ final class Spares {
   synchronized boolean isEmpty() {
     fill();
     return ahead.isEmpty();
+  }
+
+  /** Puts {@code nodes} ahead of every fallback, in their order: replicas to ask before any fallback. */
+  synchronized void putAhead(List<NodeId> nodes) {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      ahead.addFirst(nodes.get(i));
+    }
+    replicasAhead += nodes.size();
+  }
+
+  /** Takes the next of the nodes {@link #putAhead} put ahead, or null if none is left. */
+  synchronized NodeId pollAhead() {
+    return replicasAhead == 0 ? null : poll();
   }
 
   /** Puts {@code node} first (it is a fallback itself: the surest one), and not again later. */
