@@ -34,12 +34,12 @@ public final class CounterStore extends StoreHandle {
 
   /** Reads the counter at {@code key} (0 if never incremented) with the store's R. */
   public CompletableFuture<Long> getAsync(String key) {
-    return read(key, versions -> value(key, versions));
+    return reading(key).async();
   }
 
   /** Reads the counter at {@code key}, waiting for it. */
   public long get(String key) {
-    return await(getAsync(key));
+    return reading(key).await();
   }
 
   /**
@@ -47,12 +47,20 @@ public final class CounterStore extends StoreHandle {
    * replicas have it, with the counter's value at its coordinator after it.
    */
   public CompletableFuture<Long> incrementAsync(String key, long amount) {
-    return update(key, () -> CrdtValues.increment(amount), versions -> value(key, versions));
+    return incrementing(key, amount).async();
   }
 
   /** Adds {@code amount} to the counter at {@code key}, waiting for W replicas; returns its value after. */
   public long increment(String key, long amount) {
-    return await(incrementAsync(key, amount));
+    return incrementing(key, amount).await();
+  }
+
+  private Pending<Long> reading(String key) {
+    return read(key, versions -> value(key, versions));
+  }
+
+  private Pending<Long> incrementing(String key, long amount) {
+    return update(key, () -> CrdtValues.increment(amount), versions -> value(key, versions));
   }
 
   private long value(String key, VersionSet versions) {

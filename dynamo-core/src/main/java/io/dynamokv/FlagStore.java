@@ -23,32 +23,40 @@ public final class FlagStore extends StoreHandle {
 
   /** Reads the flag at {@code key} with the store's R. */
   public CompletableFuture<Boolean> getAsync(String key) {
-    return read(key, versions -> enabled(key, versions));
+    return reading(key).async();
   }
 
   /** Reads the flag at {@code key}, waiting for it. */
   public boolean get(String key) {
-    return await(getAsync(key));
+    return reading(key).await();
   }
 
   /** Enables the flag at {@code key}, once W replicas have it. */
   public CompletableFuture<Void> enableAsync(String key) {
-    return update(key, CrdtValues::enable, versions -> null);
+    return setting(key, CrdtValues::enable).async();
   }
 
   /** Enables the flag at {@code key}, waiting for W replicas. */
   public void enable(String key) {
-    await(enableAsync(key));
+    setting(key, CrdtValues::enable).await();
   }
 
   /** Disables the flag at {@code key}: takes back the enables its coordinator has seen, once W replicas have it. */
   public CompletableFuture<Void> disableAsync(String key) {
-    return update(key, CrdtValues::disable, versions -> null);
+    return setting(key, CrdtValues::disable).async();
   }
 
   /** Disables the flag at {@code key}, waiting for W replicas. */
   public void disable(String key) {
-    await(disableAsync(key));
+    setting(key, CrdtValues::disable).await();
+  }
+
+  private Pending<Boolean> reading(String key) {
+    return read(key, versions -> enabled(key, versions));
+  }
+
+  private Pending<Void> setting(String key, java.util.function.Supplier<byte[]> operation) {
+    return update(key, operation, versions -> null);
   }
 
   private boolean enabled(String key, VersionSet versions) {

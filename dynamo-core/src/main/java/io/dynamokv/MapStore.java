@@ -38,22 +38,30 @@ public final class MapStore extends StoreHandle {
 
   /** Reads the map at {@code key} (empty if none) with the store's R. */
   public CompletableFuture<MapRead> getAsync(String key) {
-    return read(key, versions -> mapOf(key, versions));
+    return reading(key).async();
   }
 
   /** Reads the map at {@code key}, waiting for it. */
   public MapRead get(String key) {
-    return await(getAsync(key));
+    return reading(key).await();
   }
 
   /** Applies {@code changes} to the map at {@code key} in one write, once W replicas have it. */
   public CompletableFuture<Void> updateAsync(String key, MapUpdate changes) {
-    return update(key, () -> CrdtValues.mapUpdate(Objects.requireNonNull(changes, "changes").ops()), versions -> null);
+    return updating(key, changes).async();
   }
 
   /** Applies {@code changes} to the map at {@code key}, waiting for W replicas. */
   public void update(String key, MapUpdate changes) {
-    await(updateAsync(key, changes));
+    updating(key, changes).await();
+  }
+
+  private Pending<MapRead> reading(String key) {
+    return read(key, versions -> mapOf(key, versions));
+  }
+
+  private Pending<Void> updating(String key, MapUpdate changes) {
+    return update(key, () -> CrdtValues.mapUpdate(Objects.requireNonNull(changes, "changes").ops()), versions -> null);
   }
 
   private MapRead mapOf(String key, VersionSet versions) {

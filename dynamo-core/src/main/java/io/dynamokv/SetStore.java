@@ -39,22 +39,22 @@ public final class SetStore<E> extends StoreHandle {
 
   /** Reads the set at {@code key} (empty if none) with the store's R. */
   public CompletableFuture<SetRead<E>> getAsync(String key) {
-    return read(key, versions -> setOf(key, versions));
+    return reading(key).async();
   }
 
   /** Reads the set at {@code key}, waiting for it. */
   public SetRead<E> get(String key) {
-    return await(getAsync(key));
+    return reading(key).await();
   }
 
   /** Adds {@code element} to the set at {@code key}, once W replicas have it. */
   public CompletableFuture<Void> addAsync(String key, E element) {
-    return update(key, () -> CrdtValues.add(encode(element)), versions -> null);
+    return adding(key, element).async();
   }
 
   /** Adds {@code element} to the set at {@code key}, waiting for W replicas. */
   public void add(String key, E element) {
-    await(addAsync(key, element));
+    adding(key, element).await();
   }
 
   /**
@@ -62,13 +62,25 @@ public final class SetStore<E> extends StoreHandle {
    * key, saw it, once W replicas have it. Adds that read did not see stay.
    */
   public CompletableFuture<Void> removeAsync(String key, SetRead<E> seen, E element) {
-    return update(key, () -> CrdtValues.remove(encode(element), Objects.requireNonNull(seen, "seen").context()),
-        versions -> null);
+    return removing(key, seen, element).async();
   }
 
   /** Removes {@code element} as {@code seen} saw it, waiting for W replicas. */
   public void remove(String key, SetRead<E> seen, E element) {
-    await(removeAsync(key, seen, element));
+    removing(key, seen, element).await();
+  }
+
+  private Pending<SetRead<E>> reading(String key) {
+    return read(key, versions -> setOf(key, versions));
+  }
+
+  private Pending<Void> adding(String key, E element) {
+    return update(key, () -> CrdtValues.add(encode(element)), versions -> null);
+  }
+
+  private Pending<Void> removing(String key, SetRead<E> seen, E element) {
+    return update(key, () -> CrdtValues.remove(encode(element), Objects.requireNonNull(seen, "seen").context()),
+        versions -> null);
   }
 
   private byte[] encode(E element) {

@@ -52,31 +52,54 @@ abstract class StoreHandle {
     return replication;
   }
 
-  /** Reads {@code key}'s set with R of N and turns it into a result on a callback thread. */
-  final <T> CompletableFuture<T> read(String key, Function<VersionSet, T> result) {
-    byte[] k;
-    try {
-      k = keyBytes(key);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+  /**
+   * A request sent, and how its result is made from the key's set once it completes (on an I/O or
+   * storage thread): {@link #async} makes it on a callback thread, so that no application code
+   * runs on those threads; {@link #await} makes it on the waiting caller's thread, saving a hop
+   * between threads and a wake-up.
+   */
+  final class Pending<T> {
+    private final CompletableFuture<VersionSet> sent;
+    private final Function<VersionSet, T> result;
+
+    private Pending(CompletableFuture<VersionSet> sent, Function<VersionSet, T> result) {
+      this.sent = sent;
+      this.result = result;
     }
-    return coordination.get(name, k, replication.n(), replication.r(), timeout).thenApplyAsync(result, callbacks);
+
+    CompletableFuture<T> async() {
+      return sent.thenApplyAsync(result, callbacks);
+    }
+
+    T await() {
+      return result.apply(StoreHandle.await(sent));
+    }
   }
 
-  /** Applies {@code operation} to {@code key} at a replica, once W of N have it; the result from the key's set after. */
-  final <T> CompletableFuture<T> update(String key, java.util.function.Supplier<byte[]> operation,
-      Function<VersionSet, T> result) {
-    byte[] k;
-    byte[] op;
+  /** Reads {@code key}'s set with R of N; {@code result} turns it into what the caller gets. */
+  final <T> Pending<T> read(String key, Function<VersionSet, T> result) {
+    CompletableFuture<VersionSet> sent;
     try {
-      k = keyBytes(key);
-      op = operation.get();
-      limits.requireValueLength(op.length);
+      sent = coordination.get(name, keyBytes(key), replication.n(), replication.r(), timeout);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      sent = CompletableFuture.failedFuture(e);
     }
-    return coordination.update(name, k, op, replication.n(), replication.w(), timeout)
-        .thenApplyAsync(result, callbacks);
+    return new Pending<>(sent, result);
+  }
+
+  /** Applies {@code operation} to {@code key} at a replica, once W of N have it; {@code result} from the key's set after. */
+  final <T> Pending<T> update(String key, java.util.function.Supplier<byte[]> operation,
+      Function<VersionSet, T> result) {
+    CompletableFuture<VersionSet> sent;
+    try {
+      byte[] k = keyBytes(key);
+      byte[] op = operation.get();
+      limits.requireValueLength(op.length);
+      sent = coordination.update(name, k, op, replication.n(), replication.w(), timeout);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return new Pending<>(sent, result);
   }
 
   final Coordination coordination() {

@@ -88,6 +88,31 @@ class StoreThreadsTest {
   }
 
   @Test
+  void blockingFormsOfTheBuiltInTypesFinishOnTheCallersThread() {
+    store();
+    CounterStore counters = node.counters("c");
+    SetStore<String> sets = node.sets("t", Codec.utf8());
+    FlagStore flags = node.flags("f");
+    MapStore maps = node.maps("m");
+    int before = scheduler.executed.get();
+    for (int i = 0; i < 20; i++) {
+      assertThat(counters.increment("k", 2)).isEqualTo(2L * (i + 1));
+      assertThat(counters.get("k")).isEqualTo(2L * (i + 1));
+      sets.add("k", "e" + i);
+      SetRead<String> read = sets.get("k");
+      sets.remove("k", read, "e" + i);
+      assertThat(sets.get("k").elements()).isEmpty();
+      flags.enable("k" + i);
+      assertThat(flags.get("k" + i)).isTrue();
+      flags.disable("k" + i);
+      // A key each: two writes of a register in one millisecond keep the larger value, not the last.
+      maps.update("k" + i, new MapUpdate().register("f", Codec.utf8(), "v" + i));
+      assertThat(maps.get("k" + i).register("f", Codec.utf8())).contains("v" + i);
+    }
+    assertThat(scheduler.executed.get() - before).as("tasks handed to the scheduler").isZero();
+  }
+
+  @Test
   void asynchronousFormsCompleteOnTheSchedulersThreads() {
     Store<String> s = store();
     int before = scheduler.executed.get();
