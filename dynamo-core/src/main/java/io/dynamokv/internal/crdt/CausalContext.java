@@ -90,6 +90,23 @@ public final class CausalContext {
     }
     SortedMap<ActorId, Long> c = new TreeMap<>(compact);
     other.compact.forEach((a, n) -> c.merge(a, n, Math::max));
+    if (cloud.isEmpty()) {
+      // The usual join, a delta's few dots into a state's context: each dot either seen already
+      // or the next of its actor, folded in as it comes (they are in order), nothing left over.
+      NavigableSet<Dot> left = null;
+      for (Dot dot : other.cloud) {
+        long max = c.getOrDefault(dot.actor(), 0L);
+        if (dot.counter() == max + 1) {
+          c.put(dot.actor(), dot.counter());
+        } else if (dot.counter() > max) {
+          if (left == null) {
+            left = new TreeSet<>();
+          }
+          left.add(dot);
+        }
+      }
+      return left == null ? new CausalContext(c, java.util.Collections.emptyNavigableSet()) : normalized(c, left);
+    }
     NavigableSet<Dot> d = new TreeSet<>(cloud);
     d.addAll(other.cloud);
     return normalized(c, d);
