@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 /**
  * The fallbacks a sloppy quorum may send to in place of primaries: those believed up, in the
  * order of the preference list, taken from its walk only as they are needed (a cluster of a
- * thousand nodes has nearly a thousand fallbacks, and most requests take none).
+ * thousand nodes has nearly a thousand fallbacks, and most requests take none). A read puts the
+ * replicas it did not ask first ahead of them ({@link #putAhead}).
  *
  * <p>Thread-safe: replies on transport threads take spares as replicas fail.
  */
@@ -56,7 +57,10 @@ final class Spares {
     return ahead.isEmpty();
   }
 
-  /** Puts {@code nodes} ahead of every fallback, in their order: replicas to ask before any fallback. */
+  /**
+   * Puts {@code nodes} ahead of every fallback, in their order: the replicas a read held back, to
+   * ask before any fallback. For reads only; a write's {@link #takeFirst} is not used with it.
+   */
   synchronized void putAhead(List<NodeId> nodes) {
     for (int i = nodes.size() - 1; i >= 0; i--) {
       ahead.addFirst(nodes.get(i));

@@ -524,13 +524,14 @@ public final class ClusterBenchmark {
     reports.forEach(r -> System.out.println(r.row()));
     System.out.println();
     Map<String, Object> ratios = new LinkedHashMap<>();
-    putRounds.reportRatio(ratios, "clusterPutOverIdealQuorumPut");
-    getRounds.reportRatio(ratios, "clusterGetOverIdealQuorumGet");
+    // The performance issue's aims: lower for processes, which pay a client's hop and four JVMs.
+    putRounds.reportRatio(ratios, "clusterPutOverIdealQuorumPut", processes ? 0.60 : 0.70);
+    getRounds.reportRatio(ratios, "clusterGetOverIdealQuorumGet", processes ? 0.75 : 0.80);
     System.out.printf(Locale.ROOT, "heap: at most %d MiB live after a collection (max heap %d MiB)%n",
         ClosedLoop.maxHeapAfterGc.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
     for (LatencyReport r : java.util.Arrays.asList(clusterPut, clusterGet)) {
       if (r != null) {
-        System.out.printf(Locale.ROOT, "%s p99.9: %.2f ms (target < 10 ms)%n", r.name(),
+        System.out.printf(Locale.ROOT, "%s p99.9: %.2f ms (target < 5 ms)%n", r.name(),
             r.latencyNanos().getValueAtPercentile(99.9) / 1e6);
       }
     }

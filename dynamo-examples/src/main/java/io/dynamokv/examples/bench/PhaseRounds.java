@@ -73,8 +73,8 @@ final class PhaseRounds {
     return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
   }
 
-  /** Prints the ratio and puts it, and each round's, into {@code json} under {@code key}. */
-  void reportRatio(Map<String, Object> json, String key) {
+  /** Prints the ratio beside its {@code target} and puts it, and each round's, into {@code json} under {@code key}. */
+  void reportRatio(Map<String, Object> json, String key, double target) {
     if (ratios.isEmpty()) {
       return;
     }
@@ -83,6 +83,7 @@ final class PhaseRounds {
     json.put(key + "PerRound", ratios.stream().map(r -> Math.round(r * 1000) / 1000.0).toList());
     String rounds = ratios.size() == 1 ? "" : String.format(Locale.ROOT, ", the median of %d rounds: %s", ratios.size(),
         String.join(" ", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()));
-    System.out.printf(Locale.ROOT, "cluster %s / ideal quorum %s = %.2f (target >= 0.50)%s%n", op, op, median, rounds);
+    System.out.printf(Locale.ROOT, "cluster %s / ideal quorum %s = %.2f (target >= %.2f)%s%n", op, op, median, target,
+        rounds);
   }
 }

@@ -33,7 +33,7 @@ class PhaseRoundsTest {
 
     assertThat(rounds.medianRatio()).isCloseTo(0.45, within(1e-9));
     Map<String, Object> json = new LinkedHashMap<>();
-    rounds.reportRatio(json, "putRatio");
+    rounds.reportRatio(json, "putRatio", 0.70);
     assertThat(json).containsEntry("putRatio", 0.45).containsEntry("putRatioPerRound", List.of(0.5, 0.3, 0.45));
   }
 
@@ -53,7 +53,7 @@ class PhaseRoundsTest {
     assertThat(rounds.ideal()).isNull();
     assertThat(rounds.cluster().ops()).isEqualTo(1_000);
     Map<String, Object> json = new LinkedHashMap<>();
-    rounds.reportRatio(json, "putRatio");
+    rounds.reportRatio(json, "putRatio", 0.70);
     assertThat(json).isEmpty();
   }
 
