@@ -2,23 +2,14 @@ package io.dynamokv.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynamokv.Codec;
 import io.dynamokv.Context;
-import io.dynamokv.DynamoNode;
-import io.dynamokv.DynamoNodeBuilder;
-import io.dynamokv.Endpoint;
 import io.dynamokv.GetResult;
 import io.dynamokv.NodeId;
 import io.dynamokv.ReadOptions;
-import io.dynamokv.Replication;
 import io.dynamokv.Store;
-import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.testkit.Simulation;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,44 +20,27 @@ import org.junit.jupiter.api.Test;
  */
 class ReadTargetsTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private final Simulation sim = new Simulation(11);
-  private final Map<NodeId, Endpoint> members = new TreeMap<>();
-  private final Map<NodeId, StorageEngine> disks = new TreeMap<>();
-  private final List<DynamoNode> nodes = new ArrayList<>();
+  private ThreeNodes cluster;
 
   @BeforeEach
   void start() {
     // Round trips of 2 ms, steady: a read never waits long enough to ask one more replica.
     sim.network().setLatency(Duration.ofMillis(1), Duration.ofMillis(1));
-    for (int i = 0; i < 3; i++) {
-      members.put(NodeId.of("n" + i), Endpoint.of("n" + i, 7000));
-    }
-    for (Map.Entry<NodeId, Endpoint> m : members.entrySet()) {
-      disks.put(m.getKey(), StorageEngine.inMemory());
-      DynamoNodeBuilder b = DynamoNode.newBuilder(m.getKey())
-          .storage(disks.get(m.getKey()))
-          .transport(sim.network().transport(m.getValue()))
-          .partitions(16)
-          .replication(Replication.of(3, 2, 2))
-          .requestTimeout(TIMEOUT)
-          .clock(sim.clock())
-          .scheduler(sim.scheduler())
-          .random(sim.newRandom());
-      members.forEach(b::member);
-      DynamoNode node = b.build();
-      node.start();
-      nodes.add(node);
-    }
+    cluster = new ThreeNodes(sim, Duration.ofSeconds(2));
   }
 
   @AfterEach
   void stop() {
-    nodes.forEach(DynamoNode::close);
+    cluster.close();
   }
 
   private Store<String> store(int node) {
-    return nodes.get(node).store("s", Codec.utf8());
+    return cluster.store(node);
+  }
+
+  private long metric(String name) {
+    return cluster.metric(name);
   }
 
   @Test
@@ -93,7 +67,7 @@ class ReadTargetsTest {
     // n0 asks itself and one of n1 and n2; cut from each in turn, it is cut from the one it
     // asks once, and that one never answers: the other must stand in well within the deadline.
     for (String other : List.of("n1", "n2")) {
-      sim.network().cutLink(members.get(NodeId.of("n0")), members.get(NodeId.of(other)));
+      sim.network().cutLink(cluster.members.get(NodeId.of("n0")), cluster.members.get(NodeId.of(other)));
       long startNanos = sim.clock().nanoTime();
       GetResult<String> read = sim.await(store(0).getAsync("k"), Duration.ofSeconds(10));
       assertThat(read.value()).contains("v");
@@ -107,13 +81,9 @@ class ReadTargetsTest {
 
   /** The replica reads the nodes served, as their latency summaries count them. */
   private long replicaGets() {
-    return nodes.stream().mapToLong(n -> {
+    return cluster.nodes.stream().mapToLong(n -> {
       io.dynamokv.LatencySummary served = n.latencies().get("replica.get/s");
       return served == null ? 0 : served.total();
     }).sum();
-  }
-
-  private long metric(String name) {
-    return nodes.stream().mapToLong(n -> n.metrics().getOrDefault(name, 0L)).sum();
   }
 }

@@ -210,10 +210,10 @@ public final class Coordinator implements Coordination {
     Spares spares = healthyFallbacks(pl);
     List<NodeId> targets = readTargets(pl, spares);
     Duration attempt = attemptTimeout(timeout, spares);
-    // R replies make the read: ask R of the N, this node first when it is one (its read sends
+    // R replies make the read: ask the first R (this node first when it is one: its read sends
     // nothing); the others wait, ahead of the fallbacks, to stand in for one that fails or is slow.
-    List<NodeId> asked = askedFirst(targets, r);
-    spares.putAhead(targets.stream().filter(t -> !asked.contains(t)).toList());
+    List<NodeId> asked = targets.subList(0, Math.min(r, targets.size()));
+    spares.putAhead(targets.subList(asked.size(), targets.size()));
     asked.forEach(quorum::sent);
     quorum.whenSettled(() -> repair(store, key, sk, pl, replies, own, attempt));
     for (NodeId target : asked) {
@@ -233,23 +233,6 @@ public final class Coordinator implements Coordination {
       }));
     }
     return result;
-  }
-
-  /** The first {@code r} of {@code targets}, this node first if it is one of them. */
-  private List<NodeId> askedFirst(List<NodeId> targets, int r) {
-    List<NodeId> asked = new ArrayList<>(r);
-    if (targets.contains(self)) {
-      asked.add(self);
-    }
-    for (NodeId t : targets) {
-      if (asked.size() >= r) {
-        break;
-      }
-      if (!t.equals(self)) {
-        asked.add(t);
-      }
-    }
-    return asked;
   }
 
   /**
@@ -301,12 +284,20 @@ public final class Coordinator implements Coordination {
     });
   }
 
-  /** The N nodes to read: healthy primaries, and for each primary believed down the next healthy fallback. */
+  /**
+   * The N nodes to read: healthy primaries, and for each primary believed down the next healthy
+   * fallback; this node first if it is one.
+   */
   private List<NodeId> readTargets(PreferenceList pl, Spares spares) {
     List<NodeId> targets = new ArrayList<>(pl.primaries().size());
     for (NodeId p : pl.primaries()) {
       NodeId spare = health.isUp(p) ? null : spares.poll();
-      targets.add(spare != null ? spare : p);
+      NodeId target = spare != null ? spare : p;
+      if (target.equals(self)) {
+        targets.add(0, target);
+      } else {
+        targets.add(target);
+      }
     }
     return targets;
   }

@@ -321,16 +321,24 @@ public final class GossipMembership implements ClusterView {
    * its gossip CPU).
    */
   static boolean sameStatusesAndRings(ClusterState a, ClusterState b) {
+    return sameRingsAndMembers(a, b, (m, o) -> o.status() == m.status() && o.seen().equals(m.seen())
+        && o.ready().equals(m.ready()));
+  }
+
+  /**
+   * Whether {@code a} and {@code b} hold the same rings and the same members, each pair alike by
+   * {@code alike}. Both member maps are sorted by id: walked side by side, no copy.
+   */
+  private static boolean sameRingsAndMembers(ClusterState a, ClusterState b,
+      java.util.function.BiPredicate<MemberState, MemberState> alike) {
     if (!a.committedId().equals(b.committedId()) || !a.pendingId().equals(b.pendingId())
         || a.members().size() != b.members().size()) {
       return false;
     }
-    // Both maps are sorted by id: walk them side by side.
     java.util.Iterator<MemberState> others = b.members().values().iterator();
     for (MemberState m : a.members().values()) {
       MemberState o = others.next();
-      if (!o.id().equals(m.id()) || o.status() != m.status() || !o.seen().equals(m.seen())
-          || !o.ready().equals(m.ready())) {
+      if (!o.id().equals(m.id()) || !alike.test(m, o)) {
         return false;
       }
     }
@@ -420,21 +428,9 @@ public final class GossipMembership implements ClusterView {
   }
 
   static boolean mustSave(ClusterState saved, ClusterState now, NodeId self) {
-    if (!saved.committedId().equals(now.committedId()) || !saved.pendingId().equals(now.pendingId())
-        || saved.members().size() != now.members().size()) {
-      return true;
-    }
-    java.util.Iterator<MemberState> before = saved.members().values().iterator();
-    for (MemberState m : now.members().values()) {
-      MemberState old = before.next();
-      if (!old.id().equals(m.id()) || old.status() != m.status() || !old.endpoint().equals(m.endpoint())
-          || old.generation() != m.generation() || old.weight() != m.weight()) {
-        return true;
-      }
-      if (m.id().equals(self) && (!old.seen().equals(m.seen()) || !old.ready().equals(m.ready()))) {
-        return true;
-      }
-    }
-    return false;
+    return !sameRingsAndMembers(now, saved, (m, old) -> old.status() == m.status()
+        && old.endpoint().equals(m.endpoint()) && old.generation() == m.generation() && old.weight() == m.weight()
+        && (!m.id().equals(self) || (old.seen().equals(m.seen()) && old.ready().equals(m.ready()))));
   }
+
 }
