@@ -128,8 +128,10 @@ public final class DynamoClient extends AbstractStores implements AutoCloseable 
 
   /**
    * Returns the client's counters: {@code requests}, {@code requests.failed.over} (attempts after
-   * the first), {@code requests.failed}, {@code ring.changes} followed, {@code ring.version} held
-   * and {@code nodes.believed.down}. Empty before the client is running.
+   * the first), {@code requests.failed}, {@code reads.direct} (gets answered by R primaries that
+   * agreed, with no coordinator between) and {@code reads.direct.missed} (gets read again through
+   * a coordinator: the primaries differed, or one failed), {@code ring.changes} followed,
+   * {@code ring.version} held and {@code nodes.believed.down}. Empty before the client is running.
    */
   public synchronized Map<String, Long> metrics() {
     return runtime == null ? Map.of() : runtime.metrics();

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamokv.internal.node.NodeAccess;
+import io.dynamokv.internal.wire.Addressed;
+import io.dynamokv.internal.wire.PrimaryGet;
+import io.dynamokv.spi.RemoteFailureException;
+import io.dynamokv.spi.StorageKey;
+import io.dynamokv.spi.Transport;
+import io.dynamokv.spi.version.ActorId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +48,11 @@ class ClientTest {
   }
 
   private static long forwarded(MembershipCluster c) {
-    return c.running.values().stream().mapToLong(n -> n.metrics().get("puts.forwarded")).sum();
+    return sum(c, "puts.forwarded");
+  }
+
+  private static long sum(MembershipCluster c, String counter) {
+    return c.running.values().stream().mapToLong(n -> n.metrics().get(counter)).sum();
   }
 
   @Test
@@ -57,10 +68,58 @@ class ClientTest {
         }
         assertThat(misrouted(c)).as("requests that reached a node not replicating the key").isZero();
         assertThat(forwarded(c)).as("puts a node passed on to another").isZero();
-        assertThat(client.metrics()).containsEntry("requests", 400L).containsEntry("requests.failed.over", 0L);
-        long coordinatedGets = c.running.values().stream().mapToLong(n -> n.metrics().get("gets")).sum();
-        assertThat(coordinatedGets).isEqualTo(200);
+        assertThat(client.metrics()).containsEntry("requests", 400L).containsEntry("requests.failed.over", 0L)
+            .containsEntry("reads.direct", 200L).containsEntry("reads.direct.missed", 0L);
+        assertThat(sum(c, "gets")).as("gets coordinated").isZero();
+        assertThat(sum(c, "gets.served.to.clients")).as("replicas read by the client: R = 2 a get").isEqualTo(400);
       }
+    }
+  }
+
+  @Test
+  void replicasThatDifferAreReadThroughACoordinatorWhichRepairsThem() {
+    try (MembershipCluster c = new MembershipCluster(13, 3); DynamoClient client = client(c)) {
+      Store<String> store = client.store(MembershipCluster.STORE, Codec.utf8());
+      c.await(store.putAsync("cart", Context.EMPTY, "old"));
+      c.pass(Duration.ofSeconds(1)); // all three hold it
+      // A later write that reached the first primary only (the others missed it).
+      NodeId first = c.ring().preferenceList("cart".getBytes(StandardCharsets.UTF_8), 3).primaries().get(0);
+      StorageKey sk = c.ring().keySpace().storageKey(MembershipCluster.STORE, "cart".getBytes(StandardCharsets.UTF_8));
+      c.await(c.disks.get(first).update(sk, v -> v.put(v.context(), ActorId.of(first, 99), "new".getBytes(StandardCharsets.UTF_8),
+          c.sim.clock().currentTimeMillis())));
+
+      assertThat(c.await(store.getAsync("cart")).values()).as("the newer write, not one replica's older copy")
+          .containsExactly("new");
+      assertThat(client.metrics()).containsEntry("reads.direct.missed", 1L);
+      assertThat(sum(c, "gets")).as("read again through a coordinator").isEqualTo(1);
+      c.pass(Duration.ofSeconds(1));
+      assertThat(sum(c, "read.repairs")).isPositive();
+
+      long direct = client.metrics().get("reads.direct");
+      assertThat(c.await(store.getAsync("cart")).values()).containsExactly("new");
+      assertThat(client.metrics()).as("repaired: the replicas agree again")
+          .containsEntry("reads.direct", direct + 1).containsEntry("reads.direct.missed", 1L);
+    }
+  }
+
+  @Test
+  void aNodeThatIsNotAPrimaryRefusesADirectReadAndTheReadGoesThroughACoordinator() {
+    try (MembershipCluster c = new MembershipCluster(17, 4); DynamoClient client = client(c)) {
+      Store<String> store = client.store(MembershipCluster.STORE, Codec.utf8());
+      c.await(store.putAsync("k", Context.EMPTY, "v"));
+      NodeId outside = c.ring().nodes().stream()
+          .filter(n -> !c.ring().preferenceList("k".getBytes(StandardCharsets.UTF_8), 2).primaries().contains(n))
+          .findFirst().orElseThrow();
+      // As a client with a stale ring would: ask a node that is not a primary for its copy.
+      Transport stale = c.sim.network().transport(Endpoint.of("stale", 7000));
+      stale.start(m -> CompletableFuture.failedFuture(new IllegalStateException("not served")));
+      assertThatThrownBy(() -> c.await(stale.request(c.endpoints.get(outside),
+          new Addressed(outside, new PrimaryGet(MembershipCluster.STORE, "k".getBytes(StandardCharsets.UTF_8), 2)),
+          Duration.ofSeconds(1))))
+          .cause().isInstanceOf(RemoteFailureException.class)
+          .hasMessageContaining("as a primary reached " + outside).hasMessageContaining("expected: one of its primaries");
+      assertThat(c.node(outside.value()).metrics().get("requests.misrouted")).isEqualTo(1);
+      assertThat(c.await(store.getAsync("k", ReadOptions.defaults().withR(2))).values()).containsExactly("v");
     }
   }
 

@@ -12,6 +12,7 @@ import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.WireMessage;
 import io.dynamokv.spi.Message;
@@ -34,7 +35,9 @@ import java.util.function.IntFunction;
 
 /**
  * Sends each request of a client straight to a node of its key's preference list (the paper's
- * client-driven coordination, section 6.4), which coordinates it as a replica: no second hop.
+ * client-driven coordination, section 6.4), which coordinates it as a replica: no second hop. A
+ * get first asks R primaries for their copies at once and, if they agree, needs no coordinator
+ * at all ({@link #get}).
  *
  * <p>Candidates, in order: the key's primaries the client believes up, then the other nodes in
  * ring order (they coordinate as fallbacks, as a node outside the preference list does), then
@@ -59,6 +62,8 @@ final class ClientRouter implements Coordination {
   final LongAdder requests = new LongAdder();
   final LongAdder failovers = new LongAdder();
   final LongAdder failures = new LongAdder();
+  final LongAdder directReads = new LongAdder();
+  final LongAdder directReadsMissed = new LongAdder();
 
   ClientRouter(Transport transport, RingFollower ring, ClientHealth health, int maxAttempts, long writeIdSeed) {
     this.transport = transport;
@@ -68,8 +73,96 @@ final class ClientRouter implements Coordination {
     this.writeIdSeed = writeIdSeed;
   }
 
+  /**
+   * Reads the key from R of its primaries at once, as a coordinator would, without one between:
+   * if all R answer with equal sets (the usual case) that set is the read. Otherwise (one failed,
+   * was silent past half the deadline, is believed down, or the sets differ) the read goes
+   * through a coordinator in the time left, which merges and repairs.
+   */
   @Override
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
+    requests.increment();
+    try {
+      ClientRing view = ring.current();
+      StorageKey sk = view.ring().keySpace().storageKey(store, key);
+      List<NodeId> primaries = view.ring().preferenceList(sk.partition(), n).primaries();
+      if (r > primaries.size() || !primaries.subList(0, r).stream().allMatch(health::isUp)) {
+        return coordinatedGet(store, key, n, r, timeout); // some would fail over: a coordinator does that
+      }
+      long deadline = health.now() + timeout.toNanos();
+      DirectRead read = new DirectRead(primaries.subList(0, r));
+      PrimaryGet request = new PrimaryGet(store, key, n);
+      Duration share = timeout.dividedBy(2);
+      for (int i = 0; i < r; i++) {
+        int slot = i;
+        NodeId node = read.nodes.get(i);
+        Optional<Endpoint> at = view.endpointOf(node);
+        if (at.isEmpty()) {
+          read.answered(slot, null, new IllegalStateException("no address known for " + node), health.now());
+          continue;
+        }
+        long sent = health.now();
+        transport.request(at.get(), new Addressed(node, request), share)
+            .whenComplete((reply, failure) -> read.answered(slot, reply, failure, sent));
+      }
+      return read.result.thenCompose(versions -> versions != null ? CompletableFuture.completedFuture(versions)
+          : coordinatedGet(store, key, n, r, Duration.ofNanos(Math.max(1, deadline - health.now()))));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * The replies of one direct read; its result completes with the read set once all are in and
+   * equal, or with null as soon as one fails or two differ (to read through a coordinator).
+   */
+  private final class DirectRead {
+    final List<NodeId> nodes;
+    final VersionSet[] sets;
+    final CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    private int pending;
+
+    DirectRead(List<NodeId> nodes) {
+      this.nodes = nodes;
+      this.sets = new VersionSet[nodes.size()];
+      this.pending = nodes.size();
+    }
+
+    void answered(int slot, Message reply, Throwable failure, long sent) {
+      NodeId node = nodes.get(slot);
+      VersionSet versions = failure == null && reply instanceof ReplicaGetReply g ? g.versions() : null;
+      if (versions != null) {
+        health.markUp(node);
+      } else if (failure != null) {
+        Throwable cause = Failures.cause(failure);
+        if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
+          health.markDown(node, Failures.describe(cause), sent);
+        } else {
+          ring.refreshSoon(true); // refused: the node is not a primary of the key in its ring
+        }
+      }
+      synchronized (this) {
+        if (result.isDone()) {
+          return;
+        }
+        if (versions != null) {
+          sets[slot] = versions;
+          if (--pending > 0) {
+            return;
+          }
+        }
+      }
+      boolean agree = versions != null;
+      for (int i = 1; agree && i < sets.length; i++) {
+        agree = sets[i].equals(sets[0]);
+      }
+      (agree ? directReads : directReadsMissed).increment();
+      result.complete(agree ? sets[0] : null);
+    }
+  }
+
+  /** Reads through a coordinator: a replica of the key the client believes up, or another node. */
+  private CompletableFuture<VersionSet> coordinatedGet(String store, byte[] key, int n, int r, Duration timeout) {
     return route("get", store, key, n, r, true, timeout, quorumMillis -> new CoordinateGet(store, key, n, r, quorumMillis),
         reply -> reply instanceof ReplicaGetReply g ? g.versions() : null);
   }
@@ -77,6 +170,7 @@ final class ClientRouter implements Coordination {
   @Override
   public CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value,
       int n, int w, Duration timeout) {
+    requests.increment();
     long writeId = nextWriteId();
     return route("put", store, key, n, w, true, timeout,
         quorumMillis -> CoordinatePut.of(store, key, seen, value, n, w, quorumMillis, writeId), ClientRouter::written);
@@ -85,6 +179,7 @@ final class ClientRouter implements Coordination {
   @Override
   public CompletableFuture<VersionSet> update(String store, byte[] key, byte[] operation, int n, int w,
       Duration timeout) {
+    requests.increment();
     long writeId = nextWriteId();
     // An increment is tried at one node only, unless it could not be sent: a silent coordinator
     // may have applied it, and another would count it again.
@@ -135,7 +230,6 @@ final class ClientRouter implements Coordination {
     try {
       ClientRing view = ring.current();
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
-      requests.increment();
       CompletableFuture<VersionSet> result = new CompletableFuture<>();
       attempt(new Request(verb, sk, required, candidates(view, sk, n), idempotent, health.now() + timeout.toNanos(),
           request, read), 0, new LinkedHashMap<>(), result);

@@ -71,13 +71,16 @@ public final class ClientRuntime {
 
   /**
    * Returns the client's counters: requests sent, failovers (attempts after the first), requests
-   * failed, ring changes followed, and the version of the ring held.
+   * failed, gets read from primaries directly and those read again through a coordinator, ring
+   * changes followed, and the version of the ring held.
    */
   public Map<String, Long> metrics() {
     Map<String, Long> m = new TreeMap<>();
     m.put("requests", router.requests.sum());
     m.put("requests.failed.over", router.failovers.sum());
     m.put("requests.failed", router.failures.sum());
+    m.put("reads.direct", router.directReads.sum());
+    m.put("reads.direct.missed", router.directReadsMissed.sum());
     m.put("ring.changes", ring.ringChanges());
     m.put("ring.version", ring.current().ring().version());
     m.put("nodes.believed.down", (long) health.down().size());

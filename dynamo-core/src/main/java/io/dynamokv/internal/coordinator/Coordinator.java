@@ -18,6 +18,7 @@ import io.dynamokv.internal.wire.Bytes;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
@@ -174,14 +175,45 @@ public final class Coordinator implements Coordination {
    */
   CompletableFuture<VersionSet> coordinateGet(CoordinateGet g) {
     try {
-      byte[] key = g.key().toArray();
-      limits.requireKeyLength(key.length);
-      StorageKey sk = storageKey(g.store(), key);
-      PreferenceList pl = membership.ring().preferenceList(sk.partition(), g.n());
-      if (!pl.primaries().contains(self)) {
-        metrics.misroutedRequests.increment();
+      Placed at = place(g.store(), g.key(), g.n());
+      return doGet(g.store(), at.key(), at.sk(), at.pl(), g.r(), Duration.ofMillis(g.timeoutMillis()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The key of a request sent here, where it is stored, and its preference list. */
+  private record Placed(byte[] key, StorageKey sk, PreferenceList pl) {}
+
+  /**
+   * Checks the key of a request sent here (by a client or a node) and places it in the ring;
+   * counts the request misrouted if this node is not one of the key's primaries.
+   */
+  private Placed place(String store, Bytes keyBytes, int n) {
+    byte[] key = keyBytes.toArray();
+    limits.requireKeyLength(key.length);
+    StorageKey sk = storageKey(store, key);
+    PreferenceList pl = membership.ring().preferenceList(sk.partition(), n);
+    if (!pl.primaries().contains(self)) {
+      metrics.misroutedRequests.increment();
+    }
+    return new Placed(key, sk, pl);
+  }
+
+  /**
+   * Serves a client's read of this node's own copy of a key ({@link PrimaryGet}), if this node is
+   * one of the key's primaries; refuses it if not, as a client with a stale ring may ask a node
+   * that holds nothing of the key, and its read then goes through a coordinator.
+   */
+  CompletableFuture<VersionSet> readAsPrimary(PrimaryGet g) {
+    try {
+      Placed at = place(g.store(), g.key(), g.n());
+      if (!at.pl().primaries().contains(self)) {
+        return CompletableFuture.failedFuture(new IllegalStateException("a client's read of " + at.sk()
+            + " as a primary reached " + self + " (expected: one of its primaries " + at.pl().primaries() + ")"));
       }
-      return doGet(g.store(), key, sk, pl, g.r(), Duration.ofMillis(g.timeoutMillis()));
+      metrics.primaryReads.increment();
+      return CompletableFuture.completedFuture(storage.get(at.sk()).orElse(VersionSet.EMPTY));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -422,16 +454,12 @@ public final class Coordinator implements Coordination {
    * nodes that disagree about the ring cannot pass a put around.
    */
   CompletableFuture<VersionSet> coordinateForwarded(CoordinatePut c) {
-    byte[] key = c.key().toArray();
-    limits.requireKeyLength(key.length);
+    Placed at = place(c.store(), c.key(), c.n());
     c.value().or(c::operation).ifPresent(v -> limits.requireValueLength(v.length()));
-    StorageKey sk = storageKey(c.store(), key);
-    PreferenceList pl = membership.ring().preferenceList(sk.partition(), c.n());
-    if (!pl.primaries().contains(self)) {
-      metrics.misroutedRequests.increment();
+    if (!at.pl().primaries().contains(self)) {
       return coordinateAsFallback(c, Duration.ofMillis(c.timeoutMillis()));
     }
-    return coordinate(c.store(), key, sk, pl, c.n(), c.context(), c.value().map(Bytes::toArray),
+    return coordinate(c.store(), at.key(), at.sk(), at.pl(), c.n(), c.context(), c.value().map(Bytes::toArray),
         c.operation().map(Bytes::toArray), c.w(), c.writeId(), Duration.ofMillis(c.timeoutMillis()));
   }
 

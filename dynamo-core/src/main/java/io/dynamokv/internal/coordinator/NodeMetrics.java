@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NodeMetrics {
 
   final LongAdder gets = new LongAdder();
+  final LongAdder primaryReads = new LongAdder();
   final LongAdder puts = new LongAdder();
   final LongAdder putsForwarded = new LongAdder();
   final LongAdder putsCoordinated = new LongAdder();
@@ -33,6 +34,7 @@ public final class NodeMetrics {
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new TreeMap<>();
     m.put("gets", gets.sum());
+    m.put("gets.served.to.clients", primaryReads.sum());
     m.put("puts", puts.sum());
     m.put("puts.forwarded", putsForwarded.sum());
     m.put("puts.coordinated", putsCoordinated.sum());

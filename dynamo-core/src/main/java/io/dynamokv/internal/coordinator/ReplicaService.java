@@ -21,6 +21,7 @@ import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.internal.wire.PartitionScan;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.ReplicaPut;
@@ -39,8 +40,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves what other nodes ask of this one: replica reads and writes (a write with a hint is kept
- * as a hint for its owner), forwarded puts and clients' gets to coordinate, merge batches (delivered hints,
- * repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
+ * as a hint for its owner), forwarded puts and clients' gets to coordinate, clients' reads of a
+ * primary's copy, merge batches (delivered hints, repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
  * membership). Replica writes merge, so a repeated or
  * older write changes nothing. Runs on the transport's request executor, and replica writes
  * without a hint, puts to coordinate and pings also on its I/O threads
@@ -97,8 +98,8 @@ public final class ReplicaService implements RequestHandler {
 
   /**
    * Serves {@code message} if {@code peer} (as its certificate proved it) may send it: a client
-   * only asks to coordinate, for the ring, and pings; a node gossips only as itself. Without an identity (no
-   * TLS) every request is served.
+   * only asks to coordinate, reads a primary's copy, asks for the ring, and pings; a node gossips
+   * only as itself. Without an identity (no TLS) every request is served.
    */
   @Override
   public CompletableFuture<Message> handle(Message message, Optional<PeerIdentity> peer) {
@@ -116,9 +117,10 @@ public final class ReplicaService implements RequestHandler {
   private static Optional<String> refusal(WireMessage request, PeerIdentity peer) {
     if (!peer.node()) {
       return switch (request.type()) {
-        case COORDINATE_PUT, COORDINATE_GET, RING_QUERY, PING -> Optional.empty();
+        case COORDINATE_PUT, COORDINATE_GET, PRIMARY_GET, RING_QUERY, PING -> Optional.empty();
         default -> Optional.of(request.type() + " from client " + peer.name()
-            + " (expected: a node's certificate; a client only asks to coordinate, and for the ring)");
+            + " (expected: a node's certificate; a client only asks to coordinate, to read a primary's"
+            + " copy, and for the ring)");
       };
     }
     NodeId claimed = request instanceof GossipDigest d ? d.from() : request instanceof Gossip g ? g.from() : null;
@@ -150,7 +152,7 @@ public final class ReplicaService implements RequestHandler {
     Latencies.Op measured = switch (request.type()) {
       case COORDINATE_GET -> Latencies.Op.COORDINATE_GET;
       case COORDINATE_PUT -> Latencies.Op.COORDINATE_PUT;
-      case REPLICA_GET -> Latencies.Op.REPLICA_GET;
+      case REPLICA_GET, PRIMARY_GET -> Latencies.Op.REPLICA_GET;
       case REPLICA_PUT -> Latencies.Op.REPLICA_PUT;
       default -> null;
     };
@@ -174,6 +176,8 @@ public final class ReplicaService implements RequestHandler {
       return p.store();
     } else if (request instanceof ReplicaGet g) {
       return g.store();
+    } else if (request instanceof PrimaryGet g) {
+      return g.store();
     } else if (request instanceof ReplicaPut p) {
       return p.store();
     }
@@ -196,6 +200,7 @@ public final class ReplicaService implements RequestHandler {
       case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)
           .thenApply(CoordinatePutReply::new);
       case COORDINATE_GET -> coordinator.coordinateGet((CoordinateGet) request).thenApply(ReplicaGetReply::new);
+      case PRIMARY_GET -> coordinator.readAsPrimary((PrimaryGet) request).thenApply(ReplicaGetReply::new);
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
         KeySpace keySpace = keySpaces.get();

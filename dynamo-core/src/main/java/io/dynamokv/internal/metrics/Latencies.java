@@ -33,7 +33,7 @@ public final class Latencies {
     COORDINATE_GET,
     /** A write or operation another node or a client sent here to coordinate. */
     COORDINATE_PUT,
-    /** A replica read a coordinator sent here. */
+    /** A replica read a coordinator, or a client reading replicas itself, sent here. */
     REPLICA_GET,
     /** A replica write (or hint) a coordinator sent here. */
     REPLICA_PUT;

@@ -107,6 +107,12 @@ public final class FrameCodec {
         c.key().writeLengthPrefixedTo(out);
         out.writeVarInt(c.n()).writeVarInt(c.r()).writeVarInt(c.timeoutMillis());
       }
+      case PRIMARY_GET -> {
+        PrimaryGet g = (PrimaryGet) m;
+        out.writeString(g.store());
+        g.key().writeLengthPrefixedTo(out);
+        out.writeVarInt(g.n());
+      }
       case MERGE_BATCH -> writeEntries(out, ((MergeBatch) m).entries());
       case PARTITION_SCAN -> {
         PartitionScan s = (PartitionScan) m;
@@ -246,6 +252,7 @@ public final class FrameCodec {
       case COORDINATE_PUT_REPLY -> new CoordinatePutReply(VersionSetCodec.readFrom(in));
       case COORDINATE_GET -> new CoordinateGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255),
           in.readVarInt("r", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
+      case PRIMARY_GET -> new PrimaryGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255));
       case MERGE_BATCH -> new MergeBatch(readEntries(in));
       case PARTITION_SCAN -> {
         String store = readStore(in);

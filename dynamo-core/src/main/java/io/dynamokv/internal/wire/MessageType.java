@@ -25,6 +25,8 @@ public enum MessageType {
   COORDINATE_PUT_REPLY(15),
   /** {@link CoordinateGet} (answered with a {@link ReplicaGetReply}). */
   COORDINATE_GET(16),
+  /** {@link PrimaryGet} (answered with a {@link ReplicaGetReply}). */
+  PRIMARY_GET(17),
   /** {@link MergeBatch}. */
   MERGE_BATCH(20),
   /** {@link PartitionScan}. */

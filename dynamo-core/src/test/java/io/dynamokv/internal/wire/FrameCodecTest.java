@@ -111,6 +111,7 @@ class FrameCodecTest {
         versionSets().map(CoordinatePutReply::new),
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, n, t) -> new CoordinateGet(s, k, n, 1 + t % n, t)),
+        Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255)).as(PrimaryGet::new),
         entries().list().ofMaxSize(5).map(MergeBatch::new),
         Combinators.combine(stores(), Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 128),
             Arbitraries.integers().between(128, 256), Arbitraries.integers().between(0, 255), optionalKey,
