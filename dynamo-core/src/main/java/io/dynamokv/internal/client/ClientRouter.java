@@ -5,6 +5,7 @@ import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.Failures;
+import io.dynamokv.internal.ReadSpeculation;
 import io.dynamokv.internal.WriteIds;
 import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.ring.PreferenceList;
@@ -15,8 +16,10 @@ import io.dynamokv.internal.wire.CoordinatePutReply;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.WireMessage;
+import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Message;
 import io.dynamokv.spi.RemoteFailureException;
+import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportException;
@@ -24,10 +27,12 @@ import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,6 +59,8 @@ import java.util.function.IntFunction;
 final class ClientRouter implements Coordination {
 
   private final Transport transport;
+  private final Scheduler scheduler;
+  private final ReadSpeculation speculation = new ReadSpeculation();
   private final RingFollower ring;
   private final ClientHealth health;
   private final int maxAttempts;
@@ -65,8 +72,10 @@ final class ClientRouter implements Coordination {
   final LongAdder directReads = new LongAdder();
   final LongAdder directReadsMissed = new LongAdder();
 
-  ClientRouter(Transport transport, RingFollower ring, ClientHealth health, int maxAttempts, long writeIdSeed) {
+  ClientRouter(Transport transport, Scheduler scheduler, RingFollower ring, ClientHealth health, int maxAttempts,
+      long writeIdSeed) {
     this.transport = transport;
+    this.scheduler = scheduler;
     this.ring = ring;
     this.health = health;
     this.maxAttempts = maxAttempts;
@@ -75,9 +84,10 @@ final class ClientRouter implements Coordination {
 
   /**
    * Reads the key from R of its primaries at once, as a coordinator would, without one between:
-   * if all R answer with equal sets (the usual case) that set is the read. Otherwise (one failed,
-   * was silent past half the deadline, is believed down, or the sets differ) the read goes
-   * through a coordinator in the time left, which merges and repairs.
+   * if all R answer with equal sets (the usual case) that set is the read. Otherwise (one is
+   * believed down, failed, has not answered in a few usual round trips ({@link ReadSpeculation}),
+   * or the sets differ) the read goes through a coordinator in the time left, which merges and
+   * repairs.
    */
   @Override
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
@@ -87,7 +97,7 @@ final class ClientRouter implements Coordination {
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
       List<NodeId> primaries = view.ring().preferenceList(sk.partition(), n).primaries();
       if (r > primaries.size() || !primaries.subList(0, r).stream().allMatch(health::isUp)) {
-        return coordinatedGet(store, key, n, r, timeout); // some would fail over: a coordinator does that
+        return coordinatedGet(store, key, n, r, timeout, Set.of()); // some would fail over: a coordinator does that
       }
       long deadline = health.now() + timeout.toNanos();
       DirectRead read = new DirectRead(primaries.subList(0, r));
@@ -105,8 +115,10 @@ final class ClientRouter implements Coordination {
         transport.request(at.get(), new Addressed(node, request), share)
             .whenComplete((reply, failure) -> read.answered(slot, reply, failure, sent));
       }
+      Cancellable slow = scheduler.schedule(speculation.delay(share), read::tooSlow);
+      read.result.whenComplete((v, t) -> slow.cancel());
       return read.result.thenCompose(versions -> versions != null ? CompletableFuture.completedFuture(versions)
-          : coordinatedGet(store, key, n, r, Duration.ofNanos(Math.max(1, deadline - health.now()))));
+          : coordinatedGet(store, key, n, r, Duration.ofNanos(Math.max(1, deadline - health.now())), read.slow));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -120,6 +132,8 @@ final class ClientRouter implements Coordination {
     final List<NodeId> nodes;
     final VersionSet[] sets;
     final CompletableFuture<VersionSet> result = new CompletableFuture<>();
+    /** The primaries that had not answered when the read stopped waiting for them. */
+    volatile Set<NodeId> slow = Set.of();
     private int pending;
 
     DirectRead(List<NodeId> nodes) {
@@ -133,6 +147,7 @@ final class ClientRouter implements Coordination {
       VersionSet versions = failure == null && reply instanceof ReplicaGetReply g ? g.versions() : null;
       if (versions != null) {
         health.markUp(node);
+        speculation.observed(health.now() - sent);
       } else if (failure != null) {
         Throwable cause = Failures.cause(failure);
         if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
@@ -156,14 +171,39 @@ final class ClientRouter implements Coordination {
       for (int i = 1; agree && i < sets.length; i++) {
         agree = sets[i].equals(sets[0]);
       }
-      (agree ? directReads : directReadsMissed).increment();
-      result.complete(agree ? sets[0] : null);
+      if (result.complete(agree ? sets[0] : null)) {
+        (agree ? directReads : directReadsMissed).increment();
+      }
+    }
+
+    /** A primary has not answered in a few usual round trips: it may be paused; read through a coordinator. */
+    void tooSlow() {
+      synchronized (this) {
+        if (result.isDone()) {
+          return;
+        }
+        Set<NodeId> waitedFor = new HashSet<>();
+        for (int i = 0; i < sets.length; i++) {
+          if (sets[i] == null) {
+            waitedFor.add(nodes.get(i));
+          }
+        }
+        slow = waitedFor;
+      }
+      if (result.complete(null)) {
+        directReadsMissed.increment();
+      }
     }
   }
 
-  /** Reads through a coordinator: a replica of the key the client believes up, or another node. */
-  private CompletableFuture<VersionSet> coordinatedGet(String store, byte[] key, int n, int r, Duration timeout) {
-    return route("get", store, key, n, r, true, timeout, quorumMillis -> new CoordinateGet(store, key, n, r, quorumMillis),
+  /**
+   * Reads through a coordinator: a replica of the key the client believes up, or another node;
+   * those in {@code slow} (which did not answer a direct read in time) last.
+   */
+  private CompletableFuture<VersionSet> coordinatedGet(String store, byte[] key, int n, int r, Duration timeout,
+      Set<NodeId> slow) {
+    return route("get", store, key, n, r, true, timeout, slow,
+        quorumMillis -> new CoordinateGet(store, key, n, r, quorumMillis),
         reply -> reply instanceof ReplicaGetReply g ? g.versions() : null);
   }
 
@@ -172,7 +212,7 @@ final class ClientRouter implements Coordination {
       int n, int w, Duration timeout) {
     requests.increment();
     long writeId = nextWriteId();
-    return route("put", store, key, n, w, true, timeout,
+    return route("put", store, key, n, w, true, timeout, Set.of(),
         quorumMillis -> CoordinatePut.of(store, key, seen, value, n, w, quorumMillis, writeId), ClientRouter::written);
   }
 
@@ -183,7 +223,7 @@ final class ClientRouter implements Coordination {
     long writeId = nextWriteId();
     // An increment is tried at one node only, unless it could not be sent: a silent coordinator
     // may have applied it, and another would count it again.
-    return route("update", store, key, n, w, CrdtValues.idempotent(operation), timeout,
+    return route("update", store, key, n, w, CrdtValues.idempotent(operation), timeout, Set.of(),
         quorumMillis -> CoordinatePut.operation(store, key, operation, n, w, quorumMillis, writeId),
         ClientRouter::written);
   }
@@ -199,10 +239,14 @@ final class ClientRouter implements Coordination {
         "ReadOptions.replica(" + replica + ") on a client (expected: a DynamoNode; a client reads with a quorum)"));
   }
 
-  /** Primaries believed up, the other nodes in ring order, then the rest; at most the attempt limit. */
-  private List<NodeId> candidates(ClientRing view, StorageKey sk, int n) {
+  /**
+   * Primaries believed up, the other nodes in ring order, then the rest; at most the attempt
+   * limit. Those in {@code slow} go after the others believed up.
+   */
+  private List<NodeId> candidates(ClientRing view, StorageKey sk, int n, Set<NodeId> slow) {
     PreferenceList pl = view.ring().preferenceList(sk.partition(), n);
     List<NodeId> order = new ArrayList<>();
+    List<NodeId> later = new ArrayList<>();
     List<NodeId> down = new ArrayList<>();
     // The fallbacks are walked as they are read: stop once enough believed up are found.
     for (List<NodeId> tier : List.of(pl.primaries(), pl.fallbacks())) {
@@ -210,9 +254,10 @@ final class ClientRouter implements Coordination {
         if (order.size() >= maxAttempts) {
           break;
         }
-        (health.isUp(node) ? order : down).add(node);
+        (!health.isUp(node) ? down : slow.contains(node) ? later : order).add(node);
       }
     }
+    order.addAll(later);
     order.addAll(down);
     return order.subList(0, Math.min(maxAttempts, order.size()));
   }
@@ -225,13 +270,13 @@ final class ClientRouter implements Coordination {
    *     applied it (all but an increment)
    */
   private CompletableFuture<VersionSet> route(String verb, String store, byte[] key, int n, int required,
-      boolean idempotent, Duration timeout, IntFunction<WireMessage> request,
+      boolean idempotent, Duration timeout, Set<NodeId> slow, IntFunction<WireMessage> request,
       java.util.function.Function<Message, VersionSet> read) {
     try {
       ClientRing view = ring.current();
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
       CompletableFuture<VersionSet> result = new CompletableFuture<>();
-      attempt(new Request(verb, sk, required, candidates(view, sk, n), idempotent, health.now() + timeout.toNanos(),
+      attempt(new Request(verb, sk, required, candidates(view, sk, n, slow), idempotent, health.now() + timeout.toNanos(),
           request, read), 0, new LinkedHashMap<>(), result);
       return result;
     } catch (RuntimeException e) {

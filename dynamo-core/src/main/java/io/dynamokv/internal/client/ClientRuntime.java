@@ -50,7 +50,7 @@ public final class ClientRuntime {
         throw new java.util.concurrent.CompletionException(io.dynamokv.internal.Failures.cause(failure));
       }
       ClientHealth health = new ClientHealth(transport, scheduler, clock, refreshInterval, ring::current);
-      return new ClientRuntime(ring, health, new ClientRouter(transport, ring, health, maxAttempts, writeIdSeed), clock);
+      return new ClientRuntime(ring, health, new ClientRouter(transport, scheduler, ring, health, maxAttempts, writeIdSeed), clock);
     });
   }
 

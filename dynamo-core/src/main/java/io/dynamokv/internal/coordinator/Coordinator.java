@@ -9,6 +9,7 @@ import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.OwnActor;
+import io.dynamokv.internal.ReadSpeculation;
 import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.membership.ClusterView;
 import io.dynamokv.internal.ring.PreferenceList;

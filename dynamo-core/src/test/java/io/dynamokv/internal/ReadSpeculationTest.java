@@ -1,4 +1,4 @@
-package io.dynamokv.internal.coordinator;
+package io.dynamokv.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
