@@ -153,7 +153,9 @@ final class ClientRouter implements Coordination {
         if (cause instanceof TransportException && !(cause instanceof RemoteFailureException)) {
           health.markDown(node, Failures.describe(cause), sent);
         } else {
-          ring.refreshSoon(true); // refused: the node is not a primary of the key in its ring
+          // Refused: bad input, or the node is not a primary of the key in its ring. Asking for
+          // the ring is cheap if it has not moved on (one Ack), and at most one question is out.
+          ring.refreshSoon(false);
         }
       }
       synchronized (this) {
