@@ -49,6 +49,16 @@ public interface StorageEngine extends AutoCloseable {
   Optional<VersionSet> get(StorageKey key);
 
   /**
+   * Whether {@link #get} of {@code key} would be answered from memory now (a cache, a memtable, or
+   * a key known absent), without waiting for the disk: a node then serves the read on an I/O
+   * thread instead of handing it to another thread. Never waits and never throws; the default,
+   * false, is always safe.
+   */
+  default boolean readsFromMemory(StorageKey key) {
+    return false;
+  }
+
+  /**
    * Atomically replaces the set of {@code key} with {@code change} applied to it. The function
    * receives {@link VersionSet#EMPTY} for an absent key; returning {@code EMPTY} removes the key.
    * It must be quick and free of side effects: it runs while the key is locked, and may run on

@@ -41,11 +41,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Serves what other nodes ask of this one: replica reads and writes (a write with a hint is kept
  * as a hint for its owner), forwarded puts and clients' gets to coordinate, clients' reads of a
- * primary's copy, merge batches (delivered hints, repairs), partition pages and Merkle leaves, store lists, pings, and gossip (handed to
- * membership). Replica writes merge, so a repeated or
+ * primary's copy, merge batches (delivered hints, repairs), partition pages and Merkle leaves,
+ * store lists, pings, and gossip (handed to membership). Replica writes merge, so a repeated or
  * older write changes nothing. Runs on the transport's request executor, and replica writes
- * without a hint, puts to coordinate and pings also on its I/O threads
- * ({@link #servesWithoutBlocking}).
+ * without a hint, puts to coordinate, clients' reads answered from memory and pings also on its
+ * I/O threads ({@link #servesWithoutBlocking}).
  */
 public final class ReplicaService implements RequestHandler {
 
@@ -83,17 +83,29 @@ public final class ReplicaService implements RequestHandler {
   /**
    * A replica write without a hint only queues a storage update ({@link StorageEngine#apply}
    * never waits for I/O); a put to coordinate queues its local update and sends requests; a ping
-   * only answers: these may be served on an I/O thread. A hinted write is not, as hints are
-   * written in place, nor a get, whose local read may wait for the disk.
+   * only answers: these may be served on an I/O thread. So may a client's read of this node's
+   * copy when the storage engine holds it in memory ({@link StorageEngine#readsFromMemory}), as
+   * most reads of a working set that fits its caches are. A hinted write is not, as hints are
+   * written in place, nor a read that may wait for the disk.
    */
   @Override
   public boolean servesWithoutBlocking(Message message) {
     WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
     return switch (request.type()) {
       case PING, COORDINATE_PUT, RING_QUERY -> true;
+      case PRIMARY_GET -> readsFromMemory((PrimaryGet) request);
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
       default -> false;
     };
+  }
+
+  /** Whether a client's read of this node's copy would be answered from memory, without the disk. */
+  private boolean readsFromMemory(PrimaryGet g) {
+    try {
+      return storage.readsFromMemory(keySpaces.get().storageKey(g.store(), g.key().toArray()));
+    } catch (RuntimeException e) {
+      return false; // bad input, or no ring yet: the request executor answers it
+    }
   }
 
   /**

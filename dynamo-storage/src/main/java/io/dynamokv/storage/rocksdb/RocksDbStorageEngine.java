@@ -40,6 +40,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.Holder;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -275,6 +276,31 @@ public final class RocksDbStorageEngine implements StorageEngine {
       return stored == null ? Optional.empty() : Optional.of(decode(key, stored));
     } catch (RocksDBException e) {
       throw new StorageException("read of " + key + " failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * RocksDB's {@code KeyMayExist} reads only the memtables and the block cache: the key is in
+   * memory if it is found there (with its value), or if the filters rule it out.
+   */
+  @Override
+  public boolean readsFromMemory(StorageKey key) {
+    try {
+      enterWithoutWaiting();
+    } catch (StorageException closing) {
+      return false;
+    }
+    try {
+      Optional<Integer> storeId = storeIds.find(key.store());
+      if (storeId.isEmpty()) {
+        return true;
+      }
+      Holder<byte[]> value = new Holder<>();
+      return !db.keyMayExist(data, KeyLayout.dataKey(storeId.get(), key), value) || value.getValue() != null;
+    } catch (RuntimeException e) {
+      return false;
     } finally {
       exit();
     }

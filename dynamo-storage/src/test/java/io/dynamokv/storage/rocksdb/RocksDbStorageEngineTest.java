@@ -32,6 +32,35 @@ class RocksDbStorageEngineTest extends StorageEngineContract {
   }
 
   /**
+   * What is in a memtable or the block cache reads from memory; a key in a table file whose block
+   * no read has cached does not, until a read caches it; a store that does not exist holds nothing.
+   */
+  @Test
+  void readsFromMemoryWhatTheMemtablesAndTheBlockCacheHold() {
+    KeySpace keys = new KeySpace(64);
+    RocksDbConfig config = RocksDbConfig.newBuilder(dir.resolve("memory")).writeBufferBytes(1 << 20)
+        .blockCacheBytes(8 << 20).build();
+    byte[] value = new byte[200];
+    StorageKey first = keys.storageKey("s", "key-0".getBytes(StandardCharsets.UTF_8));
+    StorageKey latest = keys.storageKey("s", "key-29999".getBytes(StandardCharsets.UTF_8));
+    try (RocksDbStorageEngine e = RocksDbStorageEngine.open(config)) {
+      Update last = null;
+      for (int i = 0; i < 30_000; i++) { // about 7 MB: the first keys are flushed to table files
+        last = e.apply(keys.storageKey("s", ("key-" + i).getBytes(StandardCharsets.UTF_8)),
+            v -> v.put(v.context(), ACTOR, value, 1));
+      }
+      last.durable().join();
+      assertThat(e.readsFromMemory(latest)).as("in the memtable").isTrue();
+    }
+    try (RocksDbStorageEngine e = RocksDbStorageEngine.open(config)) {
+      assertThat(e.readsFromMemory(first)).as("in a table file, its block not cached").isFalse();
+      assertThat(e.get(first)).isPresent();
+      assertThat(e.readsFromMemory(first)).as("its block cached by the read").isTrue();
+      assertThat(e.readsFromMemory(keys.storageKey("none", new byte[] {1}))).isTrue();
+    }
+  }
+
+  /**
    * A dropped store's name is gone from the metadata, so it costs nothing across a restart; its id
    * is not given to the next new store, so nothing left of it could ever read as that store's.
    */

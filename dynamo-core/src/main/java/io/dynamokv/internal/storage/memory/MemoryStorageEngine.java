@@ -70,6 +70,11 @@ public final class MemoryStorageEngine implements StorageEngine {
   }
 
   @Override
+  public boolean readsFromMemory(StorageKey key) {
+    return true;
+  }
+
+  @Override
   public Optional<VersionSet> get(StorageKey key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
