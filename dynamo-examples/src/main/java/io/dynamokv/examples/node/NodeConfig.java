@@ -50,7 +50,8 @@ import java.util.Optional;
  *     {@code tls}) the node authenticates no peer, and warns
  * @param clientSecretFile a file holding the clients' secret (16 bytes or more; needs
  *     {@code clusterSecretFile}): a connection that proves it instead of the cluster's is a client,
- *     which may only ask to coordinate reads and writes, and for the ring
+ *     which may only ask to coordinate reads and writes, read a primary's copy of a key, and ask
+ *     for the ring
  * @param insecureUnauthenticatedPeers INSECURE (default false): lets the node start with neither
  *     {@code clusterSecretFile} nor {@code tls}, authenticating no peer: anyone who can reach its
  *     port can change the cluster. Only on a network no one else can reach

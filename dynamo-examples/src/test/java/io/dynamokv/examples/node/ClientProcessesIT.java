@@ -8,11 +8,14 @@ import io.dynamokv.Codec;
 import io.dynamokv.Context;
 import io.dynamokv.DynamoClient;
 import io.dynamokv.Endpoint;
+import io.dynamokv.NodeId;
 import io.dynamokv.SeedsUnreachableException;
 import io.dynamokv.Store;
 import io.dynamokv.examples.LocalCluster;
 import io.dynamokv.examples.client.ClusterClients;
+import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.CoordinateGet;
+import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.spi.RemoteFailureException;
@@ -136,6 +139,10 @@ class ClientProcessesIT {
             .hasMessageContaining("REPLICA_GET from client");
         assertThat(raw.request(a, new CoordinateGet("carts", "alice".getBytes(StandardCharsets.UTF_8), 3, 2, 1000),
             Duration.ofSeconds(5)).join()).isInstanceOf(ReplicaGetReply.class);
+        // A client reads a primary's copy itself (three nodes, N=3: every node is a primary).
+        assertThat(raw.request(a, new Addressed(NodeId.of("a"), new PrimaryGet("carts",
+            "alice".getBytes(StandardCharsets.UTF_8), 3)), Duration.ofSeconds(5)).join())
+            .isInstanceOf(ReplicaGetReply.class);
       }
 
       // No seed answers: the client says so at once, naming each seed.
