@@ -92,10 +92,12 @@ class ClientTest {
       long missed = client.metrics().get("reads.direct.missed");
       long coordinated = sum(c, "gets");
       // A later write that reached the first primary only (the others missed it).
-      NodeId first = c.ring().preferenceList("cart".getBytes(StandardCharsets.UTF_8), 3).primaries().get(0);
-      StorageKey sk = c.ring().keySpace().storageKey(MembershipCluster.STORE, "cart".getBytes(StandardCharsets.UTF_8));
-      c.await(c.disks.get(first).update(sk, v -> v.put(v.context(), ActorId.of(first, 99), "new".getBytes(StandardCharsets.UTF_8),
-          c.sim.clock().currentTimeMillis())));
+      byte[] cart = "cart".getBytes(StandardCharsets.UTF_8);
+      NodeId first = c.ring().preferenceList(cart, 3).primaries().get(0);
+      StorageKey sk = c.ring().keySpace().storageKey(MembershipCluster.STORE, cart);
+      byte[] newer = "new".getBytes(StandardCharsets.UTF_8);
+      long now = c.sim.clock().currentTimeMillis();
+      c.await(c.disks.get(first).update(sk, v -> v.put(v.context(), ActorId.of(first, 99), newer, now)));
 
       assertThat(c.await(store.getAsync("cart")).values()).as("the newer write, not one replica's older copy")
           .containsExactly("new");
@@ -147,7 +149,8 @@ class ClientTest {
           new Addressed(outside, new PrimaryGet(MembershipCluster.STORE, "k".getBytes(StandardCharsets.UTF_8), 2)),
           Duration.ofSeconds(1))))
           .cause().isInstanceOf(RemoteFailureException.class)
-          .hasMessageContaining("as a primary reached " + outside).hasMessageContaining("expected: one of its primaries");
+          .hasMessageContaining("as a primary reached " + outside)
+          .hasMessageContaining("expected: one of its primaries");
       assertThat(c.node(outside.value()).metrics().get("requests.misrouted")).isEqualTo(1);
       assertThat(c.await(store.getAsync("k", ReadOptions.defaults().withR(2))).values()).containsExactly("v");
     }

@@ -97,7 +97,8 @@ final class ClientRouter implements Coordination {
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
       List<NodeId> primaries = view.ring().preferenceList(sk.partition(), n).primaries();
       if (r > primaries.size() || !primaries.subList(0, r).stream().allMatch(health::isUp)) {
-        return coordinatedGet(store, key, n, r, timeout, Set.of()); // some would fail over: a coordinator does that
+        // Some would fail over: a coordinator does that.
+        return coordinatedGet(store, key, n, r, timeout, Set.of());
       }
       long deadline = health.now() + timeout.toNanos();
       DirectRead read = new DirectRead(primaries.subList(0, r));
@@ -126,7 +127,8 @@ final class ClientRouter implements Coordination {
 
   /**
    * The replies of one direct read; its result completes with the read set once all are in and
-   * equal, or with null as soon as one fails or two differ (to read through a coordinator).
+   * equal, or with null (to read through a coordinator) as soon as one fails, two differ, or one
+   * is later than a few usual round trips.
    */
   private final class DirectRead {
     final List<NodeId> nodes;
@@ -278,8 +280,8 @@ final class ClientRouter implements Coordination {
       ClientRing view = ring.current();
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
       CompletableFuture<VersionSet> result = new CompletableFuture<>();
-      attempt(new Request(verb, sk, required, candidates(view, sk, n, slow), idempotent, health.now() + timeout.toNanos(),
-          request, read), 0, new LinkedHashMap<>(), result);
+      attempt(new Request(verb, sk, required, candidates(view, sk, n, slow), idempotent,
+          health.now() + timeout.toNanos(), request, read), 0, new LinkedHashMap<>(), result);
       return result;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

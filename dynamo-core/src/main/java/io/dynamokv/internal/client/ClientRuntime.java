@@ -50,7 +50,8 @@ public final class ClientRuntime {
         throw new java.util.concurrent.CompletionException(io.dynamokv.internal.Failures.cause(failure));
       }
       ClientHealth health = new ClientHealth(transport, scheduler, clock, refreshInterval, ring::current);
-      return new ClientRuntime(ring, health, new ClientRouter(transport, scheduler, ring, health, maxAttempts, writeIdSeed), clock);
+      ClientRouter router = new ClientRouter(transport, scheduler, ring, health, maxAttempts, writeIdSeed);
+      return new ClientRuntime(ring, health, router, clock);
     });
   }
 
