@@ -3,6 +3,7 @@ package io.dynamokv.examples.node;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamokv.Endpoint;
+import io.dynamokv.storage.rocksdb.RocksDbConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,12 +62,15 @@ import java.util.Optional;
  *     switch and serves {@code /faults/block} and {@code /faults/heal} on the admin interface, so
  *     a test can cut the node off from chosen peers. Never on in production: anyone who can reach
  *     the admin interface could then partition the node
+ * @param blockCacheMegabytes RocksDB's block cache, in MiB (default 64, at least 8): reads of
+ *     what it holds skip the disk, and a client's read of it is served without a thread hand-off
  */
 public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
     List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
     Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
     TlsFiles tls, Integer ioThreads, Integer handlerThreads, String clusterSecretFile, String clientSecretFile,
-    Boolean insecureUnauthenticatedPeers, String adminTokenFile, Boolean faultInjectionForTests) {
+    Boolean insecureUnauthenticatedPeers, String adminTokenFile, Boolean faultInjectionForTests,
+    Integer blockCacheMegabytes) {
 
   /** N, R and W. */
   public record ReplicationConfig(int n, int r, int w) {}
@@ -103,6 +107,11 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
       throw new IllegalArgumentException("handlerThreads : " + handlerThreads + " (expected: 1..256)");
     }
     faultInjectionForTests = faultInjectionForTests != null && faultInjectionForTests;
+    blockCacheMegabytes = blockCacheMegabytes == null
+        ? (int) (RocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20) : blockCacheMegabytes;
+    if (blockCacheMegabytes < 8 || blockCacheMegabytes > 1 << 20) {
+      throw new IllegalArgumentException("blockCacheMegabytes : " + blockCacheMegabytes + " (expected: 8..1048576)");
+    }
     insecureUnauthenticatedPeers = insecureUnauthenticatedPeers != null && insecureUnauthenticatedPeers;
     if (clusterSecretFile == null && tls == null && !insecureUnauthenticatedPeers) {
       throw new IllegalArgumentException("clusterSecretFile and tls are both unset (expected: one of them, so that the "

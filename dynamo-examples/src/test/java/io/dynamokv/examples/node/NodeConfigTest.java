@@ -52,6 +52,14 @@ class NodeConfigTest {
     assertThatThrownBy(() -> read(", \"ioThread\": 1")).hasMessageContaining("ioThread");
   }
 
+  @Test
+  void theBlockCacheDefaultsToTheEnginesAndIsCheckedWhenGiven() throws Exception {
+    assertThat(read("").blockCacheMegabytes()).isEqualTo(64);
+    assertThat(read(", \"blockCacheMegabytes\": 512").blockCacheMegabytes()).isEqualTo(512);
+    assertThatThrownBy(() -> read(", \"blockCacheMegabytes\": 4"))
+        .hasMessageContaining("blockCacheMegabytes : 4 (expected: 8..1048576)");
+  }
+
   /** Issue #24: an admin interface other machines can reach needs a token; on loopback it may go without. */
   @Test
   void anAdminAddressOffLoopbackNeedsATokenFile() throws Exception {
