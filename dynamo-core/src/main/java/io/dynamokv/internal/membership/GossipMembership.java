@@ -432,5 +432,4 @@ public final class GossipMembership implements ClusterView {
         && old.endpoint().equals(m.endpoint()) && old.generation() == m.generation() && old.weight() == m.weight()
         && (!m.id().equals(self) || (old.seen().equals(m.seen()) && old.ready().equals(m.ready()))));
   }
-
 }
