@@ -6,7 +6,7 @@ import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.crdt.MapState;
 import io.dynamokv.internal.crdt.RegisterState;
 import io.dynamokv.internal.crdt.SetState;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,10 +51,7 @@ public final class MapRead {
 
   /** Returns the set {@code name} (empty if absent), with what a remove from it needs. */
   public <E> SetRead<E> set(String name, Codec<E> codec) {
-    SetState s = (SetState) field(name, MapState.FieldType.SET).orElse(SetState.EMPTY);
-    Set<E> elements = new LinkedHashSet<>();
-    s.elements().forEach(e -> elements.add(codec.decode(e)));
-    return new SetRead<>(elements, s.context());
+    return SetRead.of(List.of((SetState) field(name, MapState.FieldType.SET).orElse(SetState.EMPTY)), codec);
   }
 
   /** Returns the flag {@code name} (disabled if absent). */

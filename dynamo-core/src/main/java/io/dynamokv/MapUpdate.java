@@ -66,7 +66,7 @@ public final class MapUpdate {
   /** Removes {@code element} from the set {@code name} as {@code seen} (that set, read) saw it. */
   public <E> MapUpdate remove(String name, Codec<E> codec, E element, SetRead<E> seen) {
     ops.remove(path(name, MapState.FieldType.SET), codec.encode(Objects.requireNonNull(element, "element")),
-        Objects.requireNonNull(seen, "seen").context());
+        Objects.requireNonNull(seen, "seen").seen(element));
     return this;
   }
 

@@ -2,13 +2,19 @@ package io.dynamokv;
 
 import io.dynamokv.internal.Coordination;
 import io.dynamokv.internal.Limits;
+import io.dynamokv.internal.Utf8;
 import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.crdt.SetState;
+import io.dynamokv.internal.ring.GroupedKey;
+import io.dynamokv.internal.ring.KeyHash;
+import io.dynamokv.internal.wire.KeyedVersions;
+import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.spi.version.VersionSet;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -25,9 +31,21 @@ import java.util.concurrent.Executor;
  * carts.remove("alice", cart, "milk");      // removes the milk that read saw
  * }</pre>
  *
- * Thread-safe.
+ * <p>Each element is kept under a key of its own, made of the set's key and a hash of the
+ * element, and placed in the ring by the set's key: an add or a remove writes and replicates that
+ * one element, whatever the size of the set, and a set is not bound by the largest value. A read
+ * of the whole set reads its elements' keys from R replicas, a page at a time; {@link #contains}
+ * reads one element's key. A set's key may be at most {@code maxKeyBytes} less 20 bytes.
+ *
+ * <p>Thread-safe.
  */
 public final class SetStore<E> extends StoreHandle {
+
+  /** The elements' keys a page of a read asks each replica for. */
+  static final int PAGE_KEYS = 1024;
+
+  /** The bytes of an element's hash in its key (MD5: placement only, a collision shares a key). */
+  private static final int ELEMENT_HASH_BYTES = 16;
 
   private final Codec<E> codec;
 
@@ -45,6 +63,19 @@ public final class SetStore<E> extends StoreHandle {
   /** Reads the set at {@code key}, waiting for it. */
   public SetRead<E> get(String key) {
     return reading(key).await();
+  }
+
+  /**
+   * Whether {@code element} is in the set at {@code key}, with the store's R: reads only that
+   * element's key, however large the set.
+   */
+  public CompletableFuture<Boolean> containsAsync(String key, E element) {
+    return containing(key, element).async();
+  }
+
+  /** Whether {@code element} is in the set at {@code key}, waiting for the read. */
+  public boolean contains(String key, E element) {
+    return containing(key, element).await();
   }
 
   /** Adds {@code element} to the set at {@code key}, once W replicas have it. */
@@ -71,29 +102,113 @@ public final class SetStore<E> extends StoreHandle {
   }
 
   private Pending<SetRead<E>> reading(String key) {
-    return read(key, versions -> setOf(key, versions));
+    CompletableFuture<List<KeyedVersions>> sent;
+    try {
+      byte[] prefix = GroupedKey.prefix(setKeyBytes(key));
+      sent = new CompletableFuture<>();
+      readPages(prefix, prefix, new ArrayList<>(), sent);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return pending(sent, entries -> setOf(key, entries.stream().map(KeyedVersions::versions).toList()));
+  }
+
+  /**
+   * Reads the pages of the set's elements after {@code after} into {@code read}, one after the
+   * other; a page that is ready at once is taken in this loop, not by a deeper call.
+   */
+  private void readPages(byte[] prefix, byte[] after, List<KeyedVersions> read,
+      CompletableFuture<List<KeyedVersions>> done) {
+    byte[] next = after;
+    while (true) {
+      CompletableFuture<PartitionChunk> page = coordination().scan(name(), prefix, next, PAGE_KEYS,
+          replication().n(), replication().r(), timeout());
+      if (!page.isDone()) {
+        page.whenComplete((p, failure) -> {
+          byte[] last = failure == null ? taken(p, read, done) : failed(failure, done);
+          if (last != null) {
+            readPages(prefix, last, read, done);
+          }
+        });
+        return;
+      }
+      PartitionChunk p;
+      try {
+        p = page.join();
+      } catch (RuntimeException e) {
+        failed(e, done);
+        return;
+      }
+      next = taken(p, read, done);
+      if (next == null) {
+        return;
+      }
+    }
+  }
+
+  /** Adds a page to the read; returns where the next one starts, or null (the read is done). */
+  private static byte[] taken(PartitionChunk page, List<KeyedVersions> read,
+      CompletableFuture<List<KeyedVersions>> done) {
+    read.addAll(page.entries());
+    if (page.complete() || page.entries().isEmpty()) {
+      done.complete(read);
+      return null;
+    }
+    return page.entries().get(page.entries().size() - 1).key().toArray();
+  }
+
+  private static byte[] failed(Throwable failure, CompletableFuture<?> done) {
+    done.completeExceptionally(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+        ? c.getCause() : failure);
+    return null;
+  }
+
+  private Pending<Boolean> containing(String key, E element) {
+    return readAt(() -> elementKey(key, encode(element)), versions -> setOf(key, List.of(versions)).contains(element));
   }
 
   private Pending<Void> adding(String key, E element) {
-    return update(key, () -> CrdtValues.add(encode(element)), versions -> null);
+    return updateAt(() -> elementKey(key, encode(element)), () -> CrdtValues.add(encode(element)), versions -> null);
   }
 
   private Pending<Void> removing(String key, SetRead<E> seen, E element) {
-    return update(key, () -> CrdtValues.remove(encode(element), Objects.requireNonNull(seen, "seen").context()),
-        versions -> null);
+    Objects.requireNonNull(seen, "seen");
+    return updateAt(() -> elementKey(key, encode(element)),
+        () -> CrdtValues.remove(encode(element), seen.seen(element)), versions -> null);
   }
 
   private byte[] encode(E element) {
     return codec.encode(Objects.requireNonNull(element, "element"));
   }
 
-  private SetRead<E> setOf(String key, VersionSet versions) {
-    SetState state = decoded(key, what -> (SetState) CrdtValues.stateOf(versions, CrdtValues.Type.SET, what,
-        SetState.EMPTY));
-    Set<E> elements = new LinkedHashSet<>();
-    for (byte[] e : state.elements()) {
-      elements.add(codec.decode(e));
+  /** The key of {@code element}'s state in the set at {@code key}. */
+  private byte[] elementKey(String key, byte[] element) {
+    KeyHash hash = KeyHash.of(element);
+    byte[] member = ByteBuffer.allocate(ELEMENT_HASH_BYTES).putLong(hash.high()).putLong(hash.low()).array();
+    return GroupedKey.of(setKeyBytes(key), member);
+  }
+
+  /** Checks a set's key: its elements' keys, 20 bytes longer at most, must fit the key limit. */
+  private byte[] setKeyBytes(String key) {
+    Objects.requireNonNull(key, "key");
+    byte[] k = Utf8.encode("key", key);
+    limits().requireKeyLength(k.length);
+    int elementKeyBytes = GroupedKey.overhead(k.length) + k.length + ELEMENT_HASH_BYTES;
+    if (elementKeyBytes > limits().maxKeyBytes()) {
+      throw new IllegalArgumentException("set key length : " + k.length + " bytes (expected: <= maxKeyBytes - "
+          + (elementKeyBytes - k.length) + " = " + (limits().maxKeyBytes() - (elementKeyBytes - k.length))
+          + ": each element is kept under the set's key and " + (elementKeyBytes - k.length) + " bytes more)");
     }
-    return new SetRead<>(elements, state.context());
+    return k;
+  }
+
+  /** Returns the read of the set at {@code key} whose elements' keys hold {@code stored}. */
+  private SetRead<E> setOf(String key, List<VersionSet> stored) {
+    List<SetState> states = new ArrayList<>(stored.size());
+    for (VersionSet versions : stored) {
+      states.add(decoded(key, what -> (SetState) CrdtValues.stateOf(versions, CrdtValues.Type.SET, what,
+          SetState.EMPTY)));
+    }
+    return decoded(key, what -> SetRead.of(states, codec));
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What every store handle shares ({@link Store} and the built-in types'): the store's name and
@@ -59,12 +60,13 @@ abstract class StoreHandle {
    * between threads and a wake-up.
    */
   final class Pending<T> {
-    private final CompletableFuture<VersionSet> sent;
-    private final Function<VersionSet, T> result;
+    private final CompletableFuture<?> sent;
+    private final Function<Object, T> result;
 
-    private Pending(CompletableFuture<VersionSet> sent, Function<VersionSet, T> result) {
+    @SuppressWarnings("unchecked") // result takes what sent completes with: both are S
+    private <S> Pending(CompletableFuture<S> sent, Function<S, T> result) {
       this.sent = sent;
-      this.result = result;
+      this.result = (Function<Object, T>) result;
     }
 
     CompletableFuture<T> async() {
@@ -76,11 +78,21 @@ abstract class StoreHandle {
     }
   }
 
+  /** Returns the request {@code sent}, whose result {@code result} makes from what it completes with. */
+  final <S, T> Pending<T> pending(CompletableFuture<S> sent, Function<S, T> result) {
+    return new Pending<>(sent, result);
+  }
+
   /** Reads {@code key}'s set with R of N; {@code result} turns it into what the caller gets. */
   final <T> Pending<T> read(String key, Function<VersionSet, T> result) {
+    return readAt(() -> keyBytes(key), result);
+  }
+
+  /** {@link #read} of the stored key that {@code key} makes (checking the caller's input). */
+  final <T> Pending<T> readAt(Supplier<byte[]> key, Function<VersionSet, T> result) {
     CompletableFuture<VersionSet> sent;
     try {
-      sent = coordination.get(name, keyBytes(key), replication.n(), replication.r(), timeout);
+      sent = coordination.get(name, key.get(), replication.n(), replication.r(), timeout);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -88,11 +100,15 @@ abstract class StoreHandle {
   }
 
   /** Applies {@code operation} to {@code key} at a replica, once W of N have it; {@code result} from the key's set after. */
-  final <T> Pending<T> update(String key, java.util.function.Supplier<byte[]> operation,
-      Function<VersionSet, T> result) {
+  final <T> Pending<T> update(String key, Supplier<byte[]> operation, Function<VersionSet, T> result) {
+    return updateAt(() -> keyBytes(key), operation, result);
+  }
+
+  /** {@link #update} of the stored key that {@code key} makes (checking the caller's input). */
+  final <T> Pending<T> updateAt(Supplier<byte[]> key, Supplier<byte[]> operation, Function<VersionSet, T> result) {
     CompletableFuture<VersionSet> sent;
     try {
-      byte[] k = keyBytes(key);
+      byte[] k = key.get();
       byte[] op = operation.get();
       limits.requireValueLength(op.length);
       sent = coordination.update(name, k, op, replication.n(), replication.w(), timeout);

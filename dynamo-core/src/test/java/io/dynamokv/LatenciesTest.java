@@ -46,8 +46,8 @@ class LatenciesTest {
           .getOrDefault("coordinate.put/carts", new LatencySummary(0, null, 0, null, null, null, null)).total()).sum();
       assertThat(coordinated).isEqualTo(1);
 
-      // A failure, counted by cause: a counter operation on a set is refused.
-      c.await(n0.sets("tags", Codec.utf8()).addAsync("t", "x"));
+      // A failure, counted by cause: a counter operation on a flag is refused.
+      c.await(n0.flags("tags").enableAsync("t"));
       assertThatThrownBy(() -> c.await(n0.counters("tags").incrementAsync("t", 1)));
       assertThat(n0.metrics()).containsEntry("failures.update.refused", 1L);
       client.close();

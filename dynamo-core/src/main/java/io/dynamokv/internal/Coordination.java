@@ -1,6 +1,7 @@
 package io.dynamokv.internal;
 
 import io.dynamokv.NodeId;
+import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
@@ -29,4 +30,12 @@ public interface Coordination {
    * replica, once W of N have the result; completes with the key's set after it.
    */
   CompletableFuture<VersionSet> update(String store, byte[] key, byte[] operation, int n, int w, Duration timeout);
+
+  /**
+   * Reads one page of the keys that start with {@code prefix} (a group's, which places them all,
+   * see {@code GroupedKey}) after {@code afterKey}: the merge of R of N replicas' pages of at most
+   * {@code limit} keys; complete once no replica holds more. The next page starts after its last key.
+   */
+  CompletableFuture<PartitionChunk> scan(String store, byte[] prefix, byte[] afterKey, int limit, int n, int r,
+      Duration timeout);
 }

@@ -10,9 +10,12 @@ import io.dynamokv.internal.WriteIds;
 import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.ring.PreferenceList;
 import io.dynamokv.internal.wire.Addressed;
+import io.dynamokv.internal.wire.Bytes;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.CoordinateScan;
+import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.WireMessage;
@@ -232,6 +235,16 @@ final class ClientRouter implements Coordination {
         ClientRouter::written);
   }
 
+  /** Reads a page of a group's keys through a coordinator: a replica of the group the client believes up, or another node. */
+  @Override
+  public CompletableFuture<PartitionChunk> scan(String store, byte[] prefix, byte[] afterKey, int limit, int n, int r,
+      Duration timeout) {
+    requests.increment();
+    return route("scan", store, prefix, n, r, true, timeout, Set.of(),
+        quorumMillis -> new CoordinateScan(store, Bytes.of(prefix), Bytes.of(afterKey), limit, n, r, quorumMillis),
+        reply -> reply instanceof PartitionChunk c ? c : null);
+  }
+
   private static VersionSet written(Message reply) {
     return reply instanceof CoordinatePutReply p ? p.versions() : null;
   }
@@ -273,14 +286,14 @@ final class ClientRouter implements Coordination {
    * @param idempotent whether the request may be sent again after a silent node, which may have
    *     applied it (all but an increment)
    */
-  private CompletableFuture<VersionSet> route(String verb, String store, byte[] key, int n, int required,
+  private <T> CompletableFuture<T> route(String verb, String store, byte[] key, int n, int required,
       boolean idempotent, Duration timeout, Set<NodeId> slow, IntFunction<WireMessage> request,
-      java.util.function.Function<Message, VersionSet> read) {
+      java.util.function.Function<Message, T> read) {
     try {
       ClientRing view = ring.current();
       StorageKey sk = view.ring().keySpace().storageKey(store, key);
-      CompletableFuture<VersionSet> result = new CompletableFuture<>();
-      attempt(new Request(verb, sk, required, candidates(view, sk, n, slow), idempotent,
+      CompletableFuture<T> result = new CompletableFuture<>();
+      attempt(new Request<>(verb, sk, required, candidates(view, sk, n, slow), idempotent,
           health.now() + timeout.toNanos(), request, read), 0, new LinkedHashMap<>(), result);
       return result;
     } catch (RuntimeException e) {
@@ -289,8 +302,8 @@ final class ClientRouter implements Coordination {
   }
 
   /** One request: what it is, where it may go, until when, and how to read a reply. */
-  private record Request(String verb, StorageKey key, int required, List<NodeId> candidates, boolean idempotent,
-      long deadlineNanos, IntFunction<WireMessage> message, java.util.function.Function<Message, VersionSet> read) {
+  private record Request<T>(String verb, StorageKey key, int required, List<NodeId> candidates, boolean idempotent,
+      long deadlineNanos, IntFunction<WireMessage> message, java.util.function.Function<Message, T> read) {
 
     /** The failure of this request, naming why each node tried failed (the message made only now). */
     InsufficientReplicasException failure(Map<NodeId, String> failed) {
@@ -298,7 +311,7 @@ final class ClientRouter implements Coordination {
     }
   }
 
-  private void attempt(Request q, int next, Map<NodeId, String> failed, CompletableFuture<VersionSet> result) {
+  private <T> void attempt(Request<T> q, int next, Map<NodeId, String> failed, CompletableFuture<T> result) {
     List<NodeId> candidates = q.candidates();
     long deadlineNanos = q.deadlineNanos();
     long left = deadlineNanos - health.now();
@@ -322,10 +335,10 @@ final class ClientRouter implements Coordination {
       failovers.increment();
     }
     transport.request(at.get(), new Addressed(node, q.message().apply(quorumMillis)), share).whenComplete((reply, failure) -> {
-      VersionSet versions = failure == null ? q.read().apply(reply) : null;
-      if (versions != null) {
+      T read = failure == null ? q.read().apply(reply) : null;
+      if (read != null) {
         health.markUp(node);
-        result.complete(versions);
+        result.complete(read);
         return;
       }
       Throwable cause = failure == null ? null : Failures.cause(failure);

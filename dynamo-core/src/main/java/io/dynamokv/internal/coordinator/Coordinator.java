@@ -19,6 +19,11 @@ import io.dynamokv.internal.wire.Bytes;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.CoordinateScan;
+import io.dynamokv.internal.wire.KeyedVersions;
+import io.dynamokv.internal.wire.MergeBatch;
+import io.dynamokv.internal.wire.PartitionChunk;
+import io.dynamokv.internal.wire.PartitionScan;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
@@ -241,19 +246,14 @@ public final class Coordinator implements Coordination {
     // in hints while the primaries are unreachable), and a read through this node sees it.
     VersionSet own = fallbackActor.heldFor(sk);
     Spares spares = healthyFallbacks(pl);
-    List<NodeId> targets = readTargets(pl, spares);
     Duration attempt = attemptTimeout(timeout, spares);
-    // R replies make the read: ask the first R (this node first when it is one: its read sends
-    // nothing); the others wait, ahead of the fallbacks, to stand in for one that fails or is slow.
-    List<NodeId> asked = targets.subList(0, Math.min(r, targets.size()));
-    spares.putAhead(targets.subList(asked.size(), targets.size()));
-    asked.forEach(quorum::sent);
+    List<NodeId> asked = firstAsked(pl, r, spares, quorum);
     quorum.whenSettled(() -> repair(store, key, sk, pl, replies, own, attempt));
     for (NodeId target : asked) {
       read(quorum, replies, own, store, key, sk, target, spares, attempt);
     }
     quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
-    if (asked.size() < targets.size()) {
+    if (asked.size() < pl.primaries().size()) {
       // Only a replica held back, never a fallback: a fallback answers (with nothing) for a
       // replica that failed, not for one that is merely slow.
       quorum.cancelOnSettle(scheduler.schedule(speculation.delay(attempt), () -> {
@@ -318,6 +318,19 @@ public final class Coordinator implements Coordination {
   }
 
   /**
+   * The replicas a read asks first, each marked sent: R replies make the read, so the first R
+   * (this node first when it is one: its read sends nothing). The others wait, ahead of the
+   * fallbacks, to stand in for one that fails or is slow.
+   */
+  private List<NodeId> firstAsked(PreferenceList pl, int r, Spares spares, Quorum<?> quorum) {
+    List<NodeId> targets = readTargets(pl, spares);
+    List<NodeId> asked = targets.subList(0, Math.min(r, targets.size()));
+    spares.putAhead(targets.subList(asked.size(), targets.size()));
+    asked.forEach(quorum::sent);
+    return asked;
+  }
+
+  /**
    * The N nodes to read: healthy primaries, and for each primary believed down the next healthy
    * fallback; this node first if it is one.
    */
@@ -366,6 +379,106 @@ public final class Coordinator implements Coordination {
         long sent = health.now();
         transport.request(endpoint(node), new Addressed(node, new ReplicaPut(store, key, all, Optional.empty())), timeout)
             .whenComplete((r, f) -> noteFailure(node, f, r, sent));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- scan
+
+  /**
+   * Reads one page of the keys that start with {@code prefix} (a group's: it places them all)
+   * after {@code afterKey}: the merge of R of N replicas' pages, each at most {@code limit} keys.
+   * Replicas that lack part of the merged page are repaired, as after a get.
+   */
+  @Override
+  public CompletableFuture<PartitionChunk> scan(String store, byte[] prefix, byte[] afterKey, int limit, int n, int r,
+      Duration timeout) {
+    try {
+      StorageKey sk = storageKey(store, prefix);
+      return doScan(store, prefix, afterKey, limit, sk, membership.ring().preferenceList(sk.partition(), n), r,
+          timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** A page a client sent this node to read with a quorum. */
+  CompletableFuture<PartitionChunk> coordinateScan(CoordinateScan c) {
+    try {
+      Placed at = place(c.store(), c.prefix(), c.n());
+      limits.requireKeyLength(c.afterKey().length());
+      return doScan(c.store(), at.key(), c.afterKey().toArray(), c.limit(), at.sk(), at.pl(), c.r(),
+          Duration.ofMillis(c.timeoutMillis()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<PartitionChunk> doScan(String store, byte[] prefix, byte[] afterKey, int limit,
+      StorageKey sk, PreferenceList pl, int r, Duration timeout) {
+    metrics.scans.increment();
+    CompletableFuture<PartitionChunk> result = new CompletableFuture<>();
+    Quorum<PartitionChunk> quorum = new Quorum<>(() -> "scan of " + sk, r, result, metrics);
+    Map<NodeId, PartitionChunk> pages = new ConcurrentHashMap<>();
+    Spares spares = healthyFallbacks(pl);
+    Duration attempt = attemptTimeout(timeout, spares);
+    List<NodeId> asked = firstAsked(pl, r, spares, quorum);
+    PartitionScan page = PartitionScan.ofPrefix(store, sk.partition(), sk.segment(), prefix, afterKey, limit);
+    quorum.whenSettled(() -> repairPage(store, pl, pages, attempt));
+    for (NodeId target : asked) {
+      scanReplica(quorum, pages, page, target, spares, attempt);
+    }
+    quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
+    return result;
+  }
+
+  private void scanReplica(Quorum<PartitionChunk> quorum, Map<NodeId, PartitionChunk> pages, PartitionScan page,
+      NodeId target, Spares spares, Duration timeout) {
+    if (target.equals(self)) {
+      try {
+        pages.put(self, ScanPages.read(storage, page));
+        quorum.succeeded(self, () -> ScanPages.merged(pages.values()));
+      } catch (RuntimeException e) {
+        quorum.failed(self, "local scan failed: " + e.getMessage());
+      }
+      return;
+    }
+    long sent = health.now();
+    transport.request(endpoint(target), new Addressed(target, page), timeout).whenComplete((reply, failure) -> {
+      if (failure == null && reply instanceof PartitionChunk chunk) {
+        health.markUp(target);
+        pages.put(target, chunk);
+        quorum.succeeded(target, () -> ScanPages.merged(pages.values()));
+        return;
+      }
+      noteFailure(target, failure, reply, sent);
+      NodeId spare = spares.poll();
+      if (spare != null) {
+        quorum.sent(spare);
+        scanReplica(quorum, pages, page, spare, spares, timeout);
+      }
+      quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+    });
+  }
+
+  /** Sends each primary whose page lacked part of the merged one what it lacked. */
+  private void repairPage(String store, PreferenceList pl, Map<NodeId, PartitionChunk> pages, Duration timeout) {
+    if (pages.size() < 2) {
+      return;
+    }
+    PartitionChunk all = ScanPages.merged(pages.values());
+    pages.forEach((node, held) -> {
+      List<KeyedVersions> lacking = pl.primaries().contains(node) ? ScanPages.lacking(held, all) : List.of();
+      if (lacking.isEmpty()) {
+        return; // a fallback holds hints, not data; or nothing is missing
+      }
+      metrics.readRepairs.add(lacking.size());
+      if (node.equals(self)) {
+        lacking.forEach(e -> storage.update(storageKey(store, e.key().toArray()), actor.mergeInto(e.versions())));
+      } else {
+        long sent = health.now();
+        transport.request(endpoint(node), new Addressed(node, new MergeBatch(lacking)), timeout)
+            .whenComplete((reply, failure) -> noteFailure(node, failure, reply, sent));
       }
     });
   }

@@ -12,6 +12,8 @@ public final class NodeMetrics {
 
   final LongAdder gets = new LongAdder();
   final LongAdder primaryReads = new LongAdder();
+  /** Pages of a group's keys (a set's elements) read with a quorum. */
+  final LongAdder scans = new LongAdder();
   final LongAdder puts = new LongAdder();
   final LongAdder putsForwarded = new LongAdder();
   final LongAdder putsCoordinated = new LongAdder();
@@ -40,6 +42,7 @@ public final class NodeMetrics {
     m.put("puts.coordinated", putsCoordinated.sum());
     m.put("puts.coordinated.as.fallback", putsCoordinatedAsFallback.sum());
     m.put("quorum.failures", quorumFailures.sum());
+    m.put("scans", scans.sum());
     m.put("replica.request.failures", replicaRequestFailures.sum());
     m.put("hints.written.to.fallbacks", hintedWrites.sum());
     m.put("hints.stored", hintsStored.sum());

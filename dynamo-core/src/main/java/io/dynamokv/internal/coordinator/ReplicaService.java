@@ -8,9 +8,11 @@ import io.dynamokv.internal.metrics.Latencies;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.wire.Ack;
 import io.dynamokv.internal.wire.Addressed;
+import io.dynamokv.internal.wire.Bytes;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
+import io.dynamokv.internal.wire.CoordinateScan;
 import io.dynamokv.internal.wire.Gossip;
 import io.dynamokv.internal.wire.GossipDigest;
 import io.dynamokv.internal.wire.KeyedVersions;
@@ -129,7 +131,7 @@ public final class ReplicaService implements RequestHandler {
   private static Optional<String> refusal(WireMessage request, PeerIdentity peer) {
     if (!peer.node()) {
       return switch (request.type()) {
-        case COORDINATE_PUT, COORDINATE_GET, PRIMARY_GET, RING_QUERY, PING -> Optional.empty();
+        case COORDINATE_PUT, COORDINATE_GET, COORDINATE_SCAN, PRIMARY_GET, RING_QUERY, PING -> Optional.empty();
         default -> Optional.of(request.type() + " from client " + peer.name()
             + " (expected: a node's certificate; a client only asks to coordinate, to read a primary's"
             + " copy, and for the ring)");
@@ -213,6 +215,7 @@ public final class ReplicaService implements RequestHandler {
           .thenApply(CoordinatePutReply::new);
       case COORDINATE_GET -> coordinator.coordinateGet((CoordinateGet) request).thenApply(ReplicaGetReply::new);
       case PRIMARY_GET -> coordinator.readAsPrimary((PrimaryGet) request).thenApply(ReplicaGetReply::new);
+      case COORDINATE_SCAN -> coordinator.coordinateScan((CoordinateScan) request).thenApply(c -> c);
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();
         KeySpace keySpace = keySpaces.get();
@@ -226,7 +229,7 @@ public final class ReplicaService implements RequestHandler {
         }
         yield CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> new Ack());
       }
-      case PARTITION_SCAN -> CompletableFuture.completedFuture(scan((PartitionScan) request));
+      case PARTITION_SCAN -> CompletableFuture.completedFuture(ScanPages.read(storage, (PartitionScan) request));
       case MERKLE_LEAVES_REQUEST -> {
         MerkleLeavesRequest m = (MerkleLeavesRequest) request;
         yield CompletableFuture.completedFuture(new MerkleLeavesReply(storage.merkleLeaves(m.store(), m.partition())));
@@ -247,25 +250,5 @@ public final class ReplicaService implements RequestHandler {
       return storage.putHint(owner.get(), key, p.versions()).thenApply(v -> new Ack());
     }
     return storage.update(key, actor.mergeInto(p.versions())).thenApply(v -> new Ack());
-  }
-
-  private WireMessage scan(PartitionScan s) {
-    ScanRange range = new ScanRange(s.store(), s.partition(), s.fromSegment(), s.toSegment(),
-        s.afterKey().map(k -> StorageKey.of(s.store(), s.partition(), s.afterSegment(), k.toArray())));
-    List<KeyedVersions> page = new ArrayList<>();
-    boolean[] more = {false};
-    long[] bytes = {0};
-    // Bounded by keys and by bytes: a page of large values must still fit a frame.
-    storage.scan(range, (k, v) -> {
-      long size = MergeBatch.approximateBytes(k.key().length, v);
-      if (page.size() == s.limit() || (!page.isEmpty() && bytes[0] + size > MergeBatch.MAX_BYTES)) {
-        more[0] = true;
-        return false;
-      }
-      page.add(new KeyedVersions(k.store(), k.key(), v));
-      bytes[0] += size;
-      return true;
-    });
-    return new PartitionChunk(page, !more[0]);
   }
 }

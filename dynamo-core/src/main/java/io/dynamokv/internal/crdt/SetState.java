@@ -48,6 +48,15 @@ public final class SetState implements Crdt<SetState> {
     return entries.containsKey(new Element(element));
   }
 
+  /**
+   * Visits each present element with the adds of it this state holds (as a context of their
+   * dots), in their bytes' unsigned order: a remove of the element given those takes away exactly
+   * the adds a read of this state saw.
+   */
+  public void forEachElement(java.util.function.BiConsumer<byte[], CausalContext> visitor) {
+    entries.forEach((e, dots) -> visitor.accept(e.bytes(), CausalContext.of(dots)));
+  }
+
   /** Returns the causal context: what a remove with this state's read may take away. */
   public CausalContext context() {
     return context;

@@ -2,6 +2,7 @@ package io.dynamokv.internal.metrics;
 
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.Coordination;
+import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
@@ -43,6 +44,13 @@ public final class MeasuredCoordination implements Coordination {
       Duration timeout) {
     long start = latencies.now();
     return record(Latencies.Op.UPDATE, store, start, inner.update(store, key, operation, n, w, timeout));
+  }
+
+  /** Not measured: a page is part of a set's read, not an operation the application asked for. */
+  @Override
+  public CompletableFuture<PartitionChunk> scan(String store, byte[] prefix, byte[] afterKey, int limit, int n, int r,
+      Duration timeout) {
+    return inner.scan(store, prefix, afterKey, limit, n, r, timeout);
   }
 
   private <T> CompletableFuture<T> record(Latencies.Op op, String store, long start, CompletableFuture<T> result) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * tree. Q is fixed when a cluster is created: changing it would move every key.
  *
  * <p>A key's partition comes from the top 64 bits of its hash and its segment from the bottom
- * bits, so both are uniform and independent.
+ * bits, so both are uniform and independent. A {@link GroupedKey} is placed by its group's key.
  */
 public record KeySpace(int partitions) {
 
@@ -42,7 +42,7 @@ public record KeySpace(int partitions) {
 
   /** Returns where {@code key} lives. */
   public Placement place(byte[] key) {
-    KeyHash hash = KeyHash.of(key);
+    KeyHash hash = KeyHash.of(GroupedKey.placing(key));
     return new Placement(partitionOf(hash), segmentOf(hash));
   }
 

@@ -169,7 +169,7 @@ public final class Ring {
 
   /** Returns the preference list of the partition {@code key} falls in. */
   public PreferenceList preferenceList(byte[] key, int n) {
-    return preferenceList(keySpace.partitionOf(KeyHash.of(key)), n);
+    return preferenceList(keySpace.place(key).partition(), n);
   }
 
   /**

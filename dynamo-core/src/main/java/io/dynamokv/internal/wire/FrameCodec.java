@@ -113,6 +113,13 @@ public final class FrameCodec {
         g.key().writeLengthPrefixedTo(out);
         out.writeVarInt(g.n());
       }
+      case COORDINATE_SCAN -> {
+        CoordinateScan c = (CoordinateScan) m;
+        out.writeString(c.store());
+        c.prefix().writeLengthPrefixedTo(out);
+        c.afterKey().writeLengthPrefixedTo(out);
+        out.writeVarInt(c.limit()).writeVarInt(c.n()).writeVarInt(c.r()).writeVarInt(c.timeoutMillis());
+      }
       case MERGE_BATCH -> writeEntries(out, ((MergeBatch) m).entries());
       case PARTITION_SCAN -> {
         PartitionScan s = (PartitionScan) m;
@@ -122,6 +129,8 @@ public final class FrameCodec {
         out.writeByte(after.isPresent() ? 1 : 0);
         after.ifPresent(k -> k.writeLengthPrefixedTo(out));
         out.writeVarInt(s.limit());
+        out.writeByte(s.prefix().isPresent() ? 1 : 0);
+        s.prefix().ifPresent(k -> k.writeLengthPrefixedTo(out));
       }
       case PARTITION_CHUNK -> {
         PartitionChunk c = (PartitionChunk) m;
@@ -253,6 +262,9 @@ public final class FrameCodec {
       case COORDINATE_GET -> new CoordinateGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255),
           in.readVarInt("r", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
       case PRIMARY_GET -> new PrimaryGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255));
+      case COORDINATE_SCAN -> new CoordinateScan(readStore(in), Bytes.of(readKey(in)), Bytes.of(readKey(in)),
+          in.readVarInt("limit", 1, Integer.MAX_VALUE), in.readVarInt("n", 1, 255), in.readVarInt("r", 1, 255),
+          in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
       case MERGE_BATCH -> new MergeBatch(readEntries(in));
       case PARTITION_SCAN -> {
         String store = readStore(in);
@@ -261,8 +273,9 @@ public final class FrameCodec {
         int to = in.readVarInt("to segment", 0, KeySpace.SEGMENTS_PER_PARTITION);
         int afterSegment = in.readVarInt("after segment", 0, KeySpace.SEGMENTS_PER_PARTITION - 1);
         Optional<byte[]> after = readFlag(in, "has after key") ? Optional.of(readKey(in)) : Optional.empty();
-        yield PartitionScan.of(store, partition, from, to, afterSegment, after,
-            in.readVarInt("limit", 1, Integer.MAX_VALUE));
+        int limit = in.readVarInt("limit", 1, Integer.MAX_VALUE);
+        Optional<Bytes> prefix = readFlag(in, "has prefix") ? Optional.of(Bytes.of(readKey(in))) : Optional.empty();
+        yield new PartitionScan(store, partition, from, to, afterSegment, after.map(Bytes::of), limit, prefix);
       }
       case PARTITION_CHUNK -> new PartitionChunk(readEntries(in), readFlag(in, "complete"));
       case MERKLE_LEAVES_REQUEST -> new MerkleLeavesRequest(readStore(in),

@@ -27,6 +27,8 @@ public enum MessageType {
   COORDINATE_GET(16),
   /** {@link PrimaryGet} (answered with a {@link ReplicaGetReply}). */
   PRIMARY_GET(17),
+  /** {@link CoordinateScan} (answered with a {@link PartitionChunk}). */
+  COORDINATE_SCAN(18),
   /** {@link MergeBatch}. */
   MERGE_BATCH(20),
   /** {@link PartitionScan}. */

@@ -63,4 +63,38 @@ class KeySpaceTest {
     assertThatThrownBy(() -> new KeySpace(0)).hasMessage("partitions : 0 (expected: 1..65536)");
     assertThatThrownBy(() -> new KeySpace(65537)).hasMessageContaining("65537");
   }
+
+  @Property
+  void aGroupsMembersArePlacedByItsKeyAndFollowItsPrefix(@ForAll byte[] group, @ForAll byte[] a, @ForAll byte[] b) {
+    KeySpace ks = new KeySpace(1024);
+    StorageKeyOrder prefix = new StorageKeyOrder(ks, GroupedKey.prefix(group));
+    StorageKeyOrder first = new StorageKeyOrder(ks, GroupedKey.of(group, a));
+    StorageKeyOrder second = new StorageKeyOrder(ks, GroupedKey.of(group, b));
+    assertThat(first.placement()).isEqualTo(prefix.placement()).isEqualTo(second.placement());
+    if (group.length > 0 && group[0] != (byte) 0xFF) {
+      assertThat(prefix.placement()).isEqualTo(ks.place(group)); // as a user's key (UTF-8) of the same bytes
+    }
+    assertThat(GroupedKey.placing(GroupedKey.of(group, a))).isEqualTo(group);
+    if (a.length > 0) {
+      assertThat(java.util.Arrays.compareUnsigned(prefix.key(), first.key())).isNegative();
+    }
+  }
+
+  private record StorageKeyOrder(KeySpace ks, byte[] key) {
+    KeySpace.Placement placement() {
+      return ks.place(key);
+    }
+  }
+
+  @Test
+  void aKeyThatOnlyLooksGroupedIsPlacedByItself() {
+    byte[] truncated = {(byte) 0xFF, 5, 'a', 'b'}; // says 5 bytes of group, holds 2
+    byte[] endless = {(byte) 0xFF, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1};
+    byte[] marker = {(byte) 0xFF};
+    for (byte[] key : java.util.List.of(truncated, endless, marker)) {
+      assertThat(GroupedKey.placing(key)).isSameAs(key);
+    }
+    byte[] utf8 = "user key".getBytes(StandardCharsets.UTF_8);
+    assertThat(GroupedKey.placing(utf8)).isSameAs(utf8);
+  }
 }

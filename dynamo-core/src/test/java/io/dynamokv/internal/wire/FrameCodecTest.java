@@ -112,11 +112,18 @@ class FrameCodecTest {
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, n, t) -> new CoordinateGet(s, k, n, 1 + t % n, t)),
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255)).as(PrimaryGet::new),
+        Combinators.combine(stores(), keys(), keys(), Arbitraries.integers().between(1, 10_000),
+            Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
+            .as((s, prefix, after, limit, n, t) -> new CoordinateScan(s, Bytes.of(prefix), Bytes.of(after), limit, n,
+                1 + t % n, t)),
         entries().list().ofMaxSize(5).map(MergeBatch::new),
         Combinators.combine(stores(), Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 128),
             Arbitraries.integers().between(128, 256), Arbitraries.integers().between(0, 255), optionalKey,
             Arbitraries.integers().between(1, 10_000))
             .as(PartitionScan::of),
+        Combinators.combine(stores(), Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 255),
+            keys(), keys(), Arbitraries.integers().between(1, 10_000))
+            .as(PartitionScan::ofPrefix),
         Combinators.combine(entries().list().ofMaxSize(5), Arbitraries.of(true, false)).as(PartitionChunk::new),
         Combinators.combine(stores(), Arbitraries.integers().between(0, 65535)).as(MerkleLeavesRequest::new),
         Arbitraries.longs().array(long[].class).ofSize(KeySpace.SEGMENTS_PER_PARTITION).map(MerkleLeavesReply::new),
