@@ -38,6 +38,15 @@ public interface Transport extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Returns the transport's own counters (each name starting with {@code "transport."}), which a
+   * node adds to {@code DynamoNode.metrics()}, such as the bytes it received. None by default.
+   * May be called from any thread, also after close.
+   */
+  default java.util.Map<String, Long> metrics() {
+    return java.util.Map.of();
+  }
+
   /** Stops serving and fails pending requests with {@link TransportClosedException}. */
   @Override
   void close();

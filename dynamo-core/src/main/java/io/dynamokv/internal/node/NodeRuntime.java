@@ -5,8 +5,8 @@ import io.dynamokv.Endpoint;
 import io.dynamokv.InsufficientReplicasException;
 import io.dynamokv.NodeId;
 import io.dynamokv.RepairReport;
-import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.Coordination;
+import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.NodeContext;
 import io.dynamokv.internal.OwnActor;
@@ -17,14 +17,14 @@ import io.dynamokv.internal.coordinator.HintedHandoff;
 import io.dynamokv.internal.coordinator.NodeMetrics;
 import io.dynamokv.internal.coordinator.PeerHealth;
 import io.dynamokv.internal.coordinator.ReplicaService;
-import io.dynamokv.internal.metrics.Latencies;
-import io.dynamokv.internal.metrics.MeasuredCoordination;
 import io.dynamokv.internal.membership.ClusterState;
 import io.dynamokv.internal.membership.GossipMembership;
 import io.dynamokv.internal.membership.MemberState;
 import io.dynamokv.internal.membership.MemberStatus;
 import io.dynamokv.internal.membership.PartitionTransfer;
 import io.dynamokv.internal.membership.PhiAccrualDetector;
+import io.dynamokv.internal.metrics.Latencies;
+import io.dynamokv.internal.metrics.MeasuredCoordination;
 import io.dynamokv.internal.ring.Ring;
 import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.DropStore;
@@ -335,10 +335,11 @@ public final class NodeRuntime {
         behind, progress, pendingWork(hints, behind, progress));
   }
 
-  /** Returns every counter: the node's, membership's, transfers' and the storage engine's. */
+  /** Returns every counter: the node's, membership's, transfers', the storage engine's and the transport's. */
   public Map<String, Long> metrics() {
     Map<String, Long> all = new TreeMap<>(metrics.snapshot());
     all.putAll(settings.storage().metrics());
+    all.putAll(settings.transport().metrics());
     all.putAll(antiEntropy.metrics());
     all.putAll(membership.metrics());
     all.putAll(transfer.metrics());

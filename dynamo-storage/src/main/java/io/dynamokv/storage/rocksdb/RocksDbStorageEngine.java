@@ -39,8 +39,8 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.Holder;
+import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -665,6 +665,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     m.put("storage.wal.syncs", walSyncCount());
     m.put("storage.wal.syncs.waited", walSyncWaitCount());
     m.put("storage.write.batches", updateBatch.batchesWritten());
+    m.put("storage.bytes.written", updateBatch.bytesWritten());
     m.put("storage.update.cache.hits", updateCacheHits());
     m.put("storage.update.cache.misses", updateCacheMisses());
     lifecycle.readLock().lock();

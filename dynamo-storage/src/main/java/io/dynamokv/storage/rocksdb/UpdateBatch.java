@@ -70,6 +70,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
   private int leafChangeCount;
   private boolean wrote;
   private volatile long batchesWritten;
+  private volatile long bytesWritten;
 
   UpdateBatch(RocksDB db, ColumnFamilyHandle data, WriteOptions writeOptions, StoreIds storeIds, LeafTable leaves,
       Function<byte[], ReentrantLock> stripe, AtomicLong partitionDrops, int recentSetsBytes) {
@@ -82,6 +83,14 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
     this.partitionDrops = partitionDrops;
     this.dropsSeen = partitionDrops.get();
     this.recent = new RecentSets(recentSetsBytes);
+  }
+
+  /**
+   * The bytes of the batches this writer has written (keys, values, and RocksDB's framing of each
+   * record); may be read from any thread.
+   */
+  long bytesWritten() {
+    return bytesWritten;
   }
 
   /** How many RocksDB write batches this writer has written; may be read from any thread. */
@@ -226,8 +235,10 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
     try {
       if (batch.count() > 0) {
         wrote = true; // even if the write fails: part of it may be in the log
+        long bytes = batch.getDataSize();
         db.write(writeOptions, batch);
-        batchesWritten++; // this thread is the only writer of the counter
+        batchesWritten++; // this thread is the only writer of the counters
+        bytesWritten += bytes;
       }
       for (int i = 0; i < leafChangeCount; i += 3) {
         leaves.xor(leafChanges[i], (int) leafChanges[i + 1], leafChanges[i + 2]);

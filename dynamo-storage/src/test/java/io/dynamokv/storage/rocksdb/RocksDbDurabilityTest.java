@@ -285,9 +285,12 @@ class RocksDbDurabilityTest {
     StorageKey k = key("k");
     try (RocksDbStorageEngine engine = open()) {
       assertThat(engine.metrics()).containsOnlyKeys("storage.wal.syncs", "storage.wal.syncs.waited",
-          "storage.write.batches", "storage.update.cache.hits", "storage.update.cache.misses",
+          "storage.write.batches", "storage.bytes.written", "storage.update.cache.hits", "storage.update.cache.misses",
           "storage.keys.estimate", "storage.sst.bytes", "storage.memtable.bytes", "storage.write.stopped");
       put(engine, k, "v1");
+      long oneWrite = engine.metrics().get("storage.bytes.written");
+      // The key (with its store and partition prefix) and its set, about 40 bytes: not much more.
+      assertThat(oneWrite).isBetween(30L, 200L);
       put(engine, k, "v2");
       assertThat(engine.metrics())
           .containsEntry("storage.wal.syncs", 2L)

@@ -5,6 +5,7 @@ import io.dynamokv.spi.version.ByteReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Cuts the byte stream into length-prefixed frames and decodes each with {@link FrameCodec}. A
@@ -22,16 +23,18 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   // buffer into this array and decoded from it. Decoding copies what it keeps (ByteReader never
   // hands out a view of its array), so the array is free again at once: no array per frame.
   private byte[] scratch = new byte[1024];
+  private final LongAdder bytesReceived;
 
   /**
    * Creates the decoder of frames of at most {@code maxFrameBytes} after their 4-byte length:
    * the limit the sender checks ({@code FrameBurst.encode}), so a frame one side may send the
-   * other always accepts.
+   * other always accepts. Each frame's bytes, its length included, are added to {@code bytesReceived}.
    */
-  FrameDecoder(int maxFrameBytes) {
+  FrameDecoder(int maxFrameBytes, LongAdder bytesReceived) {
     // Netty's limit counts the length field too. Length field: 4 bytes at offset 0, stripped;
     // fail as soon as a length is too long, before anything is allocated for it.
     super((int) Math.min(Integer.MAX_VALUE, maxFrameBytes + (long) LENGTH_BYTES), 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
+    this.bytesReceived = bytesReceived;
   }
 
   @Override
@@ -42,6 +45,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
     try {
       int length = frame.readableBytes();
+      bytesReceived.add(LENGTH_BYTES + length);
       if (length > scratch.length) {
         scratch = new byte[Math.max(length, scratch.length * 2)];
       }

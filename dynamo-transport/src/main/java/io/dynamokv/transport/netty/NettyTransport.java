@@ -23,6 +23,7 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +74,7 @@ public final class NettyTransport implements Transport {
   private final ConcurrentHashMap<Endpoint, PeerConnection> peers = new ConcurrentHashMap<>();
   private final ChannelGroup accepted = new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
   private final String name;
+  private final LongAdder bytesReceived = new LongAdder();
   private ExecutorService ownedExecutor;
   private volatile Channel server;
   private volatile boolean closed;
@@ -119,7 +122,7 @@ public final class NettyTransport implements Transport {
   private void addFraming(ChannelPipeline p) {
     // Coalesces the flushes of many small replies into fewer syscalls.
     p.addLast("flush", new FlushConsolidationHandler(256, true));
-    p.addLast("decoder", new FrameDecoder(config.maxFrameBytes()));
+    p.addLast("decoder", new FrameDecoder(config.maxFrameBytes(), bytesReceived));
     p.addLast("encoder", new FrameEncoder(config.maxFrameBytes()));
   }
 
@@ -187,6 +190,12 @@ public final class NettyTransport implements Transport {
       }
     }
     log.info("{} listening on {} with {} ({})", name, localEndpoint(), loops.kind(), config);
+  }
+
+  /** {@code transport.bytes.received}: the bytes of every frame received, on every connection, lengths included. */
+  @Override
+  public Map<String, Long> metrics() {
+    return Map.of("transport.bytes.received", bytesReceived.sum());
   }
 
   /** True with mutual TLS or a cluster secret. */

@@ -98,6 +98,17 @@ class NettyTransportTest {
   }
 
   @Test
+  void eachSideCountsTheBytesOfTheFramesItReceived() {
+    assertThat(server.metrics()).containsOnlyKeys("transport.bytes.received").containsEntry("transport.bytes.received", 0L);
+    normalTrafficWorks(10);
+    // A ping's frame: a 4-byte length, version, flags, type, a one-byte request id and an 8-byte
+    // nonce; a pong's adds a byte saying it names no node.
+    byte[] ping = io.dynamokv.internal.wire.FrameCodec.encode(new io.dynamokv.internal.wire.Frame(1, false, new Ping(0)));
+    assertThat(server.metrics().get("transport.bytes.received")).isEqualTo(10L * (4 + ping.length));
+    assertThat(client.metrics().get("transport.bytes.received")).isEqualTo(10L * (4 + ping.length + 1));
+  }
+
+  @Test
   void garbageClosesOnlyItsConnection() throws Exception {
     normalTrafficWorks(10);
     byte[] garbage = new byte[4096];
