@@ -4,14 +4,10 @@ import io.dynamokv.Codec;
 import io.dynamokv.Context;
 import io.dynamokv.CounterStore;
 import io.dynamokv.DynamoNode;
-import io.dynamokv.NodeId;
 import io.dynamokv.SetStore;
 import io.dynamokv.Store;
 import io.dynamokv.examples.LocalCluster;
-import io.dynamokv.spi.StorageKey;
-import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.storage.rocksdb.Durability;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,14 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The built-in types against plain puts, on three nodes in this JVM (RocksDB with fsync, Netty on
- * loopback, N=3 W=2), in one run: phases of blind puts of 100 B values to new keys (the
- * baseline), counter increments and set adds (a new element each) on 10,000 keys, in turn, each
- * round; then the cost of one add as a set grows (time, and the bytes of the state it writes and
- * replicates).
+ * loopback, N=3 W=2), in one run: the cost of one add as a set grows (time, and the bytes the
+ * nodes received and wrote for it), and of reading the whole set; then phases of blind puts of
+ * 100 B values to new keys (the baseline), counter increments and set adds (a new element each)
+ * on 10,000 keys, in turn, each round.
  *
  * <pre>
  * java -cp dynamo-examples/target/dynamo-node.jar io.dynamokv.examples.bench.BuiltInTypesBenchmark \
- *   [--seconds 8] [--warmup 5] [--inflight 64] [--rounds 2] [--sizes 0,1000,10000]
+ *   [--seconds 8] [--warmup 5] [--inflight 64] [--rounds 2] [--sizes 0,1000,10000,100000]
  * </pre>
  */
 public final class BuiltInTypesBenchmark {
@@ -39,7 +35,7 @@ public final class BuiltInTypesBenchmark {
   private int warmup = 5;
   private int inFlight = 64;
   private int rounds = 2;
-  private List<Integer> sizes = List.of(0, 1_000, 10_000);
+  private List<Integer> sizes = List.of(0, 1_000, 10_000, 100_000);
 
   private BuiltInTypesBenchmark() {}
 
@@ -70,6 +66,10 @@ public final class BuiltInTypesBenchmark {
     List<Store<byte[]>> plain = nodes.stream().map(n -> n.store("plain", Codec.bytes())).toList();
     List<CounterStore> counters = nodes.stream().map(n -> n.counters("hits")).toList();
     List<SetStore<String>> sets = nodes.stream().map(n -> n.sets("tags", Codec.utf8())).toList();
+    // First, before the nodes' first anti-entropy round (a minute after start), whose Merkle
+    // exchanges would add to the bytes counted.
+    growingSet(nodes);
+    System.out.println();
     byte[] value = new byte[100];
     AtomicLong next = new AtomicLong();
     Duration w = Duration.ofSeconds(warmup);
@@ -99,44 +99,82 @@ public final class BuiltInTypesBenchmark {
     for (List<LatencyReport> phase : List.of(puts, increments, adds)) {
       System.out.println(LatencyReport.pooled(phase).row());
     }
-    System.out.println();
-    growingSet(cluster, nodes.get(0).sets("grown", Codec.utf8()));
+
   }
 
-  /** Adds to one set until it holds each of the sizes, and measures 200 adds at each. */
-  private void growingSet(LocalCluster cluster, SetStore<String> set) throws Exception {
-    NodeId first = cluster.nodes().get(0);
-    StorageKey key = cluster.keySpace().storageKey("grown", "big".getBytes(StandardCharsets.UTF_8));
-    System.out.printf(Locale.ROOT, "%-12s %14s %14s %18s%n", "set size", "add p50 us", "add p99 us", "state bytes/add");
+  /**
+   * Grows one set to each of the sizes, and at each times 500 adds one at a time, with the bytes
+   * the three nodes received and wrote for them (summed over the nodes, from their metrics), and
+   * one read of the whole set.
+   */
+  private void growingSet(List<DynamoNode> nodes) {
+    List<SetStore<String>> sets = nodes.stream().map(n -> n.sets("grown", Codec.utf8())).toList();
+    SetStore<String> set = sets.get(0);
+    System.out.printf(Locale.ROOT, "%-10s %10s %10s %10s %12s %12s %12s%n", "set size", "add p50 us", "add p99 us",
+        "p99.9 us", "recv B/add", "wrote B/add", "read ms");
     int held = 0;
+    int timed = 500;
+    List<CompletableFuture<Void>> warm = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) { // the code paths compiled before the first size is timed
+      warm.add(sets.get(i % 3).addAsync("warm-up", "w" + (i % 100)));
+      if (warm.size() == 64) {
+        CompletableFuture.allOf(warm.toArray(CompletableFuture[]::new)).join();
+        warm.clear();
+      }
+    }
+    CompletableFuture.allOf(warm.toArray(CompletableFuture[]::new)).join();
+    for (int i = 0; i < 500; i++) {
+      set.add("warm-up", "one at a time " + (i % 100));
+    }
     for (int size : sizes) {
       List<CompletableFuture<Void>> batch = new ArrayList<>();
+      long grown = System.nanoTime();
       while (held < size) {
-        batch.add(set.addAsync("big", "g" + held++));
-        if (batch.size() == 32) {
+        batch.add(sets.get(held % 3).addAsync("big", "g" + held++));
+        if (batch.size() == 64) {
           CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
           batch.clear();
         }
+        if (held % 20_000 == 0) {
+          System.out.printf(Locale.ROOT, "  growing the set: %,d of %,d elements, %.1f s%n", held, size,
+              (System.nanoTime() - grown) / 1e9);
+        }
       }
       CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
+      // The last replica's writes of the growth land before the counters are read.
+      set.contains("big", "g0");
+      long received = total(nodes, "transport.bytes.received");
+      long wrote = total(nodes, "storage.bytes.written");
       org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < timed; i++) {
         long start = System.nanoTime();
         set.add("big", "m" + size + "-" + i);
         h.recordValue((System.nanoTime() - start) / 1000);
       }
-      held += 200;
-      long bytes = cluster.storage(first).get(key).map(BuiltInTypesBenchmark::valueBytes).orElse(0L);
-      System.out.printf(Locale.ROOT, "%-12d %14d %14d %18d%n", size, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-          bytes);
+      sleepQuietly(200); // the third replica's writes of the timed adds, which W = 2 did not wait for
+      long receivedPerAdd = (total(nodes, "transport.bytes.received") - received) / timed;
+      long wrotePerAdd = (total(nodes, "storage.bytes.written") - wrote) / timed;
+      held += timed;
+      long readStart = System.nanoTime();
+      int read = set.get("big").elements().size();
+      double readMillis = (System.nanoTime() - readStart) / 1e6;
+      if (read != held) {
+        throw new IllegalStateException("the set read " + read + " elements (expected: " + held + ")");
+      }
+      System.out.printf(Locale.ROOT, "%-10d %10d %10d %10d %12d %12d %12.1f%n", held, h.getValueAtPercentile(50),
+          h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), receivedPerAdd, wrotePerAdd, readMillis);
     }
   }
 
-  private static long valueBytes(VersionSet versions) {
-    long n = 0;
-    for (var s : versions.values()) {
-      n += s.valueLength();
+  private static long total(List<DynamoNode> nodes, String metric) {
+    return nodes.stream().mapToLong(n -> n.metrics().getOrDefault(metric, 0L)).sum();
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    return n;
   }
 }
