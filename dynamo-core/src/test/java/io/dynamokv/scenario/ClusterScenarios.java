@@ -142,6 +142,33 @@ public abstract class ClusterScenarios {
   }
 
   /**
+   * A set of 2,500 elements, more than two pages: each element under a key of its own, placed by
+   * the set's key, written through every node; read back whole through every node (pages of a
+   * prefix from two replicas), and a page read by a client through a node (CoordinateScan).
+   */
+  @Test
+  void aSetIsReadBackInPagesThroughAnyNodeAndAClient() {
+    List<NodeId> nodes = cluster.nodes();
+    List<java.util.concurrent.CompletableFuture<Void>> adds = new ArrayList<>();
+    for (int i = 0; i < 2_500; i++) {
+      adds.add(cluster.node(nodes.get(i % nodes.size())).sets("tags", Codec.utf8()).addAsync("big", "t" + i));
+    }
+    adds.forEach(cluster::await);
+    for (NodeId n : nodes) {
+      Set<String> read = cluster.await(cluster.node(n).sets("tags", Codec.utf8()).getAsync("big")).elements();
+      assertThat(read).hasSize(2_500).contains("t0", "t2499");
+    }
+    byte[] prefix = io.dynamokv.internal.ring.GroupedKey.prefix("big".getBytes(StandardCharsets.UTF_8));
+    var page = (io.dynamokv.internal.wire.PartitionChunk) cluster.await(cluster.sendFromClient(nodes.get(1),
+        new io.dynamokv.internal.wire.CoordinateScan("tags", io.dynamokv.internal.wire.Bytes.of(prefix),
+            io.dynamokv.internal.wire.Bytes.of(prefix), 1_000, 3, 2, 2000)));
+    assertThat(page.entries()).hasSize(1_000);
+    assertThat(page.complete()).isFalse();
+    assertThat(page.entries()).allSatisfy(e -> assertThat(Arrays.equals(e.key().toArray(), 0, prefix.length, prefix, 0,
+        prefix.length)).isTrue());
+  }
+
+  /**
    * Issue #30, item 2: the value limit was checked only in Store; a value far over it sent as a
    * CoordinatePut, a ReplicaPut or a MergeBatch was stored, after which its partition could no
    * longer be moved. Every path refuses it before anything is written.
