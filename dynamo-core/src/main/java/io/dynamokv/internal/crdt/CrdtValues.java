@@ -136,7 +136,7 @@ public final class CrdtValues {
     } catch (DecodeException e) {
       throw new IllegalArgumentException("operation on a " + type.lowerName() + ": " + e.getMessage(), e);
     }
-    byte[] state = encode(type, next);
+    byte[] state = encode(type, next, current);
     if (state.length > maxStateBytes) {
       // Whole states are replicated as values: each replica holds one to the value limit.
       throw new IllegalArgumentException("the " + type.lowerName() + " would take " + state.length
@@ -179,8 +179,13 @@ public final class CrdtValues {
     return (Crdt<?>) a.join(b);
   }
 
-  private static byte[] encode(Type type, Crdt<?> state) {
-    ByteWriter out = new ByteWriter(64).writeByte(type.tag);
+  /** Encodes {@code state}, in a buffer the size of the largest state {@code before} holds and a little more. */
+  private static byte[] encode(Type type, Crdt<?> state, VersionSet before) {
+    int largest = 0;
+    for (Sibling s : before.values()) {
+      largest = Math.max(largest, s.valueLength());
+    }
+    ByteWriter out = new ByteWriter(largest + 64).writeByte(type.tag);
     state.writeTo(out);
     return out.toByteArray();
   }

@@ -115,25 +115,26 @@ public final class MapOps {
         path.add(new MapState.Field(name, MapState.FieldType.values()[type]));
       }
       int kind = in.readUnsignedByte("map operation");
-      state = state.join(delta(state, path, 0, kind, in, actor, now));
+      state = updated(state, path, 0, kind, in, actor, now);
     }
     return state;
   }
 
-  private static MapState delta(MapState state, List<MapState.Field> path, int at, int kind, ByteReader in,
+  /** Returns {@code state} with the operation applied: its delta joined in ({@link MapState#updated}). */
+  private static MapState updated(MapState state, List<MapState.Field> path, int at, int kind, ByteReader in,
       ActorId actor, long now) {
     MapState.Field field = path.get(at);
     if (at < path.size() - 1) {
       if (field.type() != MapState.FieldType.MAP) {
         throw new DecodeException("path " + path + " goes through a " + field.type(), in.position());
       }
-      // Read the leaf's arguments once, for the nested map's own delta.
-      return state.updateDelta(actor, field, current -> delta((MapState) current, path, at + 1, kind, in, actor, now));
+      // The leaf's arguments are read once, for the nested map's own update.
+      return state.updated(actor, field, current -> updated((MapState) current, path, at + 1, kind, in, actor, now));
     }
     if (kind == REMOVE_FIELD) {
-      return state.removeDelta(field, CausalContext.readFrom(in));
+      return state.join(state.removeDelta(field, CausalContext.readFrom(in)));
     }
-    return state.updateDelta(actor, field, current -> leaf(field.type(), current, kind, in, actor, now));
+    return state.updated(actor, field, current -> leaf(field.type(), current, kind, in, actor, now));
   }
 
   private static Crdt<?> leaf(MapState.FieldType type, Crdt<?> current, int kind, ByteReader in, ActorId actor,

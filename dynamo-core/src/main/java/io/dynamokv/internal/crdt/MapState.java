@@ -139,17 +139,43 @@ public final class MapState implements Crdt<MapState> {
    * {@code change}'s delta of its value (given the value now, empty if absent).
    */
   public MapState updateDelta(ActorId actor, Field field, UnaryOperator<Crdt<?>> change) {
+    Step step = step(actor, field, change);
+    SortedMap<Field, Entry> d = new TreeMap<>();
+    d.put(field, step.entry());
+    List<Dot> covered = new ArrayList<>(step.replaced() == null ? List.of() : step.replaced().dots());
+    covered.add(step.dot());
+    return new MapState(d, CausalContext.of(covered));
+  }
+
+  /** An update of one field: its new dot, the entry it replaces (null if none), and the new entry. */
+  private record Step(Dot dot, Entry replaced, Entry entry) {}
+
+  private Step step(ActorId actor, Field field, UnaryOperator<Crdt<?>> change) {
     Dot dot = context.next(actor);
     Entry current = entries.get(field);
     Crdt<?> now = current == null ? field.type().empty() : current.value();
-    Crdt<?> after = join(now, change.apply(now));
     SortedMap<Dot, Crdt<?>> versions = new TreeMap<>();
-    versions.put(dot, after);
-    SortedMap<Field, Entry> d = new TreeMap<>();
-    d.put(field, new Entry(versions));
-    List<Dot> covered = new ArrayList<>(current == null ? List.of() : current.dots());
-    covered.add(dot);
-    return new MapState(d, CausalContext.of(covered));
+    versions.put(dot, join(now, change.apply(now)));
+    return new Step(dot, current, new Entry(versions));
+  }
+
+  /**
+   * Returns this state with {@link #updateDelta} of the same arguments joined in, built at once:
+   * the delta's one dot is new and it covers only {@code field}'s dots, so the join replaces that
+   * field's entry, keeps every other one, and adds the dot to the context. The coordinator applies
+   * each operation so, without the general join's pass over every field.
+   */
+  public MapState updated(ActorId actor, Field field, UnaryOperator<Crdt<?>> change) {
+    Step step = step(actor, field, change);
+    SortedMap<Field, Entry> fields = new TreeMap<>(entries);
+    fields.put(field, step.entry());
+    CausalContext seen = context.with(step.dot());
+    if (step.replaced() != null) {
+      for (Dot d : step.replaced().versions.keySet()) {
+        seen = seen.with(d); // already seen, unless the stored state was made elsewhere without it
+      }
+    }
+    return new MapState(fields, seen);
   }
 
   /** Returns the delta of removing {@code field} as a read with context {@code seen} saw it. */

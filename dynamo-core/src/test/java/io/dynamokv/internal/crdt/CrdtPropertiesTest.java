@@ -233,6 +233,24 @@ class CrdtPropertiesTest {
     assertThat(other.join(delta).contains(new byte[] {9})).isTrue();
   }
 
+  @Property(tries = 300)
+  void aMapUpdatedInPlaceEqualsItsDeltaJoinedIn(@ForAll("histories") List<Op> ops, @ForAll("histories") List<Op> next) {
+    MapState state = stateOf(ops, MapState.EMPTY, MAP);
+    for (Op op : next) {
+      ActorId a = ACTORS.get(op.at());
+      MapState.Field field = new MapState.Field(FIELDS.get(op.element() % FIELDS.size()),
+          MapState.FieldType.values()[op.element() % 3]);
+      java.util.function.UnaryOperator<Crdt<?>> change = now -> switch (field.type()) {
+        case REGISTER -> RegisterState.written(op.amount(), a, new byte[] {(byte) op.amount()});
+        case COUNTER -> ((CounterState) now).incrementDelta(a, op.amount());
+        default -> ((SetState) now).addDelta(a, new byte[] {(byte) op.amount()});
+      };
+      MapState byDelta = state.join(state.updateDelta(a, field, change));
+      assertThat(state.updated(a, field, change)).isEqualTo(byDelta);
+      state = byDelta;
+    }
+  }
+
   /** A state is stored and replicated whole, as a value: one over the value limit is refused at its coordinator. */
   @Example
   void anOperationThatWouldGrowTheStatePastTheValueLimitIsRefused() {
