@@ -64,13 +64,15 @@ import java.util.Optional;
  *     the admin interface could then partition the node
  * @param blockCacheMegabytes RocksDB's block cache, in MiB (default 64, at least 8): reads of
  *     what it holds skip the disk, and a client's read of it is served without a thread hand-off
+ * @param compression whether RocksDB compresses its files with LZ4 (default true): off, a node on
+ *     few cores spends less CPU on flushes and compactions, and its data takes more disk
  */
 public record NodeConfig(String id, String listen, String admin, String dataDir, Map<String, String> founders,
     List<String> seeds, ReplicationConfig replication, Integer partitions, String durability,
     Integer requestTimeoutMillis, Integer gossipIntervalMillis, Double phiThreshold, Long transferBytesPerSecond,
     TlsFiles tls, Integer ioThreads, Integer handlerThreads, String clusterSecretFile, String clientSecretFile,
     Boolean insecureUnauthenticatedPeers, String adminTokenFile, Boolean faultInjectionForTests,
-    Integer blockCacheMegabytes) {
+    Integer blockCacheMegabytes, Boolean compression) {
 
   /** N, R and W. */
   public record ReplicationConfig(int n, int r, int w) {}
@@ -112,6 +114,7 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
     if (blockCacheMegabytes < 8 || blockCacheMegabytes > 1 << 20) {
       throw new IllegalArgumentException("blockCacheMegabytes : " + blockCacheMegabytes + " (expected: 8..1048576)");
     }
+    compression = compression == null || compression;
     insecureUnauthenticatedPeers = insecureUnauthenticatedPeers != null && insecureUnauthenticatedPeers;
     if (clusterSecretFile == null && tls == null && !insecureUnauthenticatedPeers) {
       throw new IllegalArgumentException("clusterSecretFile and tls are both unset (expected: one of them, so that the "

@@ -56,6 +56,8 @@ class NodeConfigTest {
   void theBlockCacheDefaultsToTheEnginesAndIsCheckedWhenGiven() throws Exception {
     assertThat(read("").blockCacheMegabytes()).isEqualTo(64);
     assertThat(read(", \"blockCacheMegabytes\": 512").blockCacheMegabytes()).isEqualTo(512);
+    assertThat(read("").compression()).isTrue();
+    assertThat(read(", \"compression\": false").compression()).isFalse();
     assertThatThrownBy(() -> read(", \"blockCacheMegabytes\": 4"))
         .hasMessageContaining("blockCacheMegabytes : 4 (expected: 8..1048576)");
   }
