@@ -27,7 +27,8 @@ class LatenciesTest {
       c.await(store.getAsync("alice"));
       c.await(store.deleteAsync("alice", written));
       c.await(n0.counters("likes").incrementAsync("post", 1));
-      assertThat(n0.latencies()).containsKeys("put/carts", "get/carts", "delete/carts", "update/likes");
+      c.await(n0.sets("tags", Codec.utf8()).getAsync("t"));
+      assertThat(n0.latencies()).containsKeys("put/carts", "get/carts", "delete/carts", "update/likes", "scan/tags");
       LatencySummary put = n0.latencies().get("put/carts");
       assertThat(put.total()).isEqualTo(1);
       assertThat(put.recent()).isEqualTo(1);

@@ -29,6 +29,8 @@ public final class Latencies {
     DELETE,
     /** An operation on a built-in type the application asked for. */
     UPDATE,
+    /** A page of a set's elements that a read the application asked for read with a quorum. */
+    SCAN,
     /** A read another node or a client sent here to coordinate. */
     COORDINATE_GET,
     /** A write or operation another node or a client sent here to coordinate. */
