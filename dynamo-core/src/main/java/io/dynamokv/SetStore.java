@@ -35,7 +35,8 @@ import java.util.concurrent.Executor;
  * element, and placed in the ring by the set's key: an add or a remove writes and replicates that
  * one element, whatever the size of the set, and a set is not bound by the largest value. A read
  * of the whole set reads its elements' keys from R replicas, a page at a time; {@link #contains}
- * reads one element's key. A set's key may be at most {@code maxKeyBytes} less 20 bytes.
+ * reads one element's key. A set's key may be at most {@code maxKeyBytes} less 18 bytes (a marker,
+ * its length and the element's 16-byte hash; 19 for a key of 128 bytes or more, 20 from 16 KiB).
  *
  * <p>Thread-safe.
  */
@@ -188,7 +189,7 @@ public final class SetStore<E> extends StoreHandle {
     return GroupedKey.of(setKeyBytes(key), member);
   }
 
-  /** Checks a set's key: its elements' keys, 20 bytes longer at most, must fit the key limit. */
+  /** Checks a set's key: its elements' keys, 18 to 20 bytes longer, must fit the key limit. */
   private byte[] setKeyBytes(String key) {
     Objects.requireNonNull(key, "key");
     byte[] k = Utf8.encode("key", key);
