@@ -1,8 +1,8 @@
 package io.dynamokv;
 
 import io.dynamokv.internal.Coordination;
+import io.dynamokv.internal.Failures;
 import io.dynamokv.internal.Limits;
-import io.dynamokv.internal.Utf8;
 import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.crdt.SetState;
 import io.dynamokv.internal.ring.GroupedKey;
@@ -105,7 +105,7 @@ public final class SetStore<E> extends StoreHandle {
   private Pending<SetRead<E>> reading(String key) {
     CompletableFuture<List<KeyedVersions>> sent;
     try {
-      byte[] prefix = GroupedKey.prefix(setKeyBytes(key));
+      byte[] prefix = setPrefix(key);
       sent = new CompletableFuture<>();
       readPages(prefix, prefix, new ArrayList<>(), sent);
     } catch (RuntimeException e) {
@@ -159,8 +159,7 @@ public final class SetStore<E> extends StoreHandle {
   }
 
   private static byte[] failed(Throwable failure, CompletableFuture<?> done) {
-    done.completeExceptionally(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-        ? c.getCause() : failure);
+    done.completeExceptionally(Failures.cause(failure));
     return null;
   }
 
@@ -169,38 +168,44 @@ public final class SetStore<E> extends StoreHandle {
   }
 
   private Pending<Void> adding(String key, E element) {
-    return updateAt(() -> elementKey(key, encode(element)), () -> CrdtValues.add(encode(element)), versions -> null);
+    return onElement(key, element, CrdtValues::add);
   }
 
   private Pending<Void> removing(String key, SetRead<E> seen, E element) {
     Objects.requireNonNull(seen, "seen");
-    return updateAt(() -> elementKey(key, encode(element)),
-        () -> CrdtValues.remove(encode(element), seen.seen(element)), versions -> null);
+    return onElement(key, element, bytes -> CrdtValues.remove(bytes, seen.seen(element)));
+  }
+
+  /** Applies the operation {@code operation} makes of the element's bytes to the element's key. */
+  private Pending<Void> onElement(String key, E element, java.util.function.Function<byte[], byte[]> operation) {
+    byte[][] encoded = new byte[1][]; // the element encoded once, for its key and its operation
+    return updateAt(() -> elementKey(key, encoded[0] = encode(element)), () -> operation.apply(encoded[0]),
+        versions -> null);
   }
 
   private byte[] encode(E element) {
     return codec.encode(Objects.requireNonNull(element, "element"));
   }
 
-  /** The key of {@code element}'s state in the set at {@code key}. */
+  /** The key of {@code element}'s state in the set at {@code key}: the set's prefix and the element's hash. */
   private byte[] elementKey(String key, byte[] element) {
     KeyHash hash = KeyHash.of(element);
-    byte[] member = ByteBuffer.allocate(ELEMENT_HASH_BYTES).putLong(hash.high()).putLong(hash.low()).array();
-    return GroupedKey.of(setKeyBytes(key), member);
+    byte[] prefix = setPrefix(key);
+    return ByteBuffer.allocate(prefix.length + ELEMENT_HASH_BYTES).put(prefix).putLong(hash.high())
+        .putLong(hash.low()).array();
   }
 
-  /** Checks a set's key: its elements' keys, 18 to 20 bytes longer, must fit the key limit. */
-  private byte[] setKeyBytes(String key) {
-    Objects.requireNonNull(key, "key");
-    byte[] k = Utf8.encode("key", key);
-    limits().requireKeyLength(k.length);
-    int elementKeyBytes = GroupedKey.overhead(k.length) + k.length + ELEMENT_HASH_BYTES;
-    if (elementKeyBytes > limits().maxKeyBytes()) {
+  /** The prefix of the set's elements' keys, checked: an element's key must fit the key limit. */
+  private byte[] setPrefix(String key) {
+    byte[] k = keyBytes(key);
+    byte[] prefix = GroupedKey.prefix(k);
+    int added = prefix.length - k.length + ELEMENT_HASH_BYTES;
+    if (k.length + added > limits().maxKeyBytes()) {
       throw new IllegalArgumentException("set key length : " + k.length + " bytes (expected: <= maxKeyBytes - "
-          + (elementKeyBytes - k.length) + " = " + (limits().maxKeyBytes() - (elementKeyBytes - k.length))
-          + ": each element is kept under the set's key and " + (elementKeyBytes - k.length) + " bytes more)");
+          + added + " = " + (limits().maxKeyBytes() - added) + ": each element is kept under the set's key and "
+          + added + " bytes more)");
     }
-    return k;
+    return prefix;
   }
 
   /** Returns the read of the set at {@code key} whose elements' keys hold {@code stored}. */

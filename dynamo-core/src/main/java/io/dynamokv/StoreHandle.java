@@ -104,7 +104,10 @@ abstract class StoreHandle {
     return updateAt(() -> keyBytes(key), operation, result);
   }
 
-  /** {@link #update} of the stored key that {@code key} makes (checking the caller's input). */
+  /**
+   * {@link #update} of the stored key that {@code key} makes (checking the caller's input); asks
+   * for the key before the operation.
+   */
   final <T> Pending<T> updateAt(Supplier<byte[]> key, Supplier<byte[]> operation, Function<VersionSet, T> result) {
     CompletableFuture<VersionSet> sent;
     try {

@@ -1,7 +1,8 @@
 package io.dynamokv.internal.ring;
 
-import java.util.Arrays;
-import java.util.Objects;
+import io.dynamokv.spi.version.ByteReader;
+import io.dynamokv.spi.version.ByteWriter;
+import io.dynamokv.spi.version.DecodeException;
 
 /**
  * A key placed by another: the members of a group (the elements of one set) are stored under keys
@@ -25,31 +26,13 @@ public final class GroupedKey {
 
   /** Returns the prefix shared by the keys of {@code group}'s members: where a scan of them starts. */
   public static byte[] prefix(byte[] group) {
-    Objects.requireNonNull(group, "group");
     return of(group, new byte[0]);
   }
 
   /** Returns the key of {@code member} of {@code group}. */
   public static byte[] of(byte[] group, byte[] member) {
-    int head = 1 + varIntLength(group.length);
-    byte[] key = new byte[head + group.length + member.length];
-    key[0] = MARKER;
-    int at = 1;
-    for (int v = group.length; ; v >>>= 7) {
-      if ((v & ~0x7F) == 0) {
-        key[at] = (byte) v;
-        break;
-      }
-      key[at++] = (byte) ((v & 0x7F) | 0x80);
-    }
-    System.arraycopy(group, 0, key, head, group.length);
-    System.arraycopy(member, 0, key, head + group.length, member.length);
-    return key;
-  }
-
-  /** The bytes a group's key adds to each member's: its marker and length. */
-  public static int overhead(int groupLength) {
-    return 1 + varIntLength(groupLength);
+    return new ByteWriter(group.length + member.length + 6).writeByte(MARKER).writeVarInt(group.length)
+        .writeBytes(group).writeBytes(member).toByteArray();
   }
 
   /**
@@ -61,27 +44,12 @@ public final class GroupedKey {
     if (key.length < 2 || key[0] != MARKER) {
       return key;
     }
-    int length = 0;
-    int at = 1;
-    for (int shift = 0; shift < 32; shift += 7) {
-      if (at == key.length) {
-        return key;
-      }
-      byte b = key[at++];
-      length |= (b & 0x7F) << shift;
-      if (b >= 0) {
-        return length >= 0 && length <= key.length - at ? Arrays.copyOfRange(key, at, at + length) : key;
-      }
+    ByteReader in = new ByteReader(key, 1, key.length - 1);
+    try {
+      int length = in.readVarInt("group length", 0, in.remaining() - 1);
+      return in.readBytes(length, "group");
+    } catch (DecodeException e) {
+      return key; // only looks grouped: a key a client sent, placed as it is
     }
-    return key;
-  }
-
-  private static int varIntLength(int v) {
-    int n = 1;
-    while ((v & ~0x7F) != 0) {
-      v >>>= 7;
-      n++;
-    }
-    return n;
   }
 }
