@@ -114,9 +114,12 @@ public final class BuiltInTypesBenchmark {
         "p99.9 us", "recv B/add", "wrote B/add", "read ms");
     int held = 0;
     int timed = 500;
+    // Every add is a write at each of the three replicas; W = 2 does not wait for the third. Each
+    // add is of a new element (a key of its own): the storage counts each such write once.
+    long writes = storageWrites(nodes) + 3L * (5_000 + 500);
     List<CompletableFuture<Void>> warm = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) { // the code paths compiled before the first size is timed
-      warm.add(sets.get(i % 3).addAsync("warm-up", "w" + (i % 100)));
+      warm.add(sets.get(i % 3).addAsync("warm-up", "w" + i));
       if (warm.size() == 64) {
         CompletableFuture.allOf(warm.toArray(CompletableFuture[]::new)).join();
         warm.clear();
@@ -124,9 +127,10 @@ public final class BuiltInTypesBenchmark {
     }
     CompletableFuture.allOf(warm.toArray(CompletableFuture[]::new)).join();
     for (int i = 0; i < 500; i++) {
-      set.add("warm-up", "one at a time " + (i % 100));
+      set.add("warm-up", "one at a time " + i);
     }
     for (int size : sizes) {
+      writes += 3L * Math.max(0, size - held);
       List<CompletableFuture<Void>> batch = new ArrayList<>();
       long grown = System.nanoTime();
       while (held < size) {
@@ -141,8 +145,7 @@ public final class BuiltInTypesBenchmark {
         }
       }
       CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
-      // The last replica's writes of the growth land before the counters are read.
-      set.contains("big", "g0");
+      awaitStorageWrites(nodes, writes); // the growth's last writes land before the counters are read
       long received = total(nodes, "transport.bytes.received");
       long wrote = total(nodes, "storage.bytes.written");
       org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
@@ -151,7 +154,8 @@ public final class BuiltInTypesBenchmark {
         set.add("big", "m" + size + "-" + i);
         h.recordValue((System.nanoTime() - start) / 1000);
       }
-      sleepQuietly(200); // the third replica's writes of the timed adds, which W = 2 did not wait for
+      writes += 3L * timed;
+      awaitStorageWrites(nodes, writes);
       long receivedPerAdd = (total(nodes, "transport.bytes.received") - received) / timed;
       long wrotePerAdd = (total(nodes, "storage.bytes.written") - wrote) / timed;
       held += timed;
@@ -170,11 +174,20 @@ public final class BuiltInTypesBenchmark {
     return nodes.stream().mapToLong(n -> n.metrics().getOrDefault(metric, 0L)).sum();
   }
 
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** The updates the nodes' storage engines applied: each replica's write of each add. */
+  private static long storageWrites(List<DynamoNode> nodes) {
+    return total(nodes, "storage.update.cache.hits") + total(nodes, "storage.update.cache.misses");
+  }
+
+  /** Waits, up to 10 s, until the nodes' storage engines have applied {@code expected} updates. */
+  private static void awaitStorageWrites(List<DynamoNode> nodes, long expected) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (storageWrites(nodes) < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the nodes applied " + storageWrites(nodes) + " updates in 10 s (expected: "
+            + expected + ")");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
   }
 }
