@@ -4,6 +4,7 @@ import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.ByteReader;
 import io.dynamokv.spi.version.ByteWriter;
 import io.dynamokv.spi.version.Dot;
+import io.dynamokv.spi.version.VersionSetCodec;
 import java.util.Collection;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -148,12 +149,11 @@ public final class CausalContext {
   }
 
   static void writeActor(ByteWriter out, ActorId actor) {
-    out.writeString(actor.node().value());
-    out.writeLong(actor.incarnation());
+    VersionSetCodec.writeActor(out, actor);
   }
 
   static ActorId readActor(ByteReader in) {
-    return ActorId.of(io.dynamokv.NodeId.of(in.readString("actor node", 1024)), in.readLong("actor incarnation"));
+    return VersionSetCodec.readActor(in);
   }
 
   /** Returns the compact part: each actor's highest counter below which every event was seen. */

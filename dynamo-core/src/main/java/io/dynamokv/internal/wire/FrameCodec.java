@@ -326,8 +326,11 @@ public final class FrameCodec {
     };
   }
 
+  private static final KnownNames<String> STORES = new KnownNames<>("store", StorageKey.MAX_STORE_NAME_BYTES, s -> s);
+  private static final KnownNames<NodeId> NODES = new KnownNames<>("node id", NodeId.MAX_UTF8_BYTES, NodeId::new);
+
   private static String readStore(ByteReader in) {
-    return in.readString("store", StorageKey.MAX_STORE_NAME_BYTES);
+    return STORES.read(in);
   }
 
   private static byte[] readKey(ByteReader in) {
@@ -357,7 +360,7 @@ public final class FrameCodec {
   }
 
   private static NodeId readNode(ByteReader in) {
-    return new NodeId(in.readString("node id", NodeId.MAX_UTF8_BYTES));
+    return NODES.read(in);
   }
 
   private static void writeEntries(ByteWriter out, List<KeyedVersions> entries) {

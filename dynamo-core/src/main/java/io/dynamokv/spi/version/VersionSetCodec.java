@@ -198,13 +198,7 @@ public final class VersionSetCodec {
     for (int i = 0; i < vector.size(); i++) {
       ActorId actor = vector.actorAt(i);
       actors.add(actor);
-      byte[] known = KnownActors.encodingOf(actor);
-      if (known != null) {
-        out.writeBytes(known);
-      } else {
-        out.writeString(actor.node().value());
-        out.writeLong(actor.incarnation());
-      }
+      writeActor(out, actor);
       out.writeVarLong(vector.counterAt(i));
     }
     return actors;
@@ -217,19 +211,7 @@ public final class VersionSetCodec {
     ActorId previous = null;
     for (int i = 0; i < count; i++) {
       int at = in.position();
-      ActorId actor = KnownActors.read(in);
-      if (actor == null) {
-        String node = in.readString("node id", NodeId.MAX_UTF8_BYTES);
-        long incarnation = in.readLong("incarnation");
-        try {
-          actor = actorId(nodeId(node), incarnation);
-        } catch (IllegalArgumentException e) {
-          throw new DecodeException("actor: " + e.getMessage(), at);
-        }
-        if (ACTORS.get(actor.node()) == actor) {
-          KnownActors.remember(in.copySince(at), actor);
-        }
-      }
+      ActorId actor = readActor(in);
       long counter = in.readVarLong("counter");
       if (counter < 1) {
         throw new DecodeException("counter of " + actor + " : " + Long.toUnsignedString(counter) + " (expected: >= 1)", at);
@@ -243,6 +225,43 @@ public final class VersionSetCodec {
       actorsOut.add(actor);
     }
     return VersionVector.trusted(actors, counters); // sorted, every counter checked positive above
+  }
+
+  /**
+   * Appends {@code actor}: its node id (varint length, UTF-8) and its incarnation (8 bytes), the
+   * form every version vector and every built-in type's state names its actors in.
+   */
+  public static void writeActor(ByteWriter out, ActorId actor) {
+    byte[] known = KnownActors.encodingOf(actor);
+    if (known != null) {
+      out.writeBytes(known);
+    } else {
+      out.writeString(actor.node().value());
+      out.writeLong(actor.incarnation());
+    }
+  }
+
+  /**
+   * Reads what {@link #writeActor} wrote. An actor decoded lately costs one comparison of bytes
+   * and comes back as the same object: a cluster has few actors and every state names them.
+   */
+  public static ActorId readActor(ByteReader in) {
+    int at = in.position();
+    ActorId actor = KnownActors.read(in);
+    if (actor != null) {
+      return actor;
+    }
+    String node = in.readString("node id", NodeId.MAX_UTF8_BYTES);
+    long incarnation = in.readLong("incarnation");
+    try {
+      actor = actorId(nodeId(node), incarnation);
+    } catch (IllegalArgumentException e) {
+      throw new DecodeException("actor: " + e.getMessage(), at);
+    }
+    if (ACTORS.get(actor.node()) == actor) {
+      KnownActors.remember(in.copySince(at), actor);
+    }
+    return actor;
   }
 
   // A cluster has few node ids and every version set names them: validate each once.

@@ -54,6 +54,26 @@ class KnownActorsTest {
     }
   }
 
+  /** The built-in types' states name actors through readActor: the same bytes, the same object as in a vector. */
+  @Test
+  void anActorReadOnItsOwnIsTheOneItsVectorDecodedTo() {
+    ActorId inVector = VersionSetCodec.decodeVector(expectedVector(actor("node-4", 99))).actorAt(0);
+    ByteWriter out = new ByteWriter(32);
+    VersionSetCodec.writeActor(out, actor("node-4", 99));
+    out.writeByte(7);
+    ByteReader in = new ByteReader(out.toByteArray());
+    assertThat(VersionSetCodec.readActor(in)).isSameAs(inVector);
+    assertThat(in.readUnsignedByte("after")).isEqualTo(7);
+  }
+
+  @Test
+  void anActorWithAnInvalidNodeIdFailsAsADecodeError() {
+    ByteWriter out = new ByteWriter(32);
+    out.writeString("bad\u0001node").writeLong(1);
+    assertThatThrownBy(() -> VersionSetCodec.readActor(new ByteReader(out.toByteArray())))
+        .isInstanceOf(DecodeException.class).hasMessageContaining("control character");
+  }
+
   /** Written by hand, a context of one actor with counter 7. */
   private static byte[] expectedVector(ActorId a) {
     ByteWriter w = new ByteWriter(64);

@@ -54,6 +54,8 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
   private BurstWriter<Frame> outbox;
   /** Who the client proved to be by its certificate, once the TLS handshake is done; empty without TLS. */
   private volatile Optional<PeerIdentity> peer = Optional.empty();
+  /** Who the other end is once it proved only the clients' secret; null until first asked. */
+  private volatile Optional<PeerIdentity> asClient;
 
   /** Requests decoded and not yet answered; past {@link #maxInFlight} the handler stops reading. */
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -110,7 +112,13 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
    */
   private Optional<PeerIdentity> peer(Channel ch) {
     if (Boolean.TRUE.equals(ch.attr(SecretHandshake.CLIENT_BY_SECRET).get())) {
-      return Optional.of(PeerIdentity.client("client at " + ch.remoteAddress()));
+      Optional<PeerIdentity> client = asClient;
+      if (client == null) {
+        // Made once per connection, not per request: threads racing here make equal values.
+        client = Optional.of(PeerIdentity.client("client at " + ch.remoteAddress()));
+        asClient = client;
+      }
+      return client;
     }
     return peer;
   }
