@@ -3,6 +3,7 @@ package io.dynamokv.spi;
 import io.dynamokv.ClusterStatus;
 import io.dynamokv.NodeId;
 import io.dynamokv.internal.storage.memory.MemoryStorageEngine;
+import io.dynamokv.spi.version.SegmentDigest;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionSetCodec;
 import java.util.List;
@@ -47,6 +48,19 @@ public interface StorageEngine extends AutoCloseable {
    * @throws CorruptValueException if the stored bytes do not decode
    */
   Optional<VersionSet> get(StorageKey key);
+
+  /**
+   * Returns the digest of {@code key}'s stored set, {@link SegmentDigest#of} of its canonical
+   * encoding (the digest its Merkle leaf holds), or 0 if nothing is stored: what a replica answers
+   * a client's digest read with. Replicas holding equal sets return equal digests. An engine that
+   * hashes its stored bytes without decoding them may return the digest of a corrupt value, which
+   * then differs from the other replicas', and the read goes through a coordinator.
+   *
+   * @throws CorruptValueException if the engine decodes the stored bytes and they do not decode
+   */
+  default long digest(StorageKey key) {
+    return get(key).map(set -> SegmentDigest.of(key, VersionSetCodec.encode(set))).orElse(0L);
+  }
 
   /**
    * Whether {@link #get} of {@code key} would be answered from memory now (a cache, a memtable, or

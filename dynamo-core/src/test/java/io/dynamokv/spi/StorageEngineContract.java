@@ -269,6 +269,29 @@ public abstract class StorageEngineContract {
     }
   }
 
+  /** A client's digest read compares a replica's digest with the digest of another's whole set. */
+  @Test
+  void aKeysDigestIsTheDigestOfItsSetAndZeroWithoutOne() {
+    StorageKey k = key("s", "digested");
+    assertThat(engine.digest(k)).as("never written").isZero();
+    assertThat(engine.digest(key("no-such-store", "digested"))).as("a store never written").isZero();
+    for (String value : new String[] {"a", "b", "a longer value than the others"}) {
+      put(k, value);
+      VersionSet stored = engine.get(k).orElseThrow();
+      assertThat(engine.digest(k)).as("after %s", value).isEqualTo(SegmentDigest.of(k, VersionSetCodec.encode(stored)));
+    }
+    StorageKey concurrent = key("s", "siblings");
+    put(concurrent, "one");
+    engine.update(concurrent, v -> v.put(VersionVector.EMPTY, ActorId.of(NodeId.of("n2"), 2), "two".getBytes(StandardCharsets.UTF_8), 1))
+        .join();
+    assertThat(engine.get(concurrent).orElseThrow().siblings()).hasSize(2);
+    assertThat(engine.digest(concurrent))
+        .isEqualTo(SegmentDigest.of(concurrent, VersionSetCodec.encode(engine.get(concurrent).orElseThrow())))
+        .isNotEqualTo(engine.digest(k));
+    engine.update(k, v -> VersionSet.EMPTY).join();
+    assertThat(engine.digest(k)).as("removed").isZero();
+  }
+
   @Test
   void twoEnginesWithTheSameDataHaveTheSameLeavesAndOneDifferenceShowsInOneLeaf() throws Exception {
     try (StorageEngine other = newEngine()) {

@@ -16,8 +16,10 @@ import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.CoordinatePutReply;
 import io.dynamokv.internal.wire.CoordinateScan;
 import io.dynamokv.internal.wire.PartitionChunk;
+import io.dynamokv.internal.wire.PrimaryDigest;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.internal.wire.SetDigest;
 import io.dynamokv.internal.wire.WireMessage;
 import io.dynamokv.spi.Cancellable;
 import io.dynamokv.spi.Message;
@@ -26,7 +28,9 @@ import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportException;
+import io.dynamokv.spi.version.SegmentDigest;
 import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionSetCodec;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,10 +91,12 @@ final class ClientRouter implements Coordination {
 
   /**
    * Reads the key from R of its primaries at once, as a coordinator would, without one between:
-   * if all R answer with equal sets (the usual case) that set is the read. Otherwise (one is
-   * believed down, failed, has not answered in a few usual round trips ({@link ReadSpeculation}),
-   * or the sets differ) the read goes through a coordinator in the time left, which merges and
-   * repairs.
+   * one sends its whole set, the others its digest (the copy moves once, and only one node
+   * decodes and encodes it); if every digest is the set's own (the usual case) that set is the
+   * read. Otherwise (one is believed down, failed, has not answered in a few usual round trips
+   * ({@link ReadSpeculation}), or a digest differs) the read goes through a coordinator in the
+   * time left, which merges and repairs. Which primary sends the set follows from the key, so
+   * the whole copies spread over the nodes.
    */
   @Override
   public CompletableFuture<VersionSet> get(String store, byte[] key, int n, int r, Duration timeout) {
@@ -104,8 +110,9 @@ final class ClientRouter implements Coordination {
         return coordinatedGet(store, key, n, r, timeout, Set.of());
       }
       long deadline = health.now() + timeout.toNanos();
-      DirectRead read = new DirectRead(primaries.subList(0, r));
-      PrimaryGet request = new PrimaryGet(store, key, n);
+      DirectRead read = new DirectRead(primaries.subList(0, r), Math.floorMod(sk.hashCode(), r), sk);
+      WireMessage wholeSet = new PrimaryGet(store, key, n);
+      WireMessage digest = r > 1 ? new PrimaryDigest(store, key, n) : null;
       Duration share = timeout.dividedBy(2);
       for (int i = 0; i < r; i++) {
         int slot = i;
@@ -116,7 +123,7 @@ final class ClientRouter implements Coordination {
           continue;
         }
         long sent = health.now();
-        transport.request(at.get(), new Addressed(node, request), share)
+        transport.request(at.get(), new Addressed(node, slot == read.whole ? wholeSet : digest), share)
             .whenComplete((reply, failure) -> read.answered(slot, reply, failure, sent));
       }
       Cancellable slow = scheduler.schedule(speculation.delay(share), read::tooSlow);
@@ -130,27 +137,36 @@ final class ClientRouter implements Coordination {
 
   /**
    * The replies of one direct read; its result completes with the read set once all are in and
-   * equal, or with null (to read through a coordinator) as soon as one fails, two differ, or one
-   * is later than a few usual round trips.
+   * every digest is the set's own, or with null (to read through a coordinator) as soon as one
+   * fails, a digest differs, or one is later than a few usual round trips.
    */
   private final class DirectRead {
     final List<NodeId> nodes;
-    final VersionSet[] sets;
+    /** The slot of the primary asked for its whole set; the others are asked for its digest. */
+    final int whole;
+    final StorageKey key;
     final CompletableFuture<VersionSet> result = new CompletableFuture<>();
     /** The primaries that had not answered when the read stopped waiting for them. */
     volatile Set<NodeId> slow = Set.of();
+    private final boolean[] answered;
+    private final long[] digests;
+    private VersionSet set;
     private int pending;
 
-    DirectRead(List<NodeId> nodes) {
+    DirectRead(List<NodeId> nodes, int whole, StorageKey key) {
       this.nodes = nodes;
-      this.sets = new VersionSet[nodes.size()];
+      this.whole = whole;
+      this.key = key;
+      this.answered = new boolean[nodes.size()];
+      this.digests = new long[nodes.size()];
       this.pending = nodes.size();
     }
 
     void answered(int slot, Message reply, Throwable failure, long sent) {
       NodeId node = nodes.get(slot);
-      VersionSet versions = failure == null && reply instanceof ReplicaGetReply g ? g.versions() : null;
-      if (versions != null) {
+      boolean ok = failure == null
+          && (slot == whole ? reply instanceof ReplicaGetReply : reply instanceof SetDigest);
+      if (ok) {
         health.markUp(node);
         speculation.observed(health.now() - sent);
       } else if (failure != null) {
@@ -167,20 +183,36 @@ final class ClientRouter implements Coordination {
         if (result.isDone()) {
           return;
         }
-        if (versions != null) {
-          sets[slot] = versions;
+        if (ok) {
+          answered[slot] = true;
+          if (reply instanceof ReplicaGetReply g) {
+            set = g.versions();
+          } else {
+            digests[slot] = ((SetDigest) reply).digest();
+          }
           if (--pending > 0) {
             return;
           }
         }
       }
-      boolean agree = versions != null;
-      for (int i = 1; agree && i < sets.length; i++) {
-        agree = sets[i].equals(sets[0]);
-      }
-      if (result.complete(agree ? sets[0] : null)) {
+      boolean agree = ok && digestsMatch();
+      if (result.complete(agree ? set : null)) {
         (agree ? directReads : directReadsMissed).increment();
       }
+    }
+
+    /** Whether every digest is the read set's own (as a replica's storage engine digests it; 0 for none). */
+    private boolean digestsMatch() {
+      if (digests.length == 1) {
+        return true;
+      }
+      long own = set.isEmpty() ? 0 : SegmentDigest.of(key, VersionSetCodec.encode(set));
+      for (int i = 0; i < digests.length; i++) {
+        if (i != whole && digests[i] != own) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** A primary has not answered in a few usual round trips: it may be paused; read through a coordinator. */
@@ -190,8 +222,8 @@ final class ClientRouter implements Coordination {
           return;
         }
         Set<NodeId> waitedFor = new HashSet<>();
-        for (int i = 0; i < sets.length; i++) {
-          if (sets[i] == null) {
+        for (int i = 0; i < answered.length; i++) {
+          if (!answered[i]) {
             waitedFor.add(nodes.get(i));
           }
         }

@@ -24,6 +24,7 @@ import io.dynamokv.internal.wire.KeyedVersions;
 import io.dynamokv.internal.wire.MergeBatch;
 import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.internal.wire.PartitionScan;
+import io.dynamokv.internal.wire.PrimaryDigest;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
@@ -213,16 +214,36 @@ public final class Coordinator implements Coordination {
    */
   CompletableFuture<VersionSet> readAsPrimary(PrimaryGet g) {
     try {
-      Placed at = place(g.store(), g.key(), g.n());
-      if (!at.pl().primaries().contains(self)) {
-        return CompletableFuture.failedFuture(new IllegalStateException("a client's read of " + at.sk()
-            + " as a primary reached " + self + " (expected: one of its primaries " + at.pl().primaries() + ")"));
-      }
+      StorageKey sk = asPrimary("read", g.store(), g.key(), g.n());
       metrics.primaryReads.increment();
-      return CompletableFuture.completedFuture(storage.get(at.sk()).orElse(VersionSet.EMPTY));
+      return CompletableFuture.completedFuture(storage.get(sk).orElse(VersionSet.EMPTY));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Serves a client's read of the digest of this node's own copy of a key ({@link PrimaryDigest}),
+   * if this node is one of the key's primaries; refuses it if not, as {@link #readAsPrimary} does.
+   */
+  CompletableFuture<Long> digestAsPrimary(PrimaryDigest g) {
+    try {
+      StorageKey sk = asPrimary("digest read", g.store(), g.key(), g.n());
+      metrics.primaryDigests.increment();
+      return CompletableFuture.completedFuture(storage.digest(sk));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Places a client's read of this node's own copy; fails if this node is not one of the key's primaries. */
+  private StorageKey asPrimary(String what, String store, Bytes key, int n) {
+    Placed at = place(store, key, n);
+    if (!at.pl().primaries().contains(self)) {
+      throw new IllegalStateException("a client's " + what + " of " + at.sk() + " as a primary reached " + self
+          + " (expected: one of its primaries " + at.pl().primaries() + ")");
+    }
+    return at.sk();
   }
 
   /** Reads {@code key}: the merge of R of its N replicas. */

@@ -12,6 +12,8 @@ public final class NodeMetrics {
 
   final LongAdder gets = new LongAdder();
   final LongAdder primaryReads = new LongAdder();
+  /** Clients' reads of the digest of this node's own copy, beside another primary's whole copy. */
+  final LongAdder primaryDigests = new LongAdder();
   /** Pages of a group's keys (a set's elements) read with a quorum. */
   final LongAdder scans = new LongAdder();
   final LongAdder puts = new LongAdder();
@@ -37,6 +39,7 @@ public final class NodeMetrics {
     Map<String, Long> m = new TreeMap<>();
     m.put("gets", gets.sum());
     m.put("gets.served.to.clients", primaryReads.sum());
+    m.put("digests.served.to.clients", primaryDigests.sum());
     m.put("puts", puts.sum());
     m.put("puts.forwarded", putsForwarded.sum());
     m.put("puts.coordinated", putsCoordinated.sum());

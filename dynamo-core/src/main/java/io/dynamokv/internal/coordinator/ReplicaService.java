@@ -21,9 +21,11 @@ import io.dynamokv.internal.wire.MerkleLeavesRequest;
 import io.dynamokv.internal.wire.PartitionScan;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
+import io.dynamokv.internal.wire.PrimaryDigest;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.internal.wire.SetDigest;
 import io.dynamokv.internal.wire.ReplicaPut;
 import io.dynamokv.internal.wire.WireMessage;
 import io.dynamokv.spi.Message;
@@ -92,16 +94,17 @@ public final class ReplicaService implements RequestHandler {
     WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
     return switch (request.type()) {
       case PING, COORDINATE_PUT, RING_QUERY -> true;
-      case PRIMARY_GET -> readsFromMemory((PrimaryGet) request);
+      case PRIMARY_GET -> readsFromMemory(((PrimaryGet) request).store(), ((PrimaryGet) request).key());
+      case PRIMARY_DIGEST -> readsFromMemory(((PrimaryDigest) request).store(), ((PrimaryDigest) request).key());
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
       default -> false;
     };
   }
 
   /** Whether a client's read of this node's copy would be answered from memory, without the disk. */
-  private boolean readsFromMemory(PrimaryGet g) {
+  private boolean readsFromMemory(String store, io.dynamokv.internal.wire.Bytes key) {
     try {
-      return storage.readsFromMemory(keySpaces.get().storageKey(g.store(), g.key().toArray()));
+      return storage.readsFromMemory(keySpaces.get().storageKey(store, key.toArray()));
     } catch (RuntimeException e) {
       return false; // bad input, or no ring yet: the request executor answers it
     }
@@ -128,7 +131,8 @@ public final class ReplicaService implements RequestHandler {
   private static Optional<String> refusal(WireMessage request, PeerIdentity peer) {
     if (!peer.node()) {
       return switch (request.type()) {
-        case COORDINATE_PUT, COORDINATE_GET, COORDINATE_SCAN, PRIMARY_GET, RING_QUERY, PING -> Optional.empty();
+        case COORDINATE_PUT, COORDINATE_GET, COORDINATE_SCAN, PRIMARY_GET, PRIMARY_DIGEST, RING_QUERY, PING ->
+            Optional.empty();
         default -> Optional.of(request.type() + " from client " + peer.name()
             + " (expected: a node's certificate; a client only asks to coordinate, to read a primary's"
             + " copy, and for the ring)");
@@ -163,7 +167,7 @@ public final class ReplicaService implements RequestHandler {
     Latencies.Op measured = switch (request.type()) {
       case COORDINATE_GET -> Latencies.Op.COORDINATE_GET;
       case COORDINATE_PUT -> Latencies.Op.COORDINATE_PUT;
-      case REPLICA_GET, PRIMARY_GET -> Latencies.Op.REPLICA_GET;
+      case REPLICA_GET, PRIMARY_GET, PRIMARY_DIGEST -> Latencies.Op.REPLICA_GET;
       case REPLICA_PUT -> Latencies.Op.REPLICA_PUT;
       default -> null;
     };
@@ -189,6 +193,8 @@ public final class ReplicaService implements RequestHandler {
       return g.store();
     } else if (request instanceof PrimaryGet g) {
       return g.store();
+    } else if (request instanceof PrimaryDigest g) {
+      return g.store();
     } else if (request instanceof ReplicaPut p) {
       return p.store();
     }
@@ -212,6 +218,7 @@ public final class ReplicaService implements RequestHandler {
           .thenApply(CoordinatePutReply::new);
       case COORDINATE_GET -> coordinator.coordinateGet((CoordinateGet) request).thenApply(ReplicaGetReply::new);
       case PRIMARY_GET -> coordinator.readAsPrimary((PrimaryGet) request).thenApply(ReplicaGetReply::new);
+      case PRIMARY_DIGEST -> coordinator.digestAsPrimary((PrimaryDigest) request).thenApply(SetDigest::new);
       case COORDINATE_SCAN -> coordinator.coordinateScan((CoordinateScan) request).thenApply(c -> c);
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();

@@ -113,6 +113,13 @@ public final class FrameCodec {
         g.key().writeLengthPrefixedTo(out);
         out.writeVarInt(g.n());
       }
+      case PRIMARY_DIGEST -> {
+        PrimaryDigest g = (PrimaryDigest) m;
+        out.writeString(g.store());
+        g.key().writeLengthPrefixedTo(out);
+        out.writeVarInt(g.n());
+      }
+      case SET_DIGEST -> out.writeLong(((SetDigest) m).digest());
       case COORDINATE_SCAN -> {
         CoordinateScan c = (CoordinateScan) m;
         out.writeString(c.store());
@@ -262,6 +269,8 @@ public final class FrameCodec {
       case COORDINATE_GET -> new CoordinateGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255),
           in.readVarInt("r", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
       case PRIMARY_GET -> new PrimaryGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255));
+      case PRIMARY_DIGEST -> new PrimaryDigest(readStore(in), readKey(in), in.readVarInt("n", 1, 255));
+      case SET_DIGEST -> new SetDigest(in.readLong("digest"));
       case COORDINATE_SCAN -> new CoordinateScan(readStore(in), Bytes.of(readKey(in)), Bytes.of(readKey(in)),
           in.readVarInt("limit", 1, Integer.MAX_VALUE), in.readVarInt("n", 1, 255), in.readVarInt("r", 1, 255),
           in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));

@@ -27,6 +27,10 @@ public enum MessageType {
   COORDINATE_GET(16),
   /** {@link PrimaryGet} (answered with a {@link ReplicaGetReply}). */
   PRIMARY_GET(17),
+  /** {@link PrimaryDigest} (answered with a {@link SetDigest}). */
+  PRIMARY_DIGEST(19),
+  /** {@link SetDigest}. */
+  SET_DIGEST(21),
   /** {@link CoordinateScan} (answered with a {@link PartitionChunk}). */
   COORDINATE_SCAN(18),
   /** {@link MergeBatch}. */

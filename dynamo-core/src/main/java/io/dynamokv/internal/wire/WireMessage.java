@@ -9,7 +9,7 @@ import io.dynamokv.spi.Message;
  */
 public sealed interface WireMessage extends Message
     permits Ping, Pong, Ack, Failure, ReplicaGet, ReplicaGetReply, ReplicaPut, CoordinatePut,
-        CoordinatePutReply, CoordinateGet, PrimaryGet, CoordinateScan, MergeBatch, PartitionScan, PartitionChunk, MerkleLeavesRequest,
+        CoordinatePutReply, CoordinateGet, PrimaryGet, PrimaryDigest, SetDigest, CoordinateScan, MergeBatch, PartitionScan, PartitionChunk, MerkleLeavesRequest,
         MerkleLeavesReply, Gossip, GossipDigest, GossipDelta, ListStores, StoreNames, DropStore, Addressed,
         RingQuery {
 

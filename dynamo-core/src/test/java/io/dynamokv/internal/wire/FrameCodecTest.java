@@ -112,6 +112,8 @@ class FrameCodecTest {
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, n, t) -> new CoordinateGet(s, k, n, 1 + t % n, t)),
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255)).as(PrimaryGet::new),
+        Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255)).as(PrimaryDigest::new),
+        Arbitraries.longs().map(SetDigest::new),
         Combinators.combine(stores(), keys(), keys(), Arbitraries.integers().between(1, 10_000),
             Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, prefix, after, limit, n, t) -> new CoordinateScan(s, Bytes.of(prefix), Bytes.of(after), limit, n,

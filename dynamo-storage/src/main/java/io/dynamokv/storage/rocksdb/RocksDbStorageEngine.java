@@ -281,6 +281,26 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
   }
 
+  /** Hashes the stored bytes as they are: a digest read decodes nothing. */
+  @Override
+  public long digest(StorageKey key) {
+    Objects.requireNonNull(key, "key");
+    enter();
+    try {
+      Optional<Integer> storeId = storeIds.find(key.store());
+      if (storeId.isEmpty()) {
+        return 0;
+      }
+      byte[] dataKey = KeyLayout.dataKey(storeId.get(), key);
+      byte[] stored = db.get(data, dataKey);
+      return stored == null ? 0 : UpdateBatch.digest(dataKey, stored, stored.length);
+    } catch (RocksDBException e) {
+      throw new StorageException("digest read of " + key + " failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
   /**
    * RocksDB's {@code KeyMayExist} reads only the memtables and the block cache: the key is in
    * memory if it is found there (with its value), or if the filters rule it out.

@@ -205,7 +205,7 @@ final class UpdateBatch implements GroupCommit.Writer, AutoCloseable {
   }
 
   /** The key's digest with the first {@code length} bytes of {@code stored}, hashing the key where the data key holds it. */
-  private static long digest(byte[] dataKey, byte[] stored, int length) {
+  static long digest(byte[] dataKey, byte[] stored, int length) {
     return SegmentDigest.of(dataKey, KeyLayout.SEGMENT_PREFIX, dataKey.length - KeyLayout.SEGMENT_PREFIX, stored, length);
   }
 
