@@ -34,7 +34,7 @@ import site.ycsb.StringByteIterator;
  * each request to a replica of its key on standalone nodes ({@code dynamo.client.secret.file}:
  * the clients' secret, or {@code dynamo.secret.file}: the cluster's, if the nodes have one;
  * {@code dynamo.client.ioThreads}: its I/O threads,
- * default 2). <b>Embedded</b>, without seeds: a cluster of {@code dynamo.nodes} nodes (default 3)
+ * default 1). <b>Embedded</b>, without seeds: a cluster of {@code dynamo.nodes} nodes (default 3)
  * in the YCSB process, on loopback with RocksDB under {@code dynamo.dir} (default a temporary
  * directory, deleted at the end; give a directory to keep the data between the load and run
  * phases), each write fsync'd unless {@code dynamo.durability=async}. YCSB's threads share it,
@@ -77,7 +77,7 @@ public final class DynamoYcsbClient extends DB {
           client = ClusterClients.connect(ClusterClients.parseSeeds(seeds),
               clientsSecret.or(() -> Optional.ofNullable(getProperties().getProperty("dynamo.secret.file"))),
               clientsSecret.isPresent() ? ClusterClients.SecretKind.CLIENTS : ClusterClients.SecretKind.CLUSTER,
-              Duration.ofMillis(timeoutMs), Integer.parseInt(getProperties().getProperty("dynamo.client.ioThreads", "2")));
+              Duration.ofMillis(timeoutMs), Integer.parseInt(getProperties().getProperty("dynamo.client.ioThreads", "1")));
         } catch (RuntimeException e) {
           throw new DBException("cannot connect to the cluster at " + seeds + ": " + e.getMessage(), e);
         }

@@ -45,4 +45,11 @@ class NettyTransportConfigTest {
     assertThat(defaults.maxFrameBytes()).isEqualTo(NettyTransportConfig.DEFAULT_MAX_FRAME_BYTES);
     assertThat(defaults.tls()).isEmpty();
   }
+
+  @Test
+  void aNodeGetsAnIoThreadPerCoreAndAClientOne() {
+    assertThat(builder().build().ioThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    assertThat(NettyTransportConfig.newClientBuilder().build().ioThreads()).isEqualTo(1);
+    assertThat(NettyTransportConfig.newClientBuilder().ioThreads(3).build().ioThreads()).isEqualTo(3);
+  }
 }
