@@ -26,13 +26,13 @@ public final class MapRead {
   /** Returns the names of the fields present (of any type), sorted. */
   public Set<String> fieldNames() {
     Set<String> names = new TreeSet<>();
-    state.fields().forEach(f -> names.add(f.name()));
+    state.forEachField(f -> names.add(f.name()));
     return names;
   }
 
   /** Whether the map has no field. */
   public boolean isEmpty() {
-    return state.fields().isEmpty();
+    return state.isEmpty();
   }
 
   private Optional<Crdt<?>> field(String name, MapState.FieldType type) {

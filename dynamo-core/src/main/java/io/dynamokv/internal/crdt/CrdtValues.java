@@ -154,14 +154,15 @@ public final class CrdtValues {
   public static Crdt<?> stateOf(VersionSet versions, Type type, String what, Crdt<?> empty) {
     Crdt<?> state = empty;
     for (Sibling s : versions.values()) {
-      byte[] bytes = s.value();
-      if (bytes.length == 0 || bytes[0] != type.tag) {
-        throw new IllegalArgumentException(what + " holds " + (bytes.length == 0 ? "an empty value"
-            : "a value that is not a " + type.lowerName() + " (tag " + bytes[0] + ")") + " (expected: a " + type.lowerName()
-            + "; a key holds one type)");
+      ByteReader in = s.valueReader();
+      int tag = in.peek(0);
+      if (tag != (type.tag & 0xFF)) {
+        throw new IllegalArgumentException(what + " holds " + (tag < 0 ? "an empty value"
+            : "a value that is not a " + type.lowerName() + " (tag " + (byte) tag + ")") + " (expected: a "
+            + type.lowerName() + "; a key holds one type)");
       }
-      ByteReader in = new ByteReader(bytes, 1, bytes.length - 1);
       try {
+        in.readUnsignedByte("type tag");
         state = join(state, switch (type) {
           case COUNTER -> CounterState.readFrom(in);
           case SET, FLAG -> SetState.readFrom(in);

@@ -124,6 +124,16 @@ public final class MapState implements Crdt<MapState> {
     return new ArrayList<>(entries.keySet());
   }
 
+  /** Calls {@code visit} with each field present, sorted, without copying them out. */
+  public void forEachField(java.util.function.Consumer<Field> visit) {
+    entries.keySet().forEach(visit);
+  }
+
+  /** Whether no field is present. */
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
   /** Returns the value of {@code field}, if present. */
   public Optional<Crdt<?>> get(Field field) {
     return Optional.ofNullable(entries.get(field)).map(Entry::value);

@@ -100,6 +100,14 @@ public final class Sibling {
     return value.clone();
   }
 
+  /**
+   * Returns a reader over the value's bytes, without copying them: for a decoder of the value
+   * (a built-in type's state is decoded at every operation on it).
+   */
+  public ByteReader valueReader() {
+    return new ByteReader(value);
+  }
+
   /** Returns a read-only view of the value's bytes, without copying them. */
   public ByteBuffer valueView() {
     return ByteBuffer.wrap(value).asReadOnlyBuffer();
