@@ -458,6 +458,25 @@ public abstract class ClusterScenarios {
     assertThat(get(store(stale), "heidi").values()).containsExactly("fresh");
     cluster.awaitCondition(() -> valuesOf(held(stale, "heidi")).contains("fresh"), Duration.ofSeconds(30));
     assertThat(cluster.node(stale).metrics().get("read.repairs")).isPositive();
+    // Its own copy was empty, so the other replica's digest differed and its whole set was read.
+    assertThat(cluster.node(stale).metrics().get("reads.digest.mismatches")).isPositive();
+  }
+
+  /** A coordinator that is a replica reads its own copy and only a digest of the others'. */
+  @Test
+  void aReadThroughAReplicaInSyncMovesOnlyItsDigests() {
+    PreferenceList pl = cluster.preferenceList("ivan");
+    NodeId coordinator = pl.primaries().get(0);
+    put(store(coordinator), "ivan", Context.EMPTY, "cart");
+    cluster.awaitCondition(() -> pl.primaries().stream().allMatch(n -> valuesOf(held(n, "ivan")).contains("cart")),
+        Duration.ofSeconds(30));
+    java.util.Map<String, Long> before = cluster.node(coordinator).metrics();
+    assertThat(get(store(coordinator), "ivan").values()).containsExactly("cart");
+    java.util.Map<String, Long> after = cluster.node(coordinator).metrics();
+    assertThat(after.get("reads.digest") - before.get("reads.digest")).as("R - 1 replicas asked for a digest")
+        .isEqualTo(1);
+    assertThat(after.get("reads.digest.mismatches")).isEqualTo(before.get("reads.digest.mismatches"));
+    assertThat(after.get("read.repairs")).isEqualTo(before.get("read.repairs"));
   }
 
   /** Invariant 7 (first half): a delete hides the key; a write it did not see survives it. */

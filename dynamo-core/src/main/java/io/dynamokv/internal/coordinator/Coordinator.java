@@ -26,8 +26,10 @@ import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.internal.wire.PartitionScan;
 import io.dynamokv.internal.wire.PrimaryDigest;
 import io.dynamokv.internal.wire.PrimaryGet;
+import io.dynamokv.internal.wire.ReplicaDigest;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
+import io.dynamokv.internal.wire.SetDigest;
 import io.dynamokv.internal.wire.ReplicaPut;
 import io.dynamokv.spi.Clock;
 import io.dynamokv.spi.Message;
@@ -40,7 +42,9 @@ import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportException;
 import io.dynamokv.spi.Update;
 import io.dynamokv.spi.version.ActorId;
+import io.dynamokv.spi.version.SegmentDigest;
 import io.dynamokv.spi.version.VersionSet;
+import io.dynamokv.spi.version.VersionSetCodec;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,7 +275,14 @@ public final class Coordinator implements Coordination {
     List<NodeId> asked = firstAsked(pl, r, spares, quorum);
     quorum.whenSettled(() -> repair(store, key, sk, pl, replies, own, attempt));
     for (NodeId target : asked) {
-      read(quorum, replies, own, store, key, sk, target, spares, attempt);
+      // This node's copy is read first when it is a replica: the others then need only send a
+      // digest of theirs unless it differs.
+      VersionSet mine = replies.get(self);
+      if (mine != null && !target.equals(self)) {
+        readDigest(quorum, replies, own, store, key, sk, target, spares, attempt, digestOf(sk, mine));
+      } else {
+        read(quorum, replies, own, store, key, sk, target, spares, attempt);
+      }
     }
     quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
     if (asked.size() < pl.primaries().size()) {
@@ -327,15 +338,57 @@ public final class Coordinator implements Coordination {
         quorum.succeeded(target, () -> merged(replies).merge(own));
         return;
       }
-      noteFailure(target, failure, reply, sent);
-      // Sloppy quorum for reads too: the next healthy node on the ring answers in its place.
-      NodeId spare = spares.poll();
-      if (spare != null) {
-        quorum.sent(spare);
-        read(quorum, replies, own, store, key, sk, spare, spares, timeout);
-      }
-      quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+      readFailed(quorum, replies, own, store, key, sk, target, spares, timeout, reply, failure, sent);
     });
+  }
+
+  /** A replica's read failed: the next healthy node on the ring answers in its place (sloppy quorum for reads too). */
+  private void readFailed(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, VersionSet own, String store,
+      byte[] key, StorageKey sk, NodeId target, Spares spares, Duration timeout, Message reply, Throwable failure,
+      long sent) {
+    noteFailure(target, failure, reply, sent);
+    NodeId spare = spares.poll();
+    if (spare != null) {
+      quorum.sent(spare);
+      read(quorum, replies, own, store, key, sk, spare, spares, timeout);
+    }
+    quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
+  }
+
+  /** The digest a replica holding {@code set} answers a {@link ReplicaDigest} with. */
+  private static long digestOf(StorageKey sk, VersionSet set) {
+    return set.isEmpty() ? 0 : SegmentDigest.of(sk, VersionSetCodec.encode(set));
+  }
+
+  /**
+   * Asks {@code target} for the digest of its copy: if it is {@code expected} (this node's own
+   * copy's), the target holds what this node holds and counts as having sent it; if not, the
+   * whole set is read from it, to merge and repair. A target that fails is treated as a failed
+   * read: a spare is asked in its place.
+   */
+  private void readDigest(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, VersionSet own, String store,
+      byte[] key, StorageKey sk, NodeId target, Spares spares, Duration timeout, long expected) {
+    metrics.digestReads.increment();
+    long sent = health.now();
+    long deadline = sent + timeout.toNanos();
+    transport.request(endpoint(target), new Addressed(target, new ReplicaDigest(store, key)), timeout)
+        .whenComplete((reply, failure) -> {
+          if (failure == null && reply instanceof SetDigest d) {
+            health.markUp(target);
+            speculation.observed(health.now() - sent);
+            VersionSet mine = replies.get(self);
+            if (d.digest() == expected && mine != null) {
+              replies.put(target, mine);
+              quorum.succeeded(target, () -> merged(replies).merge(own));
+              return;
+            }
+            metrics.digestMismatches.increment();
+            read(quorum, replies, own, store, key, sk, target, spares,
+                Duration.ofNanos(Math.max(1_000_000, deadline - health.now())));
+            return;
+          }
+          readFailed(quorum, replies, own, store, key, sk, target, spares, timeout, reply, failure, sent);
+        });
   }
 
   /**

@@ -26,6 +26,10 @@ public final class NodeMetrics {
   final LongAdder hintsStored = new LongAdder();
   final LongAdder hintsDelivered = new LongAdder();
   final LongAdder readRepairs = new LongAdder();
+  /** Replicas a read coordinated here asked for a digest of their copy rather than the copy. */
+  final LongAdder digestReads = new LongAdder();
+  /** Replicas whose digest differed from the coordinator's copy, so a read fetched their whole set. */
+  final LongAdder digestMismatches = new LongAdder();
   /** Replicas a read asked beyond its R because those asked first were slow. */
   final LongAdder speculativeReads = new LongAdder();
   final LongAdder peersMarkedDown = new LongAdder();
@@ -51,6 +55,8 @@ public final class NodeMetrics {
     m.put("hints.stored", hintsStored.sum());
     m.put("hints.delivered", hintsDelivered.sum());
     m.put("read.repairs", readRepairs.sum());
+    m.put("reads.digest", digestReads.sum());
+    m.put("reads.digest.mismatches", digestMismatches.sum());
     m.put("reads.speculative", speculativeReads.sum());
     m.put("peers.marked.down", peersMarkedDown.sum());
     m.put("peers.marked.up", peersMarkedUp.sum());

@@ -23,6 +23,7 @@ import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
 import io.dynamokv.internal.wire.PrimaryDigest;
 import io.dynamokv.internal.wire.PrimaryGet;
+import io.dynamokv.internal.wire.ReplicaDigest;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaGetReply;
 import io.dynamokv.internal.wire.SetDigest;
@@ -85,8 +86,9 @@ public final class ReplicaService implements RequestHandler {
    * A replica write without a hint only queues a storage update ({@link StorageEngine#apply}
    * never waits for I/O); a put to coordinate queues its local update and sends requests; a ping
    * only answers: these may be served on an I/O thread. So may a client's read of this node's
-   * copy when the storage engine holds it in memory ({@link StorageEngine#readsFromMemory}), as
-   * most reads of a working set that fits its caches are. A hinted write is not, as hints are
+   * copy, or of its digest, when the storage engine holds it in memory
+   * ({@link StorageEngine#readsFromMemory}), as most reads of a working set that fits its caches
+   * are. A hinted write is not, as hints are
    * written in place, nor a read that may wait for the disk.
    */
   @Override
@@ -167,7 +169,7 @@ public final class ReplicaService implements RequestHandler {
     Latencies.Op measured = switch (request.type()) {
       case COORDINATE_GET -> Latencies.Op.COORDINATE_GET;
       case COORDINATE_PUT -> Latencies.Op.COORDINATE_PUT;
-      case REPLICA_GET, PRIMARY_GET, PRIMARY_DIGEST -> Latencies.Op.REPLICA_GET;
+      case REPLICA_GET, REPLICA_DIGEST, PRIMARY_GET, PRIMARY_DIGEST -> Latencies.Op.REPLICA_GET;
       case REPLICA_PUT -> Latencies.Op.REPLICA_PUT;
       default -> null;
     };
@@ -191,6 +193,8 @@ public final class ReplicaService implements RequestHandler {
       return p.store();
     } else if (request instanceof ReplicaGet g) {
       return g.store();
+    } else if (request instanceof ReplicaDigest g) {
+      return g.store();
     } else if (request instanceof PrimaryGet g) {
       return g.store();
     } else if (request instanceof PrimaryDigest g) {
@@ -212,6 +216,11 @@ public final class ReplicaService implements RequestHandler {
         ReplicaGet g = (ReplicaGet) request;
         VersionSet held = storage.get(keySpaces.get().storageKey(g.store(), g.key().toArray())).orElse(VersionSet.EMPTY);
         yield CompletableFuture.completedFuture(new ReplicaGetReply(held));
+      }
+      case REPLICA_DIGEST -> {
+        ReplicaDigest g = (ReplicaDigest) request;
+        long digest = storage.digest(keySpaces.get().storageKey(g.store(), g.key().toArray()));
+        yield CompletableFuture.completedFuture(new SetDigest(digest));
       }
       case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
       case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)

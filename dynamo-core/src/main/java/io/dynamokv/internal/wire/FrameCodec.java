@@ -80,6 +80,11 @@ public final class FrameCodec {
         out.writeString(g.store());
         g.key().writeLengthPrefixedTo(out);
       }
+      case REPLICA_DIGEST -> {
+        ReplicaDigest g = (ReplicaDigest) m;
+        out.writeString(g.store());
+        g.key().writeLengthPrefixedTo(out);
+      }
       case REPLICA_GET_REPLY -> VersionSetCodec.writeTo(out, ((ReplicaGetReply) m).versions());
       case REPLICA_PUT -> {
         ReplicaPut p = (ReplicaPut) m;
@@ -245,6 +250,7 @@ public final class FrameCodec {
       case ACK -> new Ack();
       case FAILURE -> new Failure(in.readString("failure message", MAX_TEXT_BYTES));
       case REPLICA_GET -> new ReplicaGet(readStore(in), readKey(in));
+      case REPLICA_DIGEST -> new ReplicaDigest(readStore(in), readKey(in));
       case REPLICA_GET_REPLY -> new ReplicaGetReply(VersionSetCodec.readFrom(in));
       case REPLICA_PUT -> new ReplicaPut(readStore(in), readKey(in), VersionSetCodec.readFrom(in), readOptionalNode(in));
       case COORDINATE_PUT -> {

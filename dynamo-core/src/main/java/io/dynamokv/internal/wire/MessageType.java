@@ -31,6 +31,8 @@ public enum MessageType {
   PRIMARY_DIGEST(19),
   /** {@link SetDigest}. */
   SET_DIGEST(21),
+  /** {@link ReplicaDigest} (answered with a {@link SetDigest}). */
+  REPLICA_DIGEST(22),
   /** {@link CoordinateScan} (answered with a {@link PartitionChunk}). */
   COORDINATE_SCAN(18),
   /** {@link MergeBatch}. */

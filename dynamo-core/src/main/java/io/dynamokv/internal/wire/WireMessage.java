@@ -8,7 +8,7 @@ import io.dynamokv.spi.Message;
  * {@link FrameCodec} (a socket transport). The set is closed, so the codec knows every type.
  */
 public sealed interface WireMessage extends Message
-    permits Ping, Pong, Ack, Failure, ReplicaGet, ReplicaGetReply, ReplicaPut, CoordinatePut,
+    permits Ping, Pong, Ack, Failure, ReplicaGet, ReplicaDigest, ReplicaGetReply, ReplicaPut, CoordinatePut,
         CoordinatePutReply, CoordinateGet, PrimaryGet, PrimaryDigest, SetDigest, CoordinateScan, MergeBatch, PartitionScan, PartitionChunk, MerkleLeavesRequest,
         MerkleLeavesReply, Gossip, GossipDigest, GossipDelta, ListStores, StoreNames, DropStore, Addressed,
         RingQuery {

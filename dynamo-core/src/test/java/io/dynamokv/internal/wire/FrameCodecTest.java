@@ -100,6 +100,7 @@ class FrameCodecTest {
         Arbitraries.just(new Ack()),
         Arbitraries.strings().ofMaxLength(100).map(Failure::new),
         Combinators.combine(stores(), keys()).as(ReplicaGet::new),
+        Combinators.combine(stores(), keys()).as(ReplicaDigest::new),
         versionSets().map(ReplicaGetReply::new),
         Combinators.combine(stores(), keys(), versionSets(), nodes().optional()).as(ReplicaPut::new),
         Combinators.combine(stores(), keys(), versionSets(), keys().optional(),
