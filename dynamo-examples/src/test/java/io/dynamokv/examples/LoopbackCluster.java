@@ -78,8 +78,11 @@ final class LoopbackCluster implements ClusterHarness {
     waitFor(condition, limit, true);
   }
 
-  /** Real time: poll the condition until it holds or the limit passes. */
-  private static void waitFor(BooleanSupplier condition, Duration limit, boolean mustHold) {
+  /**
+   * Real time: polls {@code condition} until it holds or {@code limit} passes; then, if it
+   * {@code mustHold}, fails.
+   */
+  static void waitFor(BooleanSupplier condition, Duration limit, boolean mustHold) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

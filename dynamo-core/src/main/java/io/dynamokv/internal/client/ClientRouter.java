@@ -111,8 +111,8 @@ final class ClientRouter implements Coordination {
       }
       long deadline = health.now() + timeout.toNanos();
       DirectRead read = new DirectRead(primaries.subList(0, r), Math.floorMod(sk.hashCode(), r), sk);
-      WireMessage wholeSet = new PrimaryGet(store, key, n);
-      WireMessage digest = r > 1 ? new PrimaryDigest(store, key, n) : null;
+      PrimaryGet wholeSet = new PrimaryGet(store, key, n);
+      PrimaryDigest digest = r > 1 ? new PrimaryDigest(wholeSet) : null;
       Duration share = timeout.dividedBy(2);
       for (int i = 0; i < r; i++) {
         int slot = i;
@@ -123,7 +123,8 @@ final class ClientRouter implements Coordination {
           continue;
         }
         long sent = health.now();
-        transport.request(at.get(), new Addressed(node, slot == read.whole ? wholeSet : digest), share)
+        WireMessage asked = slot == read.whole ? wholeSet : digest;
+        transport.request(at.get(), new Addressed(node, asked), share)
             .whenComplete((reply, failure) -> read.answered(slot, reply, failure, sent));
       }
       Cancellable slow = scheduler.schedule(speculation.delay(share), read::tooSlow);

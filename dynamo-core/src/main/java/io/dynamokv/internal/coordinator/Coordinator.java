@@ -24,7 +24,6 @@ import io.dynamokv.internal.wire.KeyedVersions;
 import io.dynamokv.internal.wire.MergeBatch;
 import io.dynamokv.internal.wire.PartitionChunk;
 import io.dynamokv.internal.wire.PartitionScan;
-import io.dynamokv.internal.wire.PrimaryDigest;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaDigest;
 import io.dynamokv.internal.wire.ReplicaGet;
@@ -227,10 +226,11 @@ public final class Coordinator implements Coordination {
   }
 
   /**
-   * Serves a client's read of the digest of this node's own copy of a key ({@link PrimaryDigest}),
-   * if this node is one of the key's primaries; refuses it if not, as {@link #readAsPrimary} does.
+   * Serves a client's read of the digest of this node's own copy of the key {@code g} names
+   * ({@link PrimaryDigest}), if this node is one of the key's primaries; refuses it if not, as
+   * {@link #readAsPrimary} does.
    */
-  CompletableFuture<Long> digestAsPrimary(PrimaryDigest g) {
+  CompletableFuture<Long> digestAsPrimary(PrimaryGet g) {
     try {
       StorageKey sk = asPrimary("digest read", g.store(), g.key(), g.n());
       metrics.primaryDigests.increment();
@@ -274,15 +274,20 @@ public final class Coordinator implements Coordination {
     Duration attempt = attemptTimeout(timeout, spares);
     List<NodeId> asked = firstAsked(pl, r, spares, quorum);
     quorum.whenSettled(() -> repair(store, key, sk, pl, replies, own, attempt));
+    // This node's copy is read first when it is a replica (firstAsked puts it first): the others
+    // then need only send a digest of theirs, and the whole set only if that differs.
+    Long expected = null;
     for (NodeId target : asked) {
-      // This node's copy is read first when it is a replica: the others then need only send a
-      // digest of theirs unless it differs.
-      VersionSet mine = replies.get(self);
-      if (mine != null && !target.equals(self)) {
-        readDigest(quorum, replies, own, store, key, sk, target, spares, attempt, digestOf(sk, mine));
-      } else {
+      VersionSet mine = target.equals(self) ? null : replies.get(self);
+      if (mine == null) {
         read(quorum, replies, own, store, key, sk, target, spares, attempt);
+        continue;
       }
+      if (expected == null) {
+        expected = digestOf(sk, mine);
+      }
+      readDigest(quorum, replies, own, mine, new ReplicaDigest(new ReplicaGet(store, key)), sk, target, spares,
+          attempt, expected);
     }
     quorum.cancelOnSettle(scheduler.schedule(timeout, () -> quorum.expire(timeout.toMillis())));
     if (asked.size() < pl.primaries().size()) {
@@ -361,23 +366,25 @@ public final class Coordinator implements Coordination {
   }
 
   /**
-   * Asks {@code target} for the digest of its copy: if it is {@code expected} (this node's own
-   * copy's), the target holds what this node holds and counts as having sent it; if not, the
-   * whole set is read from it, to merge and repair. A target that fails is treated as a failed
-   * read: a spare is asked in its place.
+   * Asks {@code target} for the digest of its copy: if it is {@code expected} (the digest of
+   * {@code mine}, this node's own copy), the target holds {@code mine} and counts as having sent
+   * it; if not, the whole set is read from it, to merge and repair. A target that fails is
+   * treated as a failed read: a spare is asked in its place.
    */
-  private void readDigest(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, VersionSet own, String store,
-      byte[] key, StorageKey sk, NodeId target, Spares spares, Duration timeout, long expected) {
+  private void readDigest(Quorum<VersionSet> quorum, Map<NodeId, VersionSet> replies, VersionSet own,
+      VersionSet mine, ReplicaDigest request, StorageKey sk, NodeId target, Spares spares, Duration timeout,
+      long expected) {
     metrics.digestReads.increment();
     long sent = health.now();
     long deadline = sent + timeout.toNanos();
-    transport.request(endpoint(target), new Addressed(target, new ReplicaDigest(store, key)), timeout)
+    String store = request.read().store();
+    byte[] key = request.read().key().toArray();
+    transport.request(endpoint(target), new Addressed(target, request), timeout)
         .whenComplete((reply, failure) -> {
           if (failure == null && reply instanceof SetDigest d) {
             health.markUp(target);
             speculation.observed(health.now() - sent);
-            VersionSet mine = replies.get(self);
-            if (d.digest() == expected && mine != null) {
+            if (d.digest() == expected) {
               replies.put(target, mine);
               quorum.succeeded(target, () -> merged(replies).merge(own));
               return;

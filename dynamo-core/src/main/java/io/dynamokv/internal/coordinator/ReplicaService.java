@@ -88,25 +88,25 @@ public final class ReplicaService implements RequestHandler {
    * only answers: these may be served on an I/O thread. So may a client's read of this node's
    * copy, or of its digest, when the storage engine holds it in memory
    * ({@link StorageEngine#readsFromMemory}), as most reads of a working set that fits its caches
-   * are. A hinted write is not, as hints are
-   * written in place, nor a read that may wait for the disk.
+   * are. A hinted write is not, as hints are written in place, nor a read that may wait for the
+   * disk.
    */
   @Override
   public boolean servesWithoutBlocking(Message message) {
     WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
     return switch (request.type()) {
       case PING, COORDINATE_PUT, RING_QUERY -> true;
-      case PRIMARY_GET -> readsFromMemory(((PrimaryGet) request).store(), ((PrimaryGet) request).key());
-      case PRIMARY_DIGEST -> readsFromMemory(((PrimaryDigest) request).store(), ((PrimaryDigest) request).key());
+      case PRIMARY_GET -> readsFromMemory((PrimaryGet) request);
+      case PRIMARY_DIGEST -> readsFromMemory(((PrimaryDigest) request).read());
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
       default -> false;
     };
   }
 
   /** Whether a client's read of this node's copy would be answered from memory, without the disk. */
-  private boolean readsFromMemory(String store, io.dynamokv.internal.wire.Bytes key) {
+  private boolean readsFromMemory(PrimaryGet g) {
     try {
-      return storage.readsFromMemory(keySpaces.get().storageKey(store, key.toArray()));
+      return storage.readsFromMemory(keySpaces.get().storageKey(g.store(), g.key().toArray()));
     } catch (RuntimeException e) {
       return false; // bad input, or no ring yet: the request executor answers it
     }
@@ -194,11 +194,11 @@ public final class ReplicaService implements RequestHandler {
     } else if (request instanceof ReplicaGet g) {
       return g.store();
     } else if (request instanceof ReplicaDigest g) {
-      return g.store();
+      return g.read().store();
     } else if (request instanceof PrimaryGet g) {
       return g.store();
     } else if (request instanceof PrimaryDigest g) {
-      return g.store();
+      return g.read().store();
     } else if (request instanceof ReplicaPut p) {
       return p.store();
     }
@@ -218,7 +218,7 @@ public final class ReplicaService implements RequestHandler {
         yield CompletableFuture.completedFuture(new ReplicaGetReply(held));
       }
       case REPLICA_DIGEST -> {
-        ReplicaDigest g = (ReplicaDigest) request;
+        ReplicaGet g = ((ReplicaDigest) request).read();
         long digest = storage.digest(keySpaces.get().storageKey(g.store(), g.key().toArray()));
         yield CompletableFuture.completedFuture(new SetDigest(digest));
       }
@@ -227,7 +227,7 @@ public final class ReplicaService implements RequestHandler {
           .thenApply(CoordinatePutReply::new);
       case COORDINATE_GET -> coordinator.coordinateGet((CoordinateGet) request).thenApply(ReplicaGetReply::new);
       case PRIMARY_GET -> coordinator.readAsPrimary((PrimaryGet) request).thenApply(ReplicaGetReply::new);
-      case PRIMARY_DIGEST -> coordinator.digestAsPrimary((PrimaryDigest) request).thenApply(SetDigest::new);
+      case PRIMARY_DIGEST -> coordinator.digestAsPrimary(((PrimaryDigest) request).read()).thenApply(SetDigest::new);
       case COORDINATE_SCAN -> coordinator.coordinateScan((CoordinateScan) request).thenApply(c -> c);
       case MERGE_BATCH -> {
         List<CompletableFuture<VersionSet>> writes = new ArrayList<>();

@@ -75,16 +75,8 @@ public final class FrameCodec {
       }
       case ACK -> { }
       case FAILURE -> out.writeString(((Failure) m).message());
-      case REPLICA_GET -> {
-        ReplicaGet g = (ReplicaGet) m;
-        out.writeString(g.store());
-        g.key().writeLengthPrefixedTo(out);
-      }
-      case REPLICA_DIGEST -> {
-        ReplicaDigest g = (ReplicaDigest) m;
-        out.writeString(g.store());
-        g.key().writeLengthPrefixedTo(out);
-      }
+      case REPLICA_GET -> writeReplicaGet(out, (ReplicaGet) m);
+      case REPLICA_DIGEST -> writeReplicaGet(out, ((ReplicaDigest) m).read());
       case REPLICA_GET_REPLY -> VersionSetCodec.writeTo(out, ((ReplicaGetReply) m).versions());
       case REPLICA_PUT -> {
         ReplicaPut p = (ReplicaPut) m;
@@ -112,18 +104,8 @@ public final class FrameCodec {
         c.key().writeLengthPrefixedTo(out);
         out.writeVarInt(c.n()).writeVarInt(c.r()).writeVarInt(c.timeoutMillis());
       }
-      case PRIMARY_GET -> {
-        PrimaryGet g = (PrimaryGet) m;
-        out.writeString(g.store());
-        g.key().writeLengthPrefixedTo(out);
-        out.writeVarInt(g.n());
-      }
-      case PRIMARY_DIGEST -> {
-        PrimaryDigest g = (PrimaryDigest) m;
-        out.writeString(g.store());
-        g.key().writeLengthPrefixedTo(out);
-        out.writeVarInt(g.n());
-      }
+      case PRIMARY_GET -> writePrimaryGet(out, (PrimaryGet) m);
+      case PRIMARY_DIGEST -> writePrimaryGet(out, ((PrimaryDigest) m).read());
       case SET_DIGEST -> out.writeLong(((SetDigest) m).digest());
       case COORDINATE_SCAN -> {
         CoordinateScan c = (CoordinateScan) m;
@@ -249,8 +231,8 @@ public final class FrameCodec {
       case PONG -> new Pong(in.readLong("nonce"), readOptionalNode(in));
       case ACK -> new Ack();
       case FAILURE -> new Failure(in.readString("failure message", MAX_TEXT_BYTES));
-      case REPLICA_GET -> new ReplicaGet(readStore(in), readKey(in));
-      case REPLICA_DIGEST -> new ReplicaDigest(readStore(in), readKey(in));
+      case REPLICA_GET -> readReplicaGet(in);
+      case REPLICA_DIGEST -> new ReplicaDigest(readReplicaGet(in));
       case REPLICA_GET_REPLY -> new ReplicaGetReply(VersionSetCodec.readFrom(in));
       case REPLICA_PUT -> new ReplicaPut(readStore(in), readKey(in), VersionSetCodec.readFrom(in), readOptionalNode(in));
       case COORDINATE_PUT -> {
@@ -274,8 +256,8 @@ public final class FrameCodec {
       case COORDINATE_PUT_REPLY -> new CoordinatePutReply(VersionSetCodec.readFrom(in));
       case COORDINATE_GET -> new CoordinateGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255),
           in.readVarInt("r", 1, 255), in.readVarInt("timeout millis", 1, Integer.MAX_VALUE));
-      case PRIMARY_GET -> new PrimaryGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255));
-      case PRIMARY_DIGEST -> new PrimaryDigest(readStore(in), readKey(in), in.readVarInt("n", 1, 255));
+      case PRIMARY_GET -> readPrimaryGet(in);
+      case PRIMARY_DIGEST -> new PrimaryDigest(readPrimaryGet(in));
       case SET_DIGEST -> new SetDigest(in.readLong("digest"));
       case COORDINATE_SCAN -> new CoordinateScan(readStore(in), Bytes.of(readKey(in)), Bytes.of(readKey(in)),
           in.readVarInt("limit", 1, Integer.MAX_VALUE), in.readVarInt("n", 1, 255), in.readVarInt("r", 1, 255),
@@ -343,6 +325,27 @@ public final class FrameCodec {
 
   private static final KnownNames<String> STORES = new KnownNames<>("store", StorageKey.MAX_STORE_NAME_BYTES, s -> s);
   private static final KnownNames<NodeId> NODES = new KnownNames<>("node id", NodeId.MAX_UTF8_BYTES, NodeId::new);
+
+  /** A replica read's payload, which a read of its digest shares. */
+  private static void writeReplicaGet(ByteWriter out, ReplicaGet g) {
+    out.writeString(g.store());
+    g.key().writeLengthPrefixedTo(out);
+  }
+
+  private static ReplicaGet readReplicaGet(ByteReader in) {
+    return new ReplicaGet(readStore(in), readKey(in));
+  }
+
+  /** A client's read of a primary's copy, which a read of its digest shares. */
+  private static void writePrimaryGet(ByteWriter out, PrimaryGet g) {
+    out.writeString(g.store());
+    g.key().writeLengthPrefixedTo(out);
+    out.writeVarInt(g.n());
+  }
+
+  private static PrimaryGet readPrimaryGet(ByteReader in) {
+    return new PrimaryGet(readStore(in), readKey(in), in.readVarInt("n", 1, 255));
+  }
 
   private static String readStore(ByteReader in) {
     return STORES.read(in);

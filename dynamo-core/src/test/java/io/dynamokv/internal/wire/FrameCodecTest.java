@@ -100,7 +100,7 @@ class FrameCodecTest {
         Arbitraries.just(new Ack()),
         Arbitraries.strings().ofMaxLength(100).map(Failure::new),
         Combinators.combine(stores(), keys()).as(ReplicaGet::new),
-        Combinators.combine(stores(), keys()).as(ReplicaDigest::new),
+        Combinators.combine(stores(), keys()).as((s, k) -> new ReplicaDigest(new ReplicaGet(s, k))),
         versionSets().map(ReplicaGetReply::new),
         Combinators.combine(stores(), keys(), versionSets(), nodes().optional()).as(ReplicaPut::new),
         Combinators.combine(stores(), keys(), versionSets(), keys().optional(),
@@ -113,7 +113,8 @@ class FrameCodecTest {
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))
             .as((s, k, n, t) -> new CoordinateGet(s, k, n, 1 + t % n, t)),
         Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255)).as(PrimaryGet::new),
-        Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255)).as(PrimaryDigest::new),
+        Combinators.combine(stores(), keys(), Arbitraries.integers().between(1, 255))
+            .as((s, k, n) -> new PrimaryDigest(new PrimaryGet(s, k, n))),
         Arbitraries.longs().map(SetDigest::new),
         Combinators.combine(stores(), keys(), keys(), Arbitraries.integers().between(1, 10_000),
             Arbitraries.integers().between(1, 255), Arbitraries.integers().between(1, 1_000_000))

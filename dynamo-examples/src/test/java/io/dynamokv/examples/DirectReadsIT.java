@@ -1,4 +1,4 @@
-package io.dynamokv.examples.client;
+package io.dynamokv.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import io.dynamokv.MapStore;
 import io.dynamokv.MapUpdate;
 import io.dynamokv.NodeId;
 import io.dynamokv.Store;
-import io.dynamokv.examples.LocalCluster;
+import io.dynamokv.examples.client.ClusterClients;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.VersionSet;
@@ -84,17 +84,12 @@ class DirectReadsIT {
   }
 
   /** Waits until the three replicas of {@code key} hold equal sets (the third gets a write after W = 2 answered). */
-  private static void awaitReplicasEqual(LocalCluster cluster, String store, String key) throws InterruptedException {
+  private static void awaitReplicasEqual(LocalCluster cluster, String store, String key) {
     StorageKey sk = cluster.keySpace().storageKey(store, key.getBytes(StandardCharsets.UTF_8));
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    Set<Optional<VersionSet>> held;
-    do {
-      held = cluster.nodes().stream().map(id -> cluster.storage(id).get(sk)).collect(Collectors.toSet());
-      if (held.size() == 1 && held.iterator().next().isPresent()) {
-        return;
-      }
-      Thread.sleep(10);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("replicas of " + key + " still differ after " + DEADLINE + ": " + held);
+    LoopbackCluster.waitFor(() -> {
+      Set<Optional<VersionSet>> held = cluster.nodes().stream().map(id -> cluster.storage(id).get(sk))
+          .collect(Collectors.toSet());
+      return held.size() == 1 && held.iterator().next().isPresent();
+    }, DEADLINE, true);
   }
 }
