@@ -62,8 +62,10 @@ import java.util.Optional;
  *     switch and serves {@code /faults/block} and {@code /faults/heal} on the admin interface, so
  *     a test can cut the node off from chosen peers. Never on in production: anyone who can reach
  *     the admin interface could then partition the node
- * @param blockCacheMegabytes RocksDB's block cache, in MiB (default 64, at least 8): reads of
- *     what it holds skip the disk, and a client's read of it is served without a thread hand-off
+ * @param blockCacheMegabytes RocksDB's block cache, in MiB (at least 8; by default a quarter of
+ *     the memory the JVM's heap leaves on the machine or in its container, at least 64, see
+ *     {@link #defaultBlockCacheMegabytes}): reads of what it holds skip the disk, and a client's
+ *     read of it is served without a thread hand-off
  * @param compression whether RocksDB compresses its files with LZ4 (default true): off, a node on
  *     few cores spends less CPU on flushes and compactions, and its data takes more disk
  */
@@ -109,8 +111,7 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
       throw new IllegalArgumentException("handlerThreads : " + handlerThreads + " (expected: 1..256)");
     }
     faultInjectionForTests = faultInjectionForTests != null && faultInjectionForTests;
-    blockCacheMegabytes = blockCacheMegabytes == null
-        ? (int) (RocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20) : blockCacheMegabytes;
+    blockCacheMegabytes = blockCacheMegabytes == null ? defaultBlockCacheMegabytes() : blockCacheMegabytes;
     if (blockCacheMegabytes < 8 || blockCacheMegabytes > 1 << 20) {
       throw new IllegalArgumentException("blockCacheMegabytes : " + blockCacheMegabytes + " (expected: 8..1048576)");
     }
@@ -131,6 +132,40 @@ public record NodeConfig(String id, String listen, String admin, String dataDir,
     }
     founders.values().forEach(NodeConfig::parseEndpoint);
     seeds.forEach(NodeConfig::parseEndpoint);
+  }
+
+  /**
+   * The block cache of a node whose configuration names none, from the memory of the machine (or
+   * of the container, as the JVM sees it) and the JVM's maximum heap; see
+   * {@link #defaultBlockCacheMegabytes(long, long)}. 64 MiB where the JVM does not tell its
+   * machine's memory.
+   */
+  static int defaultBlockCacheMegabytes() {
+    long heap = Runtime.getRuntime().maxMemory();
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return defaultBlockCacheMegabytes(os.getTotalMemorySize(), heap);
+    }
+    return (int) (RocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20);
+  }
+
+  /**
+   * A quarter of the memory that a heap of {@code maxHeapBytes} leaves of {@code memoryBytes}, in
+   * MiB, at least the engine's default (64 MiB) and at most 1 TiB.
+   *
+   * <p>Why not the engine's 64 MiB: the storage engine's default suits a node embedded in a
+   * service that owns the machine's memory, while a standalone node is the service. A client's
+   * read of a key whose block the cache holds is answered on the I/O thread; any other is handed
+   * to a request thread and reads the file, which on two cores cost a YCSB read about a fifth of
+   * its throughput (benchmarks.md). Why a quarter: the rest is for the heap's neighbours, the
+   * memtables, and the operating system's page cache, which holds the compressed files the cache
+   * misses read. The cache takes memory only as it fills, so a node whose data is smaller than
+   * the cache holds just its data.
+   */
+  static int defaultBlockCacheMegabytes(long memoryBytes, long maxHeapBytes) {
+    long floor = RocksDbConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20;
+    long quarter = Math.max(0, memoryBytes - maxHeapBytes) / 4 >> 20;
+    return (int) Math.min(1 << 20, Math.max(floor, quarter));
   }
 
   /** Reads the cluster's secret from {@code clusterSecretFile}, if set. */

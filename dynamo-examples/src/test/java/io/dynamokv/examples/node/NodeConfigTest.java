@@ -53,13 +53,24 @@ class NodeConfigTest {
   }
 
   @Test
-  void theBlockCacheDefaultsToTheEnginesAndIsCheckedWhenGiven() throws Exception {
-    assertThat(read("").blockCacheMegabytes()).isEqualTo(64);
+  void theBlockCacheDefaultsToAQuarterOfTheMemoryOutsideTheHeapAndIsCheckedWhenGiven() throws Exception {
+    assertThat(read("").blockCacheMegabytes()).isEqualTo(NodeConfig.defaultBlockCacheMegabytes())
+        .isGreaterThanOrEqualTo(64);
     assertThat(read(", \"blockCacheMegabytes\": 512").blockCacheMegabytes()).isEqualTo(512);
     assertThat(read("").compression()).isTrue();
     assertThat(read(", \"compression\": false").compression()).isFalse();
     assertThatThrownBy(() -> read(", \"blockCacheMegabytes\": 4"))
         .hasMessageContaining("blockCacheMegabytes : 4 (expected: 8..1048576)");
+  }
+
+  @Test
+  void theDefaultBlockCacheIsAQuarterOfWhatTheHeapLeavesAndNeverBelowTheEnginesDefault() {
+    long gib = 1L << 30;
+    assertThat(NodeConfig.defaultBlockCacheMegabytes(24 * gib, gib)).isEqualTo(23 * 256);
+    assertThat(NodeConfig.defaultBlockCacheMegabytes(2 * gib, gib)).isEqualTo(256);
+    assertThat(NodeConfig.defaultBlockCacheMegabytes(gib, gib)).isEqualTo(64);
+    assertThat(NodeConfig.defaultBlockCacheMegabytes(gib / 2, gib)).isEqualTo(64);
+    assertThat(NodeConfig.defaultBlockCacheMegabytes(Long.MAX_VALUE, gib)).isEqualTo(1 << 20);
   }
 
   /** Issue #24: an admin interface other machines can reach needs a token; on loopback it may go without. */
