@@ -113,7 +113,8 @@ final class ClientRouter implements Coordination {
       DirectRead read = new DirectRead(primaries.subList(0, r), Math.floorMod(sk.hashCode(), r), sk);
       PrimaryGet wholeSet = new PrimaryGet(store, key, n);
       PrimaryDigest digest = r > 1 ? new PrimaryDigest(wholeSet) : null;
-      Duration share = timeout.dividedBy(2);
+      // Not Duration.dividedBy: it divides through BigDecimal, a cost every read paid.
+      Duration share = Duration.ofNanos(timeout.toNanos() / 2);
       for (int i = 0; i < r; i++) {
         int slot = i;
         NodeId node = read.nodes.get(i);
