@@ -81,6 +81,8 @@ class ClientTest {
             .isBetween(direct, direct + missed);
         assertThat(sum(c, "digests.served.to.clients")).as("digests read by the client: R - 1 a get")
             .isBetween(direct, direct + missed);
+        assertThat(sum(c, "served.to.clients.from.memory")).as("the in-memory engine holds every key in memory")
+            .isEqualTo(sum(c, "gets.served.to.clients") + sum(c, "digests.served.to.clients"));
       }
     }
   }

@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Serves the requests that arrive at a node. The transport calls it on its request executor, so
  * it may do short blocking work such as a local storage read; longer work should complete the
- * returned future later. A request for which {@link #servesWithoutBlocking} says so is served on
- * the I/O thread that decoded it instead, saving two thread hand-offs.
+ * returned future later. A request that {@link #handleWithoutBlocking} serves is served on the
+ * I/O thread that decoded it instead, saving two thread hand-offs.
  */
 @FunctionalInterface
 public interface RequestHandler {
@@ -34,5 +34,18 @@ public interface RequestHandler {
    */
   default boolean servesWithoutBlocking(Message request) {
     return false;
+  }
+
+  /**
+   * Serves {@code request} from {@code peer} here, on the transport's I/O thread, if that needs
+   * no blocking, and returns its reply; or returns empty, and the transport then calls
+   * {@link #handle} on its request executor. The transport calls this for every request. The
+   * default serves what {@link #servesWithoutBlocking} names. A handler that learns whether it can
+   * serve a request only by trying (a read that finds its key in memory, or would wait for the
+   * disk) overrides it, so that it looks once, not once to decide and once to serve.
+   */
+  default java.util.Optional<CompletableFuture<Message>> handleWithoutBlocking(Message request,
+      java.util.Optional<PeerIdentity> peer) {
+    return servesWithoutBlocking(request) ? java.util.Optional.of(handle(request, peer)) : java.util.Optional.empty();
   }
 }

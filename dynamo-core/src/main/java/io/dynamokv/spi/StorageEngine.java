@@ -73,6 +73,29 @@ public interface StorageEngine extends AutoCloseable {
   }
 
   /**
+   * Reads {@code key} if this engine can from memory now, as {@link #readsFromMemory} says: its
+   * stored set, {@link VersionSet#EMPTY} if it has none; or empty, without reading anything, if
+   * the read would wait for the disk (the caller then reads with {@link #get} on a thread that
+   * may wait). Never waits. The default asks {@link #readsFromMemory}, then {@link #get}; an
+   * engine that learns both from one lookup overrides it.
+   *
+   * @throws CorruptValueException as {@link #get}
+   */
+  default Optional<VersionSet> getFromMemory(StorageKey key) {
+    return readsFromMemory(key) ? Optional.of(get(key).orElse(VersionSet.EMPTY)) : Optional.empty();
+  }
+
+  /**
+   * {@link #digest} of {@code key} if this engine can read it from memory now, as
+   * {@link #getFromMemory} reads; empty if it would wait for the disk. Never waits.
+   *
+   * @throws CorruptValueException as {@link #digest}
+   */
+  default java.util.OptionalLong digestFromMemory(StorageKey key) {
+    return readsFromMemory(key) ? java.util.OptionalLong.of(digest(key)) : java.util.OptionalLong.empty();
+  }
+
+  /**
    * Atomically replaces the set of {@code key} with {@code change} applied to it. The function
    * receives {@link VersionSet#EMPTY} for an absent key; returning {@code EMPTY} removes the key.
    * It must be quick and free of side effects: it runs while the key is locked, and may run on

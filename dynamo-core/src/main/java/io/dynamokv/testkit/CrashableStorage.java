@@ -137,6 +137,10 @@ public final class CrashableStorage implements StorageEngine {
   }
 
   @Override public Optional<VersionSet> get(StorageKey key) { return delegate.get(key); }
+  @Override public long digest(StorageKey key) { return delegate.digest(key); }
+  @Override public boolean readsFromMemory(StorageKey key) { return delegate.readsFromMemory(key); }
+  @Override public Optional<VersionSet> getFromMemory(StorageKey key) { return delegate.getFromMemory(key); }
+  @Override public java.util.OptionalLong digestFromMemory(StorageKey key) { return delegate.digestFromMemory(key); }
   @Override public void scan(ScanRange range, ScanVisitor visitor) { delegate.scan(range, visitor); }
   @Override public long[] merkleLeaves(String store, int partition) { return delegate.merkleLeaves(store, partition); }
   @Override public CompletableFuture<Void> dropPartition(String store, int partition) { return delegate.dropPartition(store, partition); }

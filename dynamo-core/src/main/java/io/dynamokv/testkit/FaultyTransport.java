@@ -55,9 +55,10 @@ public final class FaultyTransport implements Transport {
   }
 
   /**
-   * The node's handler with the reply delay added. It keeps the handler's
-   * {@link RequestHandler#servesWithoutBlocking} answers (a delay only schedules a task): without
-   * them every request of a node behind this wrapper took two more thread hand-offs. And it passes
+   * The node's handler with the reply delay added. It keeps which requests the handler serves
+   * without blocking ({@link RequestHandler#handleWithoutBlocking}; a delay only schedules a
+   * task): without them every request of a node behind this wrapper took two more thread
+   * hand-offs. And it passes
    * on the sender's identity, without which a node behind it would check no certificate.
    */
   private final class DelayingHandler implements RequestHandler {
@@ -70,6 +71,12 @@ public final class FaultyTransport implements Transport {
     @Override
     public boolean servesWithoutBlocking(Message request) {
       return handler.servesWithoutBlocking(request);
+    }
+
+    @Override
+    public java.util.Optional<CompletableFuture<Message>> handleWithoutBlocking(Message request,
+        java.util.Optional<io.dynamokv.spi.PeerIdentity> peer) {
+      return handler.handleWithoutBlocking(request, peer).map(this::delayed);
     }
 
     @Override

@@ -292,6 +292,28 @@ public abstract class StorageEngineContract {
     assertThat(engine.digest(k)).as("removed").isZero();
   }
 
+  /**
+   * A read from memory, which a node makes on an I/O thread, reads what {@code get} and
+   * {@code digest} read, or nothing at all (it would wait for the disk): never another value.
+   */
+  @Test
+  void aReadFromMemoryReadsWhatGetReadsOrNothing() {
+    StorageKey k = key("s", "from-memory");
+    for (StorageKey absent : List.of(k, key("no-such-store", "from-memory"))) {
+      engine.getFromMemory(absent).ifPresent(held -> assertThat(held).as("never written").isEqualTo(VersionSet.EMPTY));
+      engine.digestFromMemory(absent).ifPresent(digest -> assertThat(digest).as("never written").isZero());
+    }
+    for (String value : new String[] {"a", "a longer value than the first"}) {
+      put(k, value);
+      VersionSet stored = engine.get(k).orElseThrow();
+      engine.getFromMemory(k).ifPresent(held -> assertThat(held).as("after %s", value).isEqualTo(stored));
+      engine.digestFromMemory(k).ifPresent(digest -> assertThat(digest).as("after %s", value).isEqualTo(engine.digest(k)));
+    }
+    engine.update(k, v -> VersionSet.EMPTY).join();
+    engine.getFromMemory(k).ifPresent(held -> assertThat(held).as("removed").isEqualTo(VersionSet.EMPTY));
+    engine.digestFromMemory(k).ifPresent(digest -> assertThat(digest).as("removed").isZero());
+  }
+
   @Test
   void twoEnginesWithTheSameDataHaveTheSameLeavesAndOneDifferenceShowsInOneLeaf() throws Exception {
     try (StorageEngine other = newEngine()) {

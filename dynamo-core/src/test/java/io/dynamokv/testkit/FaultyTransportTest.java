@@ -10,6 +10,7 @@ import io.dynamokv.spi.Message;
 import io.dynamokv.spi.RequestHandler;
 import io.dynamokv.spi.Transport;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,9 @@ class FaultyTransportTest {
 
     assertThat(recorder.started.servesWithoutBlocking(new Ping(7))).isTrue();
     assertThat(recorder.started.servesWithoutBlocking(new ReplicaGet("s", new byte[] {1}))).isFalse();
+    assertThat(recorder.started.handleWithoutBlocking(new Ping(7), Optional.empty()))
+        .hasValueSatisfying(reply -> assertThat(reply.join()).isEqualTo(new Pong(7)));
+    assertThat(recorder.started.handleWithoutBlocking(new ReplicaGet("s", new byte[] {1}), Optional.empty())).isEmpty();
   }
 
   @Test

@@ -54,9 +54,15 @@ class DirectReadsIT {
         }
         long direct = client.metrics().get("reads.direct");
         long missed = client.metrics().get("reads.direct.missed");
+        long fromMemory = sum(cluster, "served.to.clients.from.memory");
+        long served = sum(cluster, "gets.served.to.clients") + sum(cluster, "digests.served.to.clients");
         for (int i = 0; i < 20; i++) {
           assertThat(maps.get("r" + i).register("field1", Codec.utf8())).contains("b" + i);
         }
+        // Just written, every key is in a memtable: each set and digest is read there, on an I/O thread.
+        assertThat(sum(cluster, "served.to.clients.from.memory") - fromMemory).as("read from memory")
+            .isEqualTo(sum(cluster, "gets.served.to.clients") + sum(cluster, "digests.served.to.clients") - served)
+            .isEqualTo(40);
         assertThat(client.metrics().get("reads.direct.missed") - missed).as("reads that needed a coordinator").isZero();
         assertThat(client.metrics().get("reads.direct") - direct).isEqualTo(20);
         assertThat(sum(cluster, "digests.served.to.clients")).as("one digest a read, R = 2").isGreaterThanOrEqualTo(20);

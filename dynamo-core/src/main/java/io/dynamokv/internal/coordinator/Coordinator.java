@@ -240,6 +240,39 @@ public final class Coordinator implements Coordination {
     }
   }
 
+  /**
+   * {@link #readAsPrimary} on an I/O thread: the read if the storage engine holds the key's copy
+   * in memory ({@link StorageEngine#getFromMemory}), or the refusal of a read this node does not
+   * serve; empty, having read nothing, if the read would wait for the disk.
+   */
+  Optional<CompletableFuture<VersionSet>> readAsPrimaryFromMemory(PrimaryGet g) {
+    try {
+      Optional<VersionSet> held = storage.getFromMemory(asPrimary("read", g.store(), g.key(), g.n()));
+      if (held.isPresent()) {
+        metrics.primaryReads.increment();
+        metrics.primaryReadsFromMemory.increment();
+      }
+      return held.map(CompletableFuture::completedFuture);
+    } catch (RuntimeException e) {
+      return Optional.of(CompletableFuture.failedFuture(e));
+    }
+  }
+
+  /** {@link #digestAsPrimary} on an I/O thread, as {@link #readAsPrimaryFromMemory} reads. */
+  Optional<CompletableFuture<Long>> digestAsPrimaryFromMemory(PrimaryGet g) {
+    try {
+      java.util.OptionalLong digest = storage.digestFromMemory(asPrimary("digest read", g.store(), g.key(), g.n()));
+      if (digest.isEmpty()) {
+        return Optional.empty();
+      }
+      metrics.primaryDigests.increment();
+      metrics.primaryReadsFromMemory.increment();
+      return Optional.of(CompletableFuture.completedFuture(digest.getAsLong()));
+    } catch (RuntimeException e) {
+      return Optional.of(CompletableFuture.failedFuture(e));
+    }
+  }
+
   /** Places a client's read of this node's own copy; fails if this node is not one of the key's primaries. */
   private StorageKey asPrimary(String what, String store, Bytes key, int n) {
     Placed at = place(store, key, n);

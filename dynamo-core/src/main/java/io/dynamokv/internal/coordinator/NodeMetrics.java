@@ -14,6 +14,8 @@ public final class NodeMetrics {
   final LongAdder primaryReads = new LongAdder();
   /** Clients' reads of the digest of this node's own copy, beside another primary's whole copy. */
   final LongAdder primaryDigests = new LongAdder();
+  /** Of those sets and digests, the ones the storage engine held in memory, served on an I/O thread. */
+  final LongAdder primaryReadsFromMemory = new LongAdder();
   /** Pages of a group's keys (a set's elements) read with a quorum. */
   final LongAdder scans = new LongAdder();
   final LongAdder puts = new LongAdder();
@@ -44,6 +46,7 @@ public final class NodeMetrics {
     m.put("gets", gets.sum());
     m.put("gets.served.to.clients", primaryReads.sum());
     m.put("digests.served.to.clients", primaryDigests.sum());
+    m.put("served.to.clients.from.memory", primaryReadsFromMemory.sum());
     m.put("puts", puts.sum());
     m.put("puts.forwarded", putsForwarded.sum());
     m.put("puts.coordinated", putsCoordinated.sum());

@@ -16,6 +16,7 @@ import io.dynamokv.internal.wire.Gossip;
 import io.dynamokv.internal.wire.GossipDigest;
 import io.dynamokv.internal.wire.KeyedVersions;
 import io.dynamokv.internal.wire.MergeBatch;
+import io.dynamokv.internal.wire.MessageType;
 import io.dynamokv.internal.wire.MerkleLeavesReply;
 import io.dynamokv.internal.wire.MerkleLeavesRequest;
 import io.dynamokv.internal.wire.PartitionScan;
@@ -127,6 +128,32 @@ public final class ReplicaService implements RequestHandler {
       }
     }
     return handle(message);
+  }
+
+  /**
+   * Serves what {@link #servesWithoutBlocking} names, and a client's read of this node's copy of
+   * a key, or of its digest, that the storage engine finds in memory: it looks once
+   * ({@link StorageEngine#getFromMemory}), and only a read it does not find there goes to the
+   * request executor. A request that would be refused is refused here.
+   */
+  @Override
+  public Optional<CompletableFuture<Message>> handleWithoutBlocking(Message message, Optional<PeerIdentity> peer) {
+    WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
+    boolean primaryRead = request.type() == MessageType.PRIMARY_GET
+        || request.type() == MessageType.PRIMARY_DIGEST;
+    if (!primaryRead) {
+      return servesWithoutBlocking(message) ? Optional.of(handle(message, peer)) : Optional.empty();
+    }
+    boolean refused = peer.isPresent() && refusal(request, peer.get()).isPresent()
+        || message instanceof Addressed a && !a.to().equals(self);
+    if (refused) {
+      return Optional.of(handle(message, peer));
+    }
+    long start = latencies.now();
+    Optional<CompletableFuture<Message>> reply = request instanceof PrimaryGet g
+        ? coordinator.readAsPrimaryFromMemory(g).map(read -> read.thenApply(ReplicaGetReply::new))
+        : coordinator.digestAsPrimaryFromMemory(((PrimaryDigest) request).read()).map(read -> read.thenApply(SetDigest::new));
+    return reply.map(r -> latencies.measure(Latencies.Op.REPLICA_GET, storeOf(request), start, r));
   }
 
   /** Why {@code peer} may not send {@code request}, if it may not. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -321,6 +322,58 @@ public final class RocksDbStorageEngine implements StorageEngine {
       return !db.keyMayExist(data, KeyLayout.dataKey(storeId.get(), key), value) || value.getValue() != null;
     } catch (RuntimeException e) {
       return false;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * One {@code KeyMayExist}, which reads the memtables and the block cache and hands back the value
+   * it finds there: where {@link #readsFromMemory} and then {@link #get} looked twice and copied
+   * the value twice.
+   */
+  @Override
+  public Optional<VersionSet> getFromMemory(StorageKey key) {
+    return fromMemory(key, VersionSet.EMPTY, (dataKey, stored) -> decode(key, stored));
+  }
+
+  /** Hashes the bytes {@code KeyMayExist} found in memory, as {@link #digest} hashes the stored bytes. */
+  @Override
+  public OptionalLong digestFromMemory(StorageKey key) {
+    Optional<Long> digest = fromMemory(key, 0L, (dataKey, stored) -> UpdateBatch.digest(dataKey, stored, stored.length));
+    return digest.isEmpty() ? OptionalLong.empty() : OptionalLong.of(digest.get());
+  }
+
+  /**
+   * {@code read} of the key's data key and stored bytes, or {@code absent} for a key known
+   * absent, if the memtables and the block cache tell; empty if finding out would read a table
+   * file (or the engine is closing).
+   */
+  private <T> Optional<T> fromMemory(StorageKey key, T absent, java.util.function.BiFunction<byte[], byte[], T> read) {
+    Objects.requireNonNull(key, "key");
+    try {
+      enterWithoutWaiting();
+    } catch (StorageException closing) {
+      return Optional.empty();
+    }
+    try {
+      Optional<Integer> storeId = storeIds.find(key.store());
+      if (storeId.isEmpty()) {
+        return Optional.of(absent);
+      }
+      byte[] dataKey = KeyLayout.dataKey(storeId.get(), key);
+      Holder<byte[]> value = new Holder<>();
+      boolean mayExist;
+      try {
+        mayExist = db.keyMayExist(data, dataKey, value);
+      } catch (RuntimeException e) {
+        return Optional.empty(); // the read on a request thread reports it
+      }
+      if (!mayExist) {
+        return Optional.of(absent);
+      }
+      byte[] stored = value.getValue();
+      return stored == null ? Optional.empty() : Optional.of(read.apply(dataKey, stored));
     } finally {
       exit();
     }

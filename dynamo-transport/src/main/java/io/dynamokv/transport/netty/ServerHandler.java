@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the requests arriving on one accepted connection. A request the handler serves without
- * blocking ({@link RequestHandler#servesWithoutBlocking}, such as a replica write that only
+ * blocking ({@link RequestHandler#handleWithoutBlocking}, such as a replica write that only
  * queues a storage update) is served on the event loop as it is decoded. The others are handed
  * to the request executor one socket read at a time: the requests decoded from one read go as
  * one task. Replies go back to the event loop through a
@@ -134,8 +134,15 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
     if (inFlight.incrementAndGet() >= maxInFlight) {
       ctx.channel().config().setAutoRead(false);
     }
-    if (handler.servesWithoutBlocking(frame.message())) {
-      serve(ctx.channel(), frame);
+    Channel ch = ctx.channel();
+    Optional<CompletableFuture<Message>> served;
+    try {
+      served = handler.handleWithoutBlocking(frame.message(), peer(ch));
+    } catch (RuntimeException e) {
+      served = Optional.of(CompletableFuture.failedFuture(e));
+    }
+    if (served.isPresent()) {
+      answer(ch, frame, served.get());
     } else {
       batch.add(frame);
     }
@@ -167,7 +174,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
     }
   }
 
-  /** Runs on the request executor, or on the event loop for a request served without blocking. */
+  /** Runs on the request executor. */
   private void serve(Channel ch, Frame request) {
     CompletableFuture<Message> reply;
     try {
@@ -175,6 +182,11 @@ final class ServerHandler extends SimpleChannelInboundHandler<Frame> {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
+    answer(ch, request, reply);
+  }
+
+  /** Sends {@code reply} to {@code request} once it completes. */
+  private void answer(Channel ch, Frame request, CompletableFuture<Message> reply) {
     if (reply.isDone()) {
       outbox.add(Frame.response(request.requestId(), replyOf(reply)), ch.eventLoop());
     } else {

@@ -324,6 +324,52 @@ class NettyTransportTest {
     }
   }
 
+  /**
+   * A handler that learns only by trying whether it can serve a request without blocking
+   * ({@link RequestHandler#handleWithoutBlocking}): what it serves is answered from the I/O
+   * thread, with its reply; what it declines goes to the request executor, once.
+   */
+  @Test
+  void whatTheHandlerServesWithoutBlockingIsAnsweredFromTheIoThreadAndTheRestOnTheExecutor() {
+    java.util.Map<Long, String> servedOn = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+    RequestHandler handler = new RequestHandler() {
+      @Override
+      public CompletableFuture<Message> handle(Message m) {
+        handled.incrementAndGet();
+        servedOn.put(((Ping) m).nonce(), Thread.currentThread().getName());
+        return CompletableFuture.completedFuture(new Pong(((Ping) m).nonce()));
+      }
+
+      @Override
+      public java.util.Optional<CompletableFuture<Message>> handleWithoutBlocking(Message m,
+          java.util.Optional<io.dynamokv.spi.PeerIdentity> peer) {
+        long nonce = ((Ping) m).nonce();
+        if (nonce % 2 == 1) {
+          return java.util.Optional.empty();
+        }
+        servedOn.put(nonce, Thread.currentThread().getName());
+        return java.util.Optional.of(CompletableFuture.completedFuture(new Pong(-nonce)));
+      }
+    };
+    try (NettyTransport inline = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .ioThreads(1).handlerThreads(1).build())) {
+      inline.start(handler);
+      List<CompletableFuture<Message>> replies = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        replies.add(client.request(inline.localEndpoint(), new Ping(i), TIMEOUT));
+      }
+      for (int i = 0; i < replies.size(); i++) {
+        assertThat(awaitFuture(replies.get(i))).as("reply %d", i).isEqualTo(new Pong(i % 2 == 0 ? -i : i));
+      }
+      String prefix = inline.threadNamePrefix();
+      for (long i = 0; i < 40; i++) {
+        assertThat(servedOn.get(i)).as("ping %d", i).startsWith(prefix + (i % 2 == 0 ? "-io" : "-handler"));
+      }
+      assertThat(handled.get()).as("requests handed to the executor").isEqualTo(20);
+    }
+  }
+
   @Test
   void closeStopsEveryThreadItStarted() {
     normalTrafficWorks(10);
