@@ -42,7 +42,8 @@ final class StandaloneNode implements AutoCloseable {
     java.util.Optional<byte[]> clientSecret = config.clientSecret();
     RocksDbStorageEngine storage = RocksDbStorageEngine.open(RocksDbConfig.newBuilder(Path.of(config.dataDir()))
         .durability(config.durability().equals("sync") ? Durability.SYNC : Durability.ASYNC)
-        .blockCacheBytes((long) config.blockCacheMegabytes() << 20).compression(config.compression()).build());
+        .blockCacheBytes((long) config.blockCacheMegabytes() << 20).updateCacheBytes(config.updateCacheMegabytes() << 20)
+        .compression(config.compression()).build());
     NettyTransportConfig.Builder transportConfig = NettyTransportConfig.newBuilder(NodeConfig.parseEndpoint(config.listen()));
     if (config.ioThreads() != null) {
       transportConfig.ioThreads(config.ioThreads());

@@ -73,6 +73,18 @@ class NodeConfigTest {
     assertThat(NodeConfig.defaultBlockCacheMegabytes(Long.MAX_VALUE, gib)).isEqualTo(1 << 20);
   }
 
+  @Test
+  void theUpdateCacheDefaultsToAnEighthOfTheHeapAndIsCheckedWhenGiven() throws Exception {
+    assertThat(read("").updateCacheMegabytes())
+        .isEqualTo(NodeConfig.defaultUpdateCacheMegabytes(Runtime.getRuntime().maxMemory()));
+    assertThat(NodeConfig.defaultUpdateCacheMegabytes(1L << 30)).isEqualTo(128);
+    assertThat(NodeConfig.defaultUpdateCacheMegabytes(64L << 20)).as("never below the engine's").isEqualTo(32);
+    assertThat(NodeConfig.defaultUpdateCacheMegabytes(64L << 30)).as("at most the engine's largest").isEqualTo(1024);
+    assertThat(read(", \"updateCacheMegabytes\": 0").updateCacheMegabytes()).isZero();
+    assertThatThrownBy(() -> read(", \"updateCacheMegabytes\": 2048"))
+        .hasMessageContaining("updateCacheMegabytes : 2048 (expected: 0..1024)");
+  }
+
   /** Issue #24: an admin interface other machines can reach needs a token; on loopback it may go without. */
   @Test
   void anAdminAddressOffLoopbackNeedsATokenFile() throws Exception {
