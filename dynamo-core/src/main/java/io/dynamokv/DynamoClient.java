@@ -118,6 +118,15 @@ public final class DynamoClient extends AbstractStores implements AutoCloseable 
         settings.requestTimeout(), settings.limits());
   }
 
+  /**
+   * What the client's stores send their requests through. A blocking call's caller wakes as its
+   * future here completes, with no callback thread between: tests in this package use it to see
+   * what such a caller sees.
+   */
+  io.dynamokv.internal.Coordination coordination() {
+    return running().coordination();
+  }
+
   @Override
   <T> T openBuiltIn(String name, StoreHandle.Factory<T> handle) {
     ClientRuntime r = running();

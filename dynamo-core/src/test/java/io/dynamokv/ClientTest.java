@@ -87,6 +87,25 @@ class ClientTest {
     }
   }
 
+  /**
+   * A direct read is counted before its caller sees it: DirectReadsIT, reading the client's
+   * metrics right after its last get returned, once found that get not yet counted.
+   */
+  @Test
+  void aDirectReadIsCountedBeforeItsCallerSeesIt() {
+    try (MembershipCluster c = new MembershipCluster(17, 3); DynamoClient client = client(c)) {
+      Store<String> store = client.store(MembershipCluster.STORE, Codec.utf8());
+      c.await(store.putAsync("cart", Context.EMPTY, "v"));
+      c.pass(Duration.ofSeconds(1)); // all three hold it
+      learnTheRoundTrip(c, store); // so that the read is not given up on as slow
+      long before = client.metrics().get("reads.direct") + client.metrics().get("reads.direct.missed");
+      // The future a blocked get waits for: its caller wakes as it completes.
+      long seen = c.await(client.coordination().get(MembershipCluster.STORE, "cart".getBytes(StandardCharsets.UTF_8), 3, 2,
+          Duration.ofSeconds(2)).thenApply(read -> client.metrics().get("reads.direct") + client.metrics().get("reads.direct.missed")));
+      assertThat(seen - before).as("reads counted when the caller saw this one").isEqualTo(1);
+    }
+  }
+
   @Test
   void replicasThatDifferAreReadThroughACoordinatorWhichRepairsThem() {
     try (MembershipCluster c = new MembershipCluster(13, 3); DynamoClient client = client(c)) {

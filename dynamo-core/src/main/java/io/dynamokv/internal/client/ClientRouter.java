@@ -154,6 +154,8 @@ final class ClientRouter implements Coordination {
     private final long[] digests;
     private VersionSet set;
     private int pending;
+    /** Whether the read has ended (guarded by this): its result is completed once, after it is counted. */
+    private boolean ended;
 
     DirectRead(List<NodeId> nodes, int whole, StorageKey key) {
       this.nodes = nodes;
@@ -182,7 +184,7 @@ final class ClientRouter implements Coordination {
         }
       }
       synchronized (this) {
-        if (result.isDone()) {
+        if (ended) {
           return;
         }
         if (ok) {
@@ -198,9 +200,23 @@ final class ClientRouter implements Coordination {
         }
       }
       boolean agree = ok && digestsMatch();
-      if (result.complete(agree ? set : null)) {
-        (agree ? directReads : directReadsMissed).increment();
+      end(agree ? set : null, agree ? directReads : directReadsMissed);
+    }
+
+    /**
+     * Ends the read with {@code read} (null: through a coordinator) and counts it in
+     * {@code counter}, unless it has ended. Counted first: a caller blocked on the read wakes as
+     * its result completes, and may look at the client's metrics before this thread goes on.
+     */
+    private void end(VersionSet read, LongAdder counter) {
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        ended = true;
       }
+      counter.increment();
+      result.complete(read);
     }
 
     /** Whether every digest is the read set's own (as a replica's storage engine digests it; 0 for none). */
@@ -220,7 +236,7 @@ final class ClientRouter implements Coordination {
     /** A primary has not answered in a few usual round trips: it may be paused; read through a coordinator. */
     void tooSlow() {
       synchronized (this) {
-        if (result.isDone()) {
+        if (ended) {
           return;
         }
         Set<NodeId> waitedFor = new HashSet<>();
@@ -231,9 +247,7 @@ final class ClientRouter implements Coordination {
         }
         slow = waitedFor;
       }
-      if (result.complete(null)) {
-        directReadsMissed.increment();
-      }
+      end(null, directReadsMissed);
     }
   }
 
