@@ -7,6 +7,7 @@ import io.dynamokv.internal.node.NodeAccess;
 import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.spi.RemoteFailureException;
+import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.version.ActorId;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,39 @@ class ClientTest {
         assertThat(sum(c, "served.to.clients.from.memory")).as("the in-memory engine holds every key in memory")
             .isEqualTo(sum(c, "gets.served.to.clients") + sum(c, "digests.served.to.clients"));
       }
+    }
+  }
+
+  /**
+   * A client's read of a copy the storage engine cannot read from memory is not served on an I/O
+   * thread (where it could wait for the disk) but on a request thread, and still answered.
+   */
+  @Test
+  void aReadTheEngineCannotMakeFromMemoryIsServedOffTheIoThread() {
+    java.util.function.UnaryOperator<StorageEngine> onDisk = disk -> (StorageEngine) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {StorageEngine.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "getFromMemory" -> Optional.empty();
+          case "digestFromMemory" -> java.util.OptionalLong.empty();
+          default -> invoke(method, disk, args);
+        });
+    try (MembershipCluster c = new MembershipCluster(19, 3, onDisk); DynamoClient client = client(c)) {
+      Store<String> store = client.store(MembershipCluster.STORE, Codec.utf8());
+      c.await(store.putAsync("cart", Context.EMPTY, "v"));
+      c.pass(Duration.ofSeconds(1)); // all three hold it
+      learnTheRoundTrip(c, store);
+      long direct = client.metrics().get("reads.direct");
+      assertThat(c.await(store.getAsync("cart")).values()).containsExactly("v");
+      assertThat(client.metrics().get("reads.direct") - direct).as("read from the primaries directly").isEqualTo(1);
+      assertThat(sum(c, "gets.served.to.clients") + sum(c, "digests.served.to.clients")).isGreaterThanOrEqualTo(2);
+      assertThat(sum(c, "served.to.clients.from.memory")).as("served on an I/O thread").isZero();
+    }
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 

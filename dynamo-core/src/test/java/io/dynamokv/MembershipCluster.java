@@ -46,13 +46,23 @@ final class MembershipCluster implements AutoCloseable {
   }
 
   MembershipCluster(long seed, int founders, Duration antiEntropyInterval) {
+    this(seed, founders, antiEntropyInterval, disk -> disk);
+  }
+
+  /** A cluster whose founders keep their data in what {@code disk} makes of an in-memory engine. */
+  MembershipCluster(long seed, int founders, java.util.function.UnaryOperator<StorageEngine> disk) {
+    this(seed, founders, Duration.ofHours(1), disk);
+  }
+
+  private MembershipCluster(long seed, int founders, Duration antiEntropyInterval,
+      java.util.function.UnaryOperator<StorageEngine> disk) {
     this.antiEntropyInterval = antiEntropyInterval;
     sim = new Simulation(seed);
     for (int i = 0; i < founders; i++) {
       NodeId id = NodeId.of("n" + i);
       this.founders.add(id);
       endpoints.put(id, Endpoint.of("n" + i, 7000));
-      disks.put(id, new CrashableStorage(StorageEngine.inMemory(), sim.scheduler(), Duration.ZERO));
+      disks.put(id, disk.apply(new CrashableStorage(StorageEngine.inMemory(), sim.scheduler(), Duration.ZERO)));
     }
     this.founders.forEach(id -> start(id, true));
   }

@@ -63,36 +63,27 @@ public interface StorageEngine extends AutoCloseable {
   }
 
   /**
-   * Whether {@link #get} of {@code key} would be answered from memory now (a cache, a memtable, or
-   * a key known absent), without waiting for the disk: a node then serves the read on an I/O
-   * thread instead of handing it to another thread. Never waits and never throws; the default,
-   * false, is always safe.
-   */
-  default boolean readsFromMemory(StorageKey key) {
-    return false;
-  }
-
-  /**
-   * Reads {@code key} if this engine can from memory now, as {@link #readsFromMemory} says: its
-   * stored set, {@link VersionSet#EMPTY} if it has none; or empty, without reading anything, if
-   * the read would wait for the disk (the caller then reads with {@link #get} on a thread that
-   * may wait). Never waits. The default asks {@link #readsFromMemory}, then {@link #get}; an
-   * engine that learns both from one lookup overrides it.
+   * Reads {@code key} if this engine can from memory now (a cache, a memtable, or a key known
+   * absent): its stored set, {@link VersionSet#EMPTY} if it has none; or empty, without reading
+   * anything, if the read would wait for the disk. A node serves a client's read that this
+   * answers on an I/O thread, and hands the others to a thread that may wait, which reads with
+   * {@link #get}. Never waits. The default, empty, is always safe.
    *
    * @throws CorruptValueException as {@link #get}
    */
   default Optional<VersionSet> getFromMemory(StorageKey key) {
-    return readsFromMemory(key) ? Optional.of(get(key).orElse(VersionSet.EMPTY)) : Optional.empty();
+    return Optional.empty();
   }
 
   /**
    * {@link #digest} of {@code key} if this engine can read it from memory now, as
-   * {@link #getFromMemory} reads; empty if it would wait for the disk. Never waits.
+   * {@link #getFromMemory} reads; empty if it would wait for the disk. Never waits. The default,
+   * empty, is always safe.
    *
    * @throws CorruptValueException as {@link #digest}
    */
   default java.util.OptionalLong digestFromMemory(StorageKey key) {
-    return readsFromMemory(key) ? java.util.OptionalLong.of(digest(key)) : java.util.OptionalLong.empty();
+    return java.util.OptionalLong.empty();
   }
 
   /**

@@ -138,7 +138,6 @@ public final class CrashableStorage implements StorageEngine {
 
   @Override public Optional<VersionSet> get(StorageKey key) { return delegate.get(key); }
   @Override public long digest(StorageKey key) { return delegate.digest(key); }
-  @Override public boolean readsFromMemory(StorageKey key) { return delegate.readsFromMemory(key); }
   @Override public Optional<VersionSet> getFromMemory(StorageKey key) { return delegate.getFromMemory(key); }
   @Override public java.util.OptionalLong digestFromMemory(StorageKey key) { return delegate.digestFromMemory(key); }
   @Override public void scan(ScanRange range, ScanVisitor visitor) { delegate.scan(range, visitor); }

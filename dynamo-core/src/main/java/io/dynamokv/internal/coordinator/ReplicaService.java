@@ -86,31 +86,18 @@ public final class ReplicaService implements RequestHandler {
   /**
    * A replica write without a hint only queues a storage update ({@link StorageEngine#apply}
    * never waits for I/O); a put to coordinate queues its local update and sends requests; a ping
-   * only answers: these may be served on an I/O thread. So may a client's read of this node's
-   * copy, or of its digest, when the storage engine holds it in memory
-   * ({@link StorageEngine#readsFromMemory}), as most reads of a working set that fits its caches
-   * are. A hinted write is not, as hints are written in place, nor a read that may wait for the
-   * disk.
+   * only answers: these may be served on an I/O thread. A hinted write is not, as hints are
+   * written in place. A client's read of this node's copy is served there only if the storage
+   * engine finds it in memory, which {@link #handleWithoutBlocking} learns by reading it.
    */
   @Override
   public boolean servesWithoutBlocking(Message message) {
     WireMessage request = message instanceof Addressed a ? a.message() : (WireMessage) message;
     return switch (request.type()) {
       case PING, COORDINATE_PUT, RING_QUERY -> true;
-      case PRIMARY_GET -> readsFromMemory((PrimaryGet) request);
-      case PRIMARY_DIGEST -> readsFromMemory(((PrimaryDigest) request).read());
       case REPLICA_PUT -> ((ReplicaPut) request).hintFor().filter(o -> !o.equals(self)).isEmpty();
       default -> false;
     };
-  }
-
-  /** Whether a client's read of this node's copy would be answered from memory, without the disk. */
-  private boolean readsFromMemory(PrimaryGet g) {
-    try {
-      return storage.readsFromMemory(keySpaces.get().storageKey(g.store(), g.key().toArray()));
-    } catch (RuntimeException e) {
-      return false; // bad input, or no ring yet: the request executor answers it
-    }
   }
 
   /**

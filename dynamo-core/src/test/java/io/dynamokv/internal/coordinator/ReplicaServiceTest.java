@@ -6,12 +6,10 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.storage.memory.MemoryStorageEngine;
 import io.dynamokv.internal.wire.Ack;
-import io.dynamokv.internal.wire.Addressed;
 import io.dynamokv.internal.wire.CoordinateGet;
 import io.dynamokv.internal.wire.CoordinatePut;
 import io.dynamokv.internal.wire.Ping;
 import io.dynamokv.internal.wire.Pong;
-import io.dynamokv.internal.wire.PrimaryGet;
 import io.dynamokv.internal.wire.ReplicaGet;
 import io.dynamokv.internal.wire.ReplicaPut;
 import io.dynamokv.spi.PeerIdentity;
@@ -19,7 +17,6 @@ import io.dynamokv.spi.StorageEngine;
 import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.VersionSet;
 import io.dynamokv.spi.version.VersionVector;
-import java.lang.reflect.Proxy;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -65,23 +62,6 @@ class ReplicaServiceTest {
     assertThat(service.handle(new ReplicaPut("s", key, VERSIONS, Optional.empty())).join()).isEqualTo(new Ack());
     assertThat(storage.get(KEY_SPACE.storageKey("s", key))).contains(VERSIONS);
     assertThat(service.handle(new Ping(5)).join()).isEqualTo(new Pong(5, Optional.of(SELF)));
-  }
-
-  /**
-   * A client's read of this node's copy goes to the request executor unless the engine says it
-   * would be answered from memory: the I/O thread must not wait for the disk.
-   */
-  @Test
-  void aPrimaryReadIsServedWithoutBlockingOnlyFromMemory() {
-    PrimaryGet read = new PrimaryGet("s", new byte[] {7}, 3);
-    assertThat(service.servesWithoutBlocking(read)).as("the in-memory engine").isTrue();
-    assertThat(service.servesWithoutBlocking(new Addressed(SELF, read))).isTrue();
-    StorageEngine onDisk = (StorageEngine) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {StorageEngine.class}, (proxy, method, args) -> method.getName().equals("readsFromMemory")
-            ? Boolean.FALSE : method.invoke(storage, args));
-    assertThat(serviceOver(onDisk).servesWithoutBlocking(read)).as("a read that may wait for the disk").isFalse();
-    assertThat(service.servesWithoutBlocking(new PrimaryGet("s", new byte[0], 3)))
-        .as("a key that cannot be placed: the executor refuses it").isFalse();
   }
 
   /**

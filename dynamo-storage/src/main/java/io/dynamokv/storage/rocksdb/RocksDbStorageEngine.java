@@ -303,34 +303,9 @@ public final class RocksDbStorageEngine implements StorageEngine {
   }
 
   /**
-   * RocksDB's {@code KeyMayExist} reads only the memtables and the block cache: the key is in
-   * memory if it is found there (with its value), or if the filters rule it out.
-   */
-  @Override
-  public boolean readsFromMemory(StorageKey key) {
-    try {
-      enterWithoutWaiting();
-    } catch (StorageException closing) {
-      return false;
-    }
-    try {
-      Optional<Integer> storeId = storeIds.find(key.store());
-      if (storeId.isEmpty()) {
-        return true;
-      }
-      Holder<byte[]> value = new Holder<>();
-      return !db.keyMayExist(data, KeyLayout.dataKey(storeId.get(), key), value) || value.getValue() != null;
-    } catch (RuntimeException e) {
-      return false;
-    } finally {
-      exit();
-    }
-  }
-
-  /**
-   * One {@code KeyMayExist}, which reads the memtables and the block cache and hands back the value
-   * it finds there: where {@link #readsFromMemory} and then {@link #get} looked twice and copied
-   * the value twice.
+   * One {@code KeyMayExist}, which reads only the memtables and the block cache and hands back the
+   * value it finds there (a key its filters rule out is known absent): the lookup that decides
+   * whether the read can be made from memory is the read.
    */
   @Override
   public Optional<VersionSet> getFromMemory(StorageKey key) {

@@ -307,9 +307,7 @@ class NettyTransportTest {
         return m instanceof Ping;
       }
     };
-    try (NettyTransport inline = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
-        .ioThreads(1).handlerThreads(1).build())) {
-      inline.start(handler);
+    try (NettyTransport inline = oneThreadEach(handler)) {
       List<CompletableFuture<Message>> replies = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         replies.add(client.request(inline.localEndpoint(), new Ping(i), TIMEOUT));
@@ -352,9 +350,7 @@ class NettyTransportTest {
         return java.util.Optional.of(CompletableFuture.completedFuture(new Pong(-nonce)));
       }
     };
-    try (NettyTransport inline = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
-        .ioThreads(1).handlerThreads(1).build())) {
-      inline.start(handler);
+    try (NettyTransport inline = oneThreadEach(handler)) {
       List<CompletableFuture<Message>> replies = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         replies.add(client.request(inline.localEndpoint(), new Ping(i), TIMEOUT));
@@ -368,6 +364,14 @@ class NettyTransportTest {
       }
       assertThat(handled.get()).as("requests handed to the executor").isEqualTo(20);
     }
+  }
+
+  /** A server on one I/O thread and one request thread, serving with {@code handler}. */
+  private static NettyTransport oneThreadEach(RequestHandler handler) {
+    NettyTransport server = NettyTransport.create(NettyTransportConfig.newBuilder(Endpoint.of("127.0.0.1", 0))
+        .ioThreads(1).handlerThreads(1).build());
+    server.start(handler);
+    return server;
   }
 
   @Test

@@ -69,9 +69,16 @@ public final class MemoryStorageEngine implements StorageEngine {
     }
   }
 
+  /** Every read is from memory. */
   @Override
-  public boolean readsFromMemory(StorageKey key) {
-    return true;
+  public Optional<VersionSet> getFromMemory(StorageKey key) {
+    return Optional.of(get(key).orElse(VersionSet.EMPTY));
+  }
+
+  /** Every read is from memory. */
+  @Override
+  public java.util.OptionalLong digestFromMemory(StorageKey key) {
+    return java.util.OptionalLong.of(digest(key));
   }
 
   @Override
