@@ -21,13 +21,18 @@ public interface Coordination {
   /** Reads what {@code replica} alone holds for {@code key}: a diagnostic. */
   CompletableFuture<VersionSet> readReplica(String store, byte[] key, NodeId replica, Duration timeout);
 
-  /** Writes {@code value} (a delete if empty) over the versions {@code seen} covers, once W of N have it. */
+  /**
+   * Writes {@code value} (a delete if empty) over the versions {@code seen} covers, once W of N have
+   * it; completes with a set whose context is the key's after the write (its siblings may be left
+   * out: a coordinator elsewhere does not send them back).
+   */
   CompletableFuture<VersionSet> put(String store, byte[] key, VersionVector seen, Optional<byte[]> value, int n,
       int w, Duration timeout);
 
   /**
    * Applies {@code operation} (see {@code CrdtValues}) to the built-in type at {@code key}, at a
-   * replica, once W of N have the result; completes with the key's set after it.
+   * replica, once W of N have the result; completes with the key's set after it (its siblings only
+   * after an increment, whose answer is the count; otherwise they may be left out).
    */
   CompletableFuture<VersionSet> update(String store, byte[] key, byte[] operation, int n, int w, Duration timeout);
 

@@ -130,11 +130,13 @@ public abstract class ClusterScenarios {
     var written = cluster.await(cluster.sendFromClient(nodes.get(0), io.dynamokv.internal.wire.CoordinatePut.of(STORE, key,
         io.dynamokv.spi.version.VersionVector.EMPTY, java.util.Optional.of("milk".getBytes(StandardCharsets.UTF_8)),
         3, 2, 2000)));
-    VersionSet stored = ((io.dynamokv.internal.wire.CoordinatePutReply) written).versions();
-    assertThat(valuesOf(stored)).containsExactly("milk");
+    VersionSet replied = ((io.dynamokv.internal.wire.CoordinatePutReply) written).versions();
+    assertThat(replied.siblings()).as("the writer gets its context back, not its value").isEmpty();
     var read = cluster.await(cluster.sendFromClient(nodes.get(nodes.size() - 1),
         new io.dynamokv.internal.wire.CoordinateGet(STORE, key, 3, 2, 2000)));
-    assertThat(((io.dynamokv.internal.wire.ReplicaGetReply) read).versions()).isEqualTo(stored);
+    VersionSet stored = ((io.dynamokv.internal.wire.ReplicaGetReply) read).versions();
+    assertThat(valuesOf(stored)).containsExactly("milk");
+    assertThat(stored.context()).isEqualTo(replied.context());
     assertThat(get(store(nodes.get(1)), "dave").values()).containsExactly("milk");
     var absent = cluster.await(cluster.sendFromClient(nodes.get(1),
         new io.dynamokv.internal.wire.CoordinateGet(STORE, "nobody".getBytes(StandardCharsets.UTF_8), 3, 2, 2000)));

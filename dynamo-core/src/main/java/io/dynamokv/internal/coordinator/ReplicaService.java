@@ -4,6 +4,7 @@ import io.dynamokv.NodeId;
 import io.dynamokv.internal.KnownStores;
 import io.dynamokv.internal.Limits;
 import io.dynamokv.internal.OwnActor;
+import io.dynamokv.internal.crdt.CrdtValues;
 import io.dynamokv.internal.metrics.Latencies;
 import io.dynamokv.internal.ring.KeySpace;
 import io.dynamokv.internal.wire.Ack;
@@ -237,8 +238,10 @@ public final class ReplicaService implements RequestHandler {
         yield CompletableFuture.completedFuture(new SetDigest(digest));
       }
       case REPLICA_PUT -> replicaPut((ReplicaPut) request, keySpaces.get());
-      case COORDINATE_PUT -> coordinator.coordinateForwarded((CoordinatePut) request)
-          .thenApply(CoordinatePutReply::new);
+      case COORDINATE_PUT -> {
+        CoordinatePut put = (CoordinatePut) request;
+        yield coordinator.coordinateForwarded(put).thenApply(written -> new CoordinatePutReply(replyOf(put, written)));
+      }
       case COORDINATE_GET -> coordinator.coordinateGet((CoordinateGet) request).thenApply(ReplicaGetReply::new);
       case PRIMARY_GET -> coordinator.readAsPrimary((PrimaryGet) request).thenApply(ReplicaGetReply::new);
       case PRIMARY_DIGEST -> coordinator.digestAsPrimary(((PrimaryDigest) request).read()).thenApply(SetDigest::new);
@@ -277,5 +280,16 @@ public final class ReplicaService implements RequestHandler {
       return storage.putHint(owner.get(), key, p.versions()).thenApply(v -> new Ack());
     }
     return storage.update(key, actor.mergeInto(p.versions())).thenApply(v -> new Ack());
+  }
+
+  /**
+   * What the reply to a forwarded put carries of the key's set after it: the context, which is all
+   * a writer needs to write again, and the siblings only after a counter's increment, whose answer
+   * is the new count. Sending the siblings back would return every written value (and a map's or
+   * set's whole state after each operation) to the writer, who discards it.
+   */
+  static VersionSet replyOf(CoordinatePut put, VersionSet written) {
+    boolean stateAnswers = put.operation().map(op -> CrdtValues.answersWithState(op.toArray())).orElse(false);
+    return stateAnswers ? written : VersionSet.of(written.context(), List.of());
   }
 }

@@ -65,6 +65,29 @@ class ReplicaServiceTest {
   }
 
   /**
+   * A forwarded put is answered with the key's context alone, not the values it wrote back to
+   * its writer, nor a map's whole state after each operation; an increment with its state, whose
+   * count is the answer.
+   */
+  @Test
+  void aForwardedPutIsAnsweredWithItsContextAndAnIncrementWithItsState() {
+    byte[] key = {7};
+    VersionSet written = VERSIONS.put(VERSIONS.context(), ActorId.of(SELF, 1), new byte[100], 2);
+    VersionSet contextOnly = ReplicaService.replyOf(
+        CoordinatePut.of("s", key, VERSIONS.context(), Optional.of(new byte[100]), 3, 2, 1000), written);
+    assertThat(contextOnly.siblings()).isEmpty();
+    assertThat(contextOnly.context()).isEqualTo(written.context());
+    byte[] mapOp = io.dynamokv.internal.crdt.CrdtValues.mapUpdate(new io.dynamokv.internal.crdt.MapOps()
+        .setRegister(java.util.List.of(new io.dynamokv.internal.crdt.MapState.Field("f",
+            io.dynamokv.internal.crdt.MapState.FieldType.REGISTER)), new byte[] {1}));
+    assertThat(ReplicaService.replyOf(CoordinatePut.operation("s", key, mapOp, 3, 2, 1000, 9), written).siblings())
+        .isEmpty();
+    byte[] increment = io.dynamokv.internal.crdt.CrdtValues.increment(1);
+    assertThat(ReplicaService.replyOf(CoordinatePut.operation("s", key, increment, 3, 2, 1000, 9), written))
+        .isEqualTo(written);
+  }
+
+  /**
    * Issue #30, item 3: pages held up to their count of keys whatever their size, so a page of
    * large values outgrew the frame and the partition never moved. Pages are bounded by bytes
    * too, hold one key at least, and together still cover every key once.
