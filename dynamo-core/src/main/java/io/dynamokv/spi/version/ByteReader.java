@@ -158,6 +158,23 @@ public final class ByteReader {
     return readBytes(n, what);
   }
 
+  /**
+   * Reads a varint length, at most {@code maxLength}, and steps over that many bytes; returns
+   * where they start in the array, for a reader that keeps a view of them ({@link #array}).
+   */
+  int skipLengthPrefixed(String what, int maxLength) {
+    int n = readVarInt(what, " length", 0, Math.min(maxLength, remaining()));
+    need(n, what);
+    int start = pos;
+    pos += n;
+    return start;
+  }
+
+  /** The array read: for a reader in this package that keeps a view of it. */
+  byte[] array() {
+    return buf;
+  }
+
   /** Reads a varint length and that many bytes of well-formed UTF-8. */
   public String readString(String what, int maxBytes) {
     int start = pos;

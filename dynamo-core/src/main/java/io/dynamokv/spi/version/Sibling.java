@@ -30,19 +30,26 @@ public final class Sibling {
   static final Comparator<Sibling> SAME_DOT_TIE_BREAK =
       Comparator.comparing(Sibling::isTombstone)
           .thenComparingLong(Sibling::timestampMillis)
-          .thenComparing((a, b) -> Arrays.compareUnsigned(a.value, b.value));
+          .thenComparing((a, b) -> Arrays.compareUnsigned(a.value, a.offset, a.end(), b.value, b.offset, b.end()));
 
   private static final byte[] NO_BYTES = new byte[0];
 
   private final Dot dot;
+  // The value is length bytes of this array from offset: the whole array, unless the codec
+  // decoded the sibling from an array that it was given to keep (VersionSetCodec.decodeSharing).
   private final byte[] value;
+  private final int offset;
+  private final int length;
   private final boolean tombstone;
   private final long timestampMillis;
   private final long writeId;
 
-  private Sibling(Dot dot, byte[] value, boolean tombstone, long timestampMillis, long writeId) {
+  private Sibling(Dot dot, byte[] value, int offset, int length, boolean tombstone, long timestampMillis,
+      long writeId) {
     this.dot = Objects.requireNonNull(dot, "dot");
     this.value = value;
+    this.offset = offset;
+    this.length = length;
     this.tombstone = tombstone;
     this.timestampMillis = timestampMillis;
     this.writeId = writeId;
@@ -56,12 +63,21 @@ public final class Sibling {
   /** Returns a sibling holding a copy of {@code value}, from the write {@code writeId} (0: none). */
   public static Sibling value(Dot dot, byte[] value, long timestampMillis, long writeId) {
     Objects.requireNonNull(value, "value");
-    return new Sibling(dot, value.clone(), false, timestampMillis, writeId);
+    return new Sibling(dot, value.clone(), 0, value.length, false, timestampMillis, writeId);
   }
 
   /** Returns a sibling that takes {@code value} as it is: for the codec, which made the array. */
   static Sibling owned(Dot dot, byte[] value, long timestampMillis, long writeId) {
-    return new Sibling(dot, value, false, timestampMillis, writeId);
+    return new Sibling(dot, value, 0, value.length, false, timestampMillis, writeId);
+  }
+
+  /**
+   * Returns a sibling whose value is {@code length} bytes of {@code buf} from {@code offset},
+   * not copied: for the codec, decoding an array that its caller gave up.
+   */
+  static Sibling sharing(Dot dot, byte[] buf, int offset, int length, long timestampMillis, long writeId) {
+    Objects.checkFromIndexSize(offset, length, buf.length);
+    return new Sibling(dot, buf, offset, length, false, timestampMillis, writeId);
   }
 
   /** Returns a tombstone: the marker of a delete, which has no value. */
@@ -71,7 +87,7 @@ public final class Sibling {
 
   /** Returns a tombstone of the delete {@code writeId} (0: none). */
   public static Sibling tombstone(Dot dot, long timestampMillis, long writeId) {
-    return new Sibling(dot, NO_BYTES, true, timestampMillis, writeId);
+    return new Sibling(dot, NO_BYTES, 0, 0, true, timestampMillis, writeId);
   }
 
   /** Returns the id of the client write this sibling came from, or 0 if it names none. */
@@ -82,7 +98,15 @@ public final class Sibling {
   /** Returns whether {@code other} is a copy of the same client write: the same non-zero id and content. */
   boolean sameWriteAs(Sibling other) {
     return writeId != 0 && writeId == other.writeId && tombstone == other.tombstone
-        && Arrays.equals(value, other.value);
+        && sameBytes(other);
+  }
+
+  private boolean sameBytes(Sibling other) {
+    return Arrays.equals(value, offset, end(), other.value, other.offset, other.end());
+  }
+
+  private int end() {
+    return offset + length;
   }
 
   /** Returns the dot of the write that created this sibling. */
@@ -97,7 +121,7 @@ public final class Sibling {
 
   /** Returns a copy of the value's bytes (empty for a tombstone). */
   public byte[] value() {
-    return value.clone();
+    return Arrays.copyOfRange(value, offset, end());
   }
 
   /**
@@ -105,17 +129,17 @@ public final class Sibling {
    * (a built-in type's state is decoded at every operation on it).
    */
   public ByteReader valueReader() {
-    return new ByteReader(value);
+    return new ByteReader(value, offset, length);
   }
 
   /** Returns a read-only view of the value's bytes, without copying them. */
   public ByteBuffer valueView() {
-    return ByteBuffer.wrap(value).asReadOnlyBuffer();
+    return ByteBuffer.wrap(value, offset, length).slice().asReadOnlyBuffer();
   }
 
   /** Returns the value's length in bytes. */
   public int valueLength() {
-    return value.length;
+    return length;
   }
 
   /** Returns the coordinator's wall-clock time of the write, in milliseconds since the epoch. */
@@ -130,12 +154,16 @@ public final class Sibling {
         && tombstone == s.tombstone
         && timestampMillis == s.timestampMillis
         && writeId == s.writeId
-        && Arrays.equals(value, s.value);
+        && sameBytes(s);
   }
 
   @Override
   public int hashCode() {
-    return 31 * dot.hashCode() + Arrays.hashCode(value);
+    int h = 1;
+    for (int i = offset; i < end(); i++) {
+      h = 31 * h + value[i]; // as Arrays.hashCode of the value alone
+    }
+    return 31 * dot.hashCode() + h;
   }
 
   @Override
@@ -143,9 +171,9 @@ public final class Sibling {
     if (tombstone) {
       return dot + "=<deleted>";
     }
-    String shown = value.length <= 16
-        ? HexFormat.of().formatHex(value)
-        : HexFormat.of().formatHex(value, 0, 16) + "..(" + value.length + " bytes)";
+    String shown = length <= 16
+        ? HexFormat.of().formatHex(value, offset, end())
+        : HexFormat.of().formatHex(value, offset, offset + 16) + "..(" + length + " bytes)";
     return dot + "=" + shown;
   }
 }

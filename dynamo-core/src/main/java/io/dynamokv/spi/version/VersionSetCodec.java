@@ -114,11 +114,29 @@ public final class VersionSetCodec {
   }
 
   /**
+   * Decodes the version set {@code bytes} holds, its siblings' values left in the array rather
+   * than copied out: for an array made for the caller, such as a storage engine's read result,
+   * that nothing writes again. The set keeps the array alive.
+   *
+   * @throws DecodeException if the bytes are not a well-formed format-1 version set
+   */
+  public static VersionSet decodeSharing(byte[] bytes) {
+    ByteReader in = new ByteReader(bytes);
+    VersionSet set = readFrom(in, true);
+    in.expectEnd("version set");
+    return set;
+  }
+
+  /**
    * Reads one version set that {@link #writeTo} wrote, leaving the reader after it.
    *
    * @throws DecodeException if the bytes are not a well-formed format-1 version set
    */
   public static VersionSet readFrom(ByteReader in) {
+    return readFrom(in, false);
+  }
+
+  private static VersionSet readFrom(ByteReader in, boolean share) {
     int start = in.position();
     int format = in.readUnsignedByte("version set format");
     if (format != FORMAT_1) {
@@ -151,9 +169,14 @@ public final class VersionSetCodec {
         throw new DecodeException("sibling write id : 0 (expected: non-zero when flagged)", in.position() - 8);
       }
       long timestamp = in.readVarLong("sibling timestamp");
-      siblings.add((flags & TOMBSTONE) != 0
-          ? Sibling.tombstone(dot, timestamp, writeId)
-          : Sibling.owned(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp, writeId));
+      if ((flags & TOMBSTONE) != 0) {
+        siblings.add(Sibling.tombstone(dot, timestamp, writeId));
+      } else if (share) {
+        int valueAt = in.skipLengthPrefixed("sibling value", Integer.MAX_VALUE);
+        siblings.add(Sibling.sharing(dot, in.array(), valueAt, in.position() - valueAt, timestamp, writeId));
+      } else {
+        siblings.add(Sibling.owned(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp, writeId));
+      }
     }
     return VersionSet.trusted(context, siblings); // order, uniqueness and coverage checked above
   }

@@ -42,6 +42,28 @@ class VersionSetCodecTest {
     assertThat(VersionSetCodec.encode(VersionSetCodec.decode(bytes))).isEqualTo(bytes);
   }
 
+  /**
+   * A set decoded sharing its array is the set decoded with copies: equal, with equal hashes and
+   * values, read through every view of a sibling's bytes, and encoded back to the same bytes.
+   */
+  @Property
+  void aSetDecodedSharingItsArrayIsTheSetDecodedWithCopies(@ForAll("versionSets") VersionSet set) {
+    byte[] bytes = VersionSetCodec.encode(set);
+    VersionSet shared = VersionSetCodec.decodeSharing(bytes.clone());
+    assertThat(shared).isEqualTo(set).hasSameHashCodeAs(set);
+    assertThat(set).isEqualTo(shared);
+    assertThat(VersionSetCodec.encode(shared)).isEqualTo(bytes);
+    for (int i = 0; i < set.siblings().size(); i++) {
+      Sibling copied = set.siblings().get(i);
+      Sibling sharing = shared.siblings().get(i);
+      assertThat(sharing.value()).isEqualTo(copied.value());
+      assertThat(sharing.valueLength()).isEqualTo(copied.valueLength());
+      assertThat(sharing.valueView()).isEqualTo(copied.valueView());
+      assertThat(sharing.valueReader().readBytes(sharing.valueLength(), "value")).isEqualTo(copied.value());
+      assertThat(sharing.toString()).isEqualTo(copied.toString());
+    }
+  }
+
   @Property
   void contextsRoundTrip(@ForAll("versionSets") VersionSet set) {
     Context ctx = Context.of(set.context());

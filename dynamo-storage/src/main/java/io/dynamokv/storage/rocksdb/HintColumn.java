@@ -111,7 +111,7 @@ final class HintColumn {
       return Optional.empty();
     }
     try {
-      return Optional.of(VersionSetCodec.decode(held));
+      return Optional.of(VersionSetCodec.decodeSharing(held));
     } catch (DecodeException e) {
       log.error("ignoring a corrupt hint for {} of {}: {}", target, key, e.getMessage());
       return Optional.empty();
@@ -131,7 +131,7 @@ final class HintColumn {
         }
         StorageKey key = KeyLayout.decodeDataKey(store.get(), k, prefix.length);
         try {
-          out.add(new Hint(target, key, VersionSetCodec.decode(it.value())));
+          out.add(new Hint(target, key, VersionSetCodec.decodeSharing(it.value())));
         } catch (DecodeException e) {
           log.error("skipping a corrupt hint for {} of {}: {}", target, key, e.getMessage());
         }

@@ -99,6 +99,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
   private final RocksDB db;
   private final ColumnFamilyHandle data;
   private final HintColumn hintColumn;
+  private final MemoryDigests memoryDigests;
   private final ColumnFamilyHandle meta;
   private final WriteOptions writeOptions;
   private final WriteOptions syncWriteOptions;
@@ -168,6 +169,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     syncWriteOptions = track(new WriteOptions().setSync(true));
     storeIds = new StoreIds(db, meta, syncWriteOptions);
     hintColumn = new HintColumn(db, handles.get(3), writeOptions, storeIds, this::stripe);
+    memoryDigests = new MemoryDigests(db, data);
     leafCheckpoint = new LeafCheckpoint(db, data, handles.get(2), meta, syncWriteOptions, storeIds, leaves);
     boolean brandNew;
     try (RocksIterator it = db.newIterator(meta)) {
@@ -312,19 +314,25 @@ public final class RocksDbStorageEngine implements StorageEngine {
     return fromMemory(key, VersionSet.EMPTY, (dataKey, stored) -> decode(key, stored));
   }
 
-  /** Hashes the bytes {@code KeyMayExist} found in memory, as {@link #digest} hashes the stored bytes. */
+  /**
+   * Hashes the bytes {@code KeyMayExist} found in memory, as {@link #digest} hashes the stored
+   * bytes, read into this thread's buffers ({@link MemoryDigests}).
+   */
   @Override
   public OptionalLong digestFromMemory(StorageKey key) {
-    Optional<Long> digest = fromMemory(key, 0L, (dataKey, stored) -> UpdateBatch.digest(dataKey, stored, stored.length));
-    return digest.isEmpty() ? OptionalLong.empty() : OptionalLong.of(digest.get());
+    Optional<OptionalLong> digest = inMemory(key, OptionalLong.of(0), dataKey -> {
+      OptionalLong d = memoryDigests.digest(dataKey);
+      return d.isPresent() ? Optional.of(d) : Optional.empty();
+    });
+    return digest.orElse(OptionalLong.empty());
   }
 
   /**
-   * {@code read} of the key's data key and stored bytes, or {@code absent} for a key known
-   * absent, if the memtables and the block cache tell; empty if finding out would read a table
-   * file (or the engine is closing).
+   * {@code lookUp} of the key's data key, or {@code absent} for a key of a store never written;
+   * empty if the lookup is (finding out would read a table file), it fails (the read on a
+   * request thread reports it), or the engine is closing.
    */
-  private <T> Optional<T> fromMemory(StorageKey key, T absent, java.util.function.BiFunction<byte[], byte[], T> read) {
+  private <T> Optional<T> inMemory(StorageKey key, T absent, java.util.function.Function<byte[], Optional<T>> lookUp) {
     Objects.requireNonNull(key, "key");
     try {
       enterWithoutWaiting();
@@ -336,27 +344,30 @@ public final class RocksDbStorageEngine implements StorageEngine {
       if (storeId.isEmpty()) {
         return Optional.of(absent);
       }
-      byte[] dataKey = KeyLayout.dataKey(storeId.get(), key);
-      Holder<byte[]> value = new Holder<>();
-      boolean mayExist;
-      try {
-        mayExist = db.keyMayExist(data, dataKey, value);
-      } catch (RuntimeException e) {
-        return Optional.empty(); // the read on a request thread reports it
-      }
-      if (!mayExist) {
-        return Optional.of(absent);
-      }
-      byte[] stored = value.getValue();
-      return stored == null ? Optional.empty() : Optional.of(read.apply(dataKey, stored));
+      return lookUp.apply(KeyLayout.dataKey(storeId.get(), key));
+    } catch (RuntimeException e) {
+      return Optional.empty();
     } finally {
       exit();
     }
   }
 
+  /** The set {@code KeyMayExist} finds in memory, {@code absent} if it rules the key out, else empty. */
+  private <T> Optional<T> fromMemory(StorageKey key, T absent, java.util.function.BiFunction<byte[], byte[], T> read) {
+    return inMemory(key, absent, dataKey -> {
+      Holder<byte[]> value = new Holder<>();
+      if (!db.keyMayExist(data, dataKey, value)) {
+        return Optional.of(absent);
+      }
+      byte[] stored = value.getValue();
+      return stored == null ? Optional.empty() : Optional.of(read.apply(dataKey, stored));
+    });
+  }
+
+  /** Decodes the bytes RocksDB returned: an array of their own, which the set may keep. */
   private static VersionSet decode(StorageKey key, byte[] stored) {
     try {
-      return VersionSetCodec.decode(stored);
+      return VersionSetCodec.decodeSharing(stored);
     } catch (DecodeException e) {
       throw new CorruptValueException(key, e);
     }
@@ -404,7 +415,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
           StorageKey key = KeyLayout.decodeDataKey(range.store(), k, 0);
           VersionSet versions;
           try {
-            versions = VersionSetCodec.decode(it.value());
+            versions = VersionSetCodec.decodeSharing(it.value()); // a new array each call
           } catch (DecodeException e) {
             log.error("scan of {} skips a corrupt value: {}", key, e.getMessage());
             continue;

@@ -67,6 +67,30 @@ class RocksDbStorageEngineTest extends StorageEngineContract {
   }
 
   /**
+   * A digest read from memory into the I/O thread's buffers is the stored set's digest whatever
+   * its size: smaller than the first buffer, larger (the buffer grows), and larger than any
+   * buffer (read into an array of its own); a key never written digests to 0.
+   */
+  @Test
+  void digestsFromMemoryMatchTheStoredSetsOfEverySize() {
+    KeySpace keys = new KeySpace(64);
+    RocksDbConfig config = RocksDbConfig.newBuilder(dir.resolve("digests")).build();
+    try (RocksDbStorageEngine e = RocksDbStorageEngine.open(config)) {
+      int[] sizes = {0, 100, 20_000, 40_000, MemoryDigests.LARGEST_BUFFERED + 1000, 100};
+      for (int i = 0; i < sizes.length; i++) {
+        byte[] value = new byte[sizes[i]];
+        java.util.Arrays.fill(value, (byte) i);
+        StorageKey k = keys.storageKey("s", ("sized-" + i).getBytes(StandardCharsets.UTF_8));
+        e.apply(k, v -> v.put(v.context(), ACTOR, value, 1)).durable().join();
+        assertThat(e.digestFromMemory(k)).as("a set of %d value bytes", sizes[i]).hasValue(e.digest(k));
+        assertThat(e.getFromMemory(k)).contains(e.get(k).orElseThrow());
+      }
+      StorageKey never = keys.storageKey("s", "never".getBytes(StandardCharsets.UTF_8));
+      assertThat(e.digestFromMemory(never)).hasValue(0);
+    }
+  }
+
+  /**
    * A dropped store's name is gone from the metadata, so it costs nothing across a restart; its id
    * is not given to the next new store, so nothing left of it could ever read as that store's.
    */
