@@ -14,7 +14,11 @@ public interface Codec<V> {
   /** Encodes {@code value}; throws {@link CodecException} if it cannot. */
   byte[] encode(V value);
 
-  /** Decodes {@code bytes}; throws {@link CodecException} if they are not a value. */
+  /**
+   * Decodes {@code bytes}; throws {@link CodecException} if they are not a value. The array is
+   * the codec's to read during the call only: it may be the read's own, so the codec must not
+   * change it, and copies what its value keeps of it (as {@link #bytes()} does).
+   */
   V decode(byte[] bytes);
 
   /** Values are byte arrays, stored as they are (copied). */

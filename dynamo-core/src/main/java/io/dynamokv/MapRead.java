@@ -41,7 +41,7 @@ public final class MapRead {
 
   /** Returns the register {@code name}, decoded, if present. */
   public <V> Optional<V> register(String name, Codec<V> codec) {
-    return field(name, MapState.FieldType.REGISTER).map(r -> codec.decode(((RegisterState) r).value()));
+    return field(name, MapState.FieldType.REGISTER).map(r -> ((RegisterState) r).decodeValue(codec::decode));
   }
 
   /** Returns the counter {@code name} (0 if absent). */

@@ -109,10 +109,11 @@ public final class MapOps {
       for (int j = 0; j < depth; j++) {
         String name = in.readString("field name", 64 * 1024);
         int type = in.readUnsignedByte("field type");
-        if (type >= MapState.FieldType.values().length) {
+        MapState.FieldType t = MapState.FieldType.ofTag(type);
+        if (t == null) {
           throw new DecodeException("field type : " + type, in.position() - 1);
         }
-        path.add(new MapState.Field(name, MapState.FieldType.values()[type]));
+        path.add(new MapState.Field(name, t));
       }
       int kind = in.readUnsignedByte("map operation");
       state = updated(state, path, 0, kind, in, actor, now);

@@ -33,6 +33,14 @@ public final class MapState implements Crdt<MapState> {
   public enum FieldType {
     REGISTER, COUNTER, SET, FLAG, MAP;
 
+    /** Every type, by tag: {@code values()} copies its array at each call, once a field decoded. */
+    private static final FieldType[] BY_TAG = values();
+
+    /** Returns the type whose tag is {@code tag}, or null if none is. */
+    static FieldType ofTag(int tag) {
+      return tag >= 0 && tag < BY_TAG.length ? BY_TAG[tag] : null;
+    }
+
     Crdt<?> empty() {
       return switch (this) {
         case REGISTER -> RegisterState.EMPTY;
@@ -265,11 +273,11 @@ public final class MapState implements Crdt<MapState> {
     for (int i = 0; i < n; i++) {
       String name = in.readString("field name", 64 * 1024);
       int type = in.readUnsignedByte("field type");
-      if (type >= FieldType.values().length) {
+      FieldType t = FieldType.ofTag(type);
+      if (t == null) {
         throw new io.dynamokv.spi.version.DecodeException("field type : " + type + " (expected: 0.."
             + (FieldType.values().length - 1) + ")", in.position() - 1);
       }
-      FieldType t = FieldType.values()[type];
       SortedMap<Dot, Crdt<?>> versions = new TreeMap<>();
       int m = in.readCount("field dots", 12);
       for (int j = 0; j < m; j++) {

@@ -40,6 +40,15 @@ public final class RegisterState implements Crdt<RegisterState> {
     return value.clone();
   }
 
+  /**
+   * Returns {@code decode} applied to the value's bytes themselves, not a copy: for a codec that
+   * reads them once (a map read decodes each register it returns, and a copy first made every
+   * field's bytes twice). The decoder must neither change nor keep the array.
+   */
+  public <V> V decodeValue(java.util.function.Function<byte[], V> decode) {
+    return decode.apply(value);
+  }
+
   /** Whether it was ever written. */
   public boolean isWritten() {
     return actor != null;
