@@ -1,9 +1,8 @@
 package io.dynamokv.storage.rocksdb;
 
 import java.nio.ByteBuffer;
-import java.util.OptionalLong;
+import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.Holder;
 import org.rocksdb.KeyMayExist;
 import org.rocksdb.RocksDB;
 
@@ -14,12 +13,11 @@ import org.rocksdb.RocksDB;
  * primary for its set and another for its digest, so on a read-heavy node every other read was
  * one array of a whole set, garbage at once.
  *
- * <p>The transport's I/O threads call it; each keeps its buffers while it lives. A set larger
- * than {@link #LARGEST_BUFFERED} (rare) is read into an array of its own.
+ * <p>The transport's I/O threads call it; each keeps its buffers while it lives.
  */
 final class MemoryDigests {
 
-  /** The largest set digested from this thread's buffers; larger ones are rare and allocate. */
+  /** The largest set digested from this thread's buffers; a larger one is left to a request thread. */
   static final int LARGEST_BUFFERED = 256 << 10;
   private static final int FIRST_BUFFER_BYTES = 16 << 10;
   private static final int KEY_BUFFER_BYTES = 4 << 10;
@@ -42,45 +40,42 @@ final class MemoryDigests {
 
   /**
    * Returns the digest of the set stored at {@code dataKey} if the memtables and the block cache
-   * hold it, 0 if the key is known absent, or empty if finding out would read a table file.
+   * hold it, 0 if the key is known absent; empty if finding out would read a table file, if the
+   * lookup fails (the read on a request thread reports it), or if the set is larger than
+   * {@link #LARGEST_BUFFERED} (rare: a request thread digests it).
    */
-  OptionalLong digest(byte[] dataKey) {
+  Optional<Long> digest(byte[] dataKey) {
     Buffers b = buffers.get();
     if (dataKey.length > b.key.capacity()) {
-      return digestAllocating(dataKey);
+      return Optional.empty(); // longer than any key the node's limits let in
     }
     b.key.clear();
     b.key.put(dataKey).flip();
     b.value.clear();
-    KeyMayExist found = db.keyMayExist(data, b.key, b.value);
+    KeyMayExist found;
+    try {
+      found = db.keyMayExist(data, b.key, b.value);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
     switch (found.exists) {
       case kNotExist:
-        return OptionalLong.of(0);
+        return Optional.of(0L);
       case kExistsWithoutValue:
-        return OptionalLong.empty();
+        return Optional.empty();
       default:
         break;
     }
     int length = found.valueLength;
     if (length > b.value.capacity()) {
-      if (length <= LARGEST_BUFFERED) {
-        b.value = ByteBuffer.allocateDirect(Math.max(length, b.value.capacity() * 2));
+      if (length > LARGEST_BUFFERED) {
+        return Optional.empty();
       }
-      return digestAllocating(dataKey); // this once: the next set this size fits
-    }
-    if (length > b.copy.length) {
+      b.value = ByteBuffer.allocateDirect(Math.max(length, b.value.capacity() * 2));
       b.copy = new byte[b.value.capacity()];
+      return digest(dataKey); // again, into the grown buffer
     }
     b.value.get(0, b.copy, 0, length);
-    return OptionalLong.of(UpdateBatch.digest(dataKey, b.copy, length));
-  }
-
-  private OptionalLong digestAllocating(byte[] dataKey) {
-    Holder<byte[]> value = new Holder<>();
-    if (!db.keyMayExist(data, dataKey, value)) {
-      return OptionalLong.of(0);
-    }
-    byte[] stored = value.getValue();
-    return stored == null ? OptionalLong.empty() : OptionalLong.of(UpdateBatch.digest(dataKey, stored, stored.length));
+    return Optional.of(UpdateBatch.digest(dataKey, b.copy, length));
   }
 }

@@ -311,7 +311,18 @@ public final class RocksDbStorageEngine implements StorageEngine {
    */
   @Override
   public Optional<VersionSet> getFromMemory(StorageKey key) {
-    return fromMemory(key, VersionSet.EMPTY, (dataKey, stored) -> decode(key, stored));
+    return inMemory(key, VersionSet.EMPTY, dataKey -> {
+      Holder<byte[]> value = new Holder<>();
+      try {
+        if (!db.keyMayExist(data, dataKey, value)) {
+          return Optional.of(VersionSet.EMPTY);
+        }
+      } catch (RuntimeException e) {
+        return Optional.empty(); // the read on a request thread reports it
+      }
+      byte[] stored = value.getValue();
+      return stored == null ? Optional.empty() : Optional.of(decode(key, stored));
+    });
   }
 
   /**
@@ -320,17 +331,13 @@ public final class RocksDbStorageEngine implements StorageEngine {
    */
   @Override
   public OptionalLong digestFromMemory(StorageKey key) {
-    Optional<OptionalLong> digest = inMemory(key, OptionalLong.of(0), dataKey -> {
-      OptionalLong d = memoryDigests.digest(dataKey);
-      return d.isPresent() ? Optional.of(d) : Optional.empty();
-    });
-    return digest.orElse(OptionalLong.empty());
+    Optional<Long> digest = inMemory(key, 0L, memoryDigests::digest);
+    return digest.isPresent() ? OptionalLong.of(digest.get()) : OptionalLong.empty();
   }
 
   /**
    * {@code lookUp} of the key's data key, or {@code absent} for a key of a store never written;
-   * empty if the lookup is (finding out would read a table file), it fails (the read on a
-   * request thread reports it), or the engine is closing.
+   * empty if the engine is closing, or if the lookup is (finding out would read a table file).
    */
   private <T> Optional<T> inMemory(StorageKey key, T absent, java.util.function.Function<byte[], Optional<T>> lookUp) {
     Objects.requireNonNull(key, "key");
@@ -341,27 +348,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
     try {
       Optional<Integer> storeId = storeIds.find(key.store());
-      if (storeId.isEmpty()) {
-        return Optional.of(absent);
-      }
-      return lookUp.apply(KeyLayout.dataKey(storeId.get(), key));
-    } catch (RuntimeException e) {
-      return Optional.empty();
+      return storeId.isEmpty() ? Optional.of(absent) : lookUp.apply(KeyLayout.dataKey(storeId.get(), key));
     } finally {
       exit();
     }
-  }
-
-  /** The set {@code KeyMayExist} finds in memory, {@code absent} if it rules the key out, else empty. */
-  private <T> Optional<T> fromMemory(StorageKey key, T absent, java.util.function.BiFunction<byte[], byte[], T> read) {
-    return inMemory(key, absent, dataKey -> {
-      Holder<byte[]> value = new Holder<>();
-      if (!db.keyMayExist(data, dataKey, value)) {
-        return Optional.of(absent);
-      }
-      byte[] stored = value.getValue();
-      return stored == null ? Optional.empty() : Optional.of(read.apply(dataKey, stored));
-    });
   }
 
   /** Decodes the bytes RocksDB returned: an array of their own, which the set may keep. */

@@ -116,6 +116,8 @@ class RocksDbDurabilityTest {
           .isInstanceOf(CorruptValueException.class)
           .hasMessageContaining("carts/p" + bad.partition())
           .satisfies(e -> assertThat(((CorruptValueException) e).key()).isEqualTo(bad));
+      assertThatThrownBy(() -> engine.getFromMemory(bad)).as("its block cached by the read: from memory, on an I/O thread")
+          .isInstanceOf(CorruptValueException.class);
       assertThat(engine.get(good)).isPresent();
       List<StorageKey> scanned = new ArrayList<>();
       for (int p = 0; p < KEY_SPACE.partitions(); p++) {
