@@ -59,7 +59,7 @@ public interface StorageEngine extends AutoCloseable {
    * @throws CorruptValueException if the engine decodes the stored bytes and they do not decode
    */
   default long digest(StorageKey key) {
-    return get(key).map(set -> SegmentDigest.of(key, VersionSetCodec.encode(set))).orElse(0L);
+    return get(key).map(set -> SegmentDigest.of(key, set)).orElse(0L);
   }
 
   /**

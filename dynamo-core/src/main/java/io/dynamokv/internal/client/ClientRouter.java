@@ -28,10 +28,8 @@ import io.dynamokv.spi.Scheduler;
 import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Transport;
 import io.dynamokv.spi.TransportException;
-import io.dynamokv.spi.version.ByteWriter;
 import io.dynamokv.spi.version.SegmentDigest;
 import io.dynamokv.spi.version.VersionSet;
-import io.dynamokv.spi.version.VersionSetCodec;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,10 +65,6 @@ import java.util.function.IntFunction;
 final class ClientRouter implements Coordination {
 
   private final Transport transport;
-  /** Each thread's buffer for the encoding of a read set, whose digest is checked. */
-  private static final ThreadLocal<ByteWriter> ENCODING = ThreadLocal.withInitial(() -> new ByteWriter(4096));
-  private static final int KEEP_ENCODING_BYTES = 64 << 10;
-
   private final Scheduler scheduler;
   private final ReadSpeculation speculation = new ReadSpeculation();
   private final RingFollower ring;
@@ -229,7 +223,7 @@ final class ClientRouter implements Coordination {
       if (digests.length == 1) {
         return true;
       }
-      long own = set.isEmpty() ? 0 : digestOf(key, set);
+      long own = SegmentDigest.of(key, set);
       for (int i = 0; i < digests.length; i++) {
         if (i != whole && digests[i] != own) {
           return false;
@@ -254,23 +248,6 @@ final class ClientRouter implements Coordination {
       }
       end(null, directReadsMissed);
     }
-  }
-
-  /**
-   * Returns the digest a replica's storage engine makes of {@code set} at {@code key}: of its
-   * encoding, made in this thread's buffer rather than an array a read.
-   */
-  private static long digestOf(StorageKey key, VersionSet set) {
-    ByteWriter out = ENCODING.get();
-    out.reset();
-    VersionSetCodec.writeTo(out, set);
-    byte[] k = new byte[key.keyLength()];
-    key.copyKeyTo(k, 0);
-    long digest = SegmentDigest.of(k, 0, k.length, out.array(), out.size());
-    if (out.capacity() > KEEP_ENCODING_BYTES) {
-      ENCODING.remove(); // a rare large set: its buffer is not kept
-    }
-    return digest;
   }
 
   /**

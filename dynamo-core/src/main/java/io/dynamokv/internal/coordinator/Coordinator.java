@@ -43,7 +43,6 @@ import io.dynamokv.spi.Update;
 import io.dynamokv.spi.version.ActorId;
 import io.dynamokv.spi.version.SegmentDigest;
 import io.dynamokv.spi.version.VersionSet;
-import io.dynamokv.spi.version.VersionSetCodec;
 import io.dynamokv.spi.version.VersionVector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -317,7 +316,7 @@ public final class Coordinator implements Coordination {
         continue;
       }
       if (expected == null) {
-        expected = digestOf(sk, mine);
+        expected = SegmentDigest.of(sk, mine); // what a replica holding the same answers
       }
       readDigest(quorum, replies, own, mine, new ReplicaDigest(new ReplicaGet(store, key)), sk, target, spares,
           attempt, expected);
@@ -393,10 +392,6 @@ public final class Coordinator implements Coordination {
     quorum.failed(target, failure != null ? describe(failure) : "unexpected reply " + reply);
   }
 
-  /** The digest a replica holding {@code set} answers a {@link ReplicaDigest} with. */
-  private static long digestOf(StorageKey sk, VersionSet set) {
-    return set.isEmpty() ? 0 : SegmentDigest.of(sk, VersionSetCodec.encode(set));
-  }
 
   /**
    * Asks {@code target} for the digest of its copy: if it is {@code expected} (the digest of

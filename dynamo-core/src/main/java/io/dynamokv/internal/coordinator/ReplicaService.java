@@ -289,7 +289,8 @@ public final class ReplicaService implements RequestHandler {
    * set's whole state after each operation) to the writer, who discards it.
    */
   static VersionSet replyOf(CoordinatePut put, VersionSet written) {
-    boolean stateAnswers = put.operation().map(op -> CrdtValues.answersWithState(op.toArray())).orElse(false);
-    return stateAnswers ? written : VersionSet.of(written.context(), List.of());
+    boolean counted = put.operation().map(op -> CrdtValues.typeOf(op.toArray()) == CrdtValues.Type.COUNTER)
+        .orElse(false);
+    return counted ? written : VersionSet.of(written.context(), List.of());
   }
 }

@@ -91,14 +91,6 @@ public final class CrdtValues {
     return op.length == 0 || op[0] != INCREMENT;
   }
 
-  /**
-   * Whether the writer of {@code op} is answered with the state after it: only an increment, whose
-   * answer is the new count; other operations answer with nothing.
-   */
-  public static boolean answersWithState(byte[] op) {
-    return op.length > 0 && op[0] == INCREMENT;
-  }
-
   /** Returns the type an operation applies to. */
   public static Type typeOf(byte[] op) {
     return switch (op.length == 0 ? 0 : op[0]) {

@@ -34,6 +34,26 @@ public final class SegmentDigest {
   }
 
   /**
+   * The digest of {@code key} holding {@code set}, as {@link #of(StorageKey, byte[])} of its
+   * encoding, which is made in this thread's buffer rather than an array of its own; 0 for the
+   * empty set, which is what a replica holding nothing of the key adds to its leaf.
+   */
+  public static long of(StorageKey key, VersionSet set) {
+    if (set.isEmpty()) {
+      return 0;
+    }
+    ByteWriter out = VersionSetCodec.scratch();
+    try {
+      VersionSetCodec.writeTo(out, set);
+      byte[] k = new byte[key.keyLength()];
+      key.copyKeyTo(k, 0);
+      return of(k, 0, k.length, out.array(), out.size());
+    } finally {
+      VersionSetCodec.release(out);
+    }
+  }
+
+  /**
    * The same digest, for a key whose bytes are {@code keyLength} bytes of {@code keyBytes} from
    * {@code keyOffset} and an encoding that is the first {@code encodedLength} bytes of
    * {@code encoded}: a storage engine holding the key inside its own layout, and the encoding in

@@ -66,16 +66,11 @@ public final class Sibling {
     return new Sibling(dot, value.clone(), 0, value.length, false, timestampMillis, writeId);
   }
 
-  /** Returns a sibling that takes {@code value} as it is: for the codec, which made the array. */
-  static Sibling owned(Dot dot, byte[] value, long timestampMillis, long writeId) {
-    return new Sibling(dot, value, 0, value.length, false, timestampMillis, writeId);
-  }
-
   /**
-   * Returns a sibling whose value is {@code length} bytes of {@code buf} from {@code offset},
-   * not copied: for the codec, decoding an array that its caller gave up.
+   * Returns a sibling whose value is {@code length} bytes of {@code buf} from {@code offset}, not
+   * copied: for the codec, which made the array or was given it to keep.
    */
-  static Sibling sharing(Dot dot, byte[] buf, int offset, int length, long timestampMillis, long writeId) {
+  static Sibling owned(Dot dot, byte[] buf, int offset, int length, long timestampMillis, long writeId) {
     Objects.checkFromIndexSize(offset, length, buf.length);
     return new Sibling(dot, buf, offset, length, false, timestampMillis, writeId);
   }

@@ -48,14 +48,27 @@ public final class VersionSetCodec {
 
   /** Encodes {@code set} in format 1. */
   public static byte[] encode(VersionSet set) {
+    ByteWriter out = scratch();
+    try {
+      writeTo(out, set);
+      return out.toByteArray();
+    } finally {
+      release(out);
+    }
+  }
+
+  /** This thread's encoding buffer, emptied; {@link #release} it after use. */
+  static ByteWriter scratch() {
     ByteWriter out = SCRATCH.get();
     out.reset();
-    writeTo(out, set);
-    byte[] encoded = out.toByteArray();
+    return out;
+  }
+
+  /** Done with this thread's buffer: a large value's is not kept for every later small one. */
+  static void release(ByteWriter out) {
     if (out.capacity() > MAX_SCRATCH_BYTES) {
-      SCRATCH.remove(); // a large value: do not keep its buffer for every later small one
+      SCRATCH.remove();
     }
-    return encoded;
   }
 
   // Each encode writes into its thread's buffer and copies out the exact bytes: one array per
@@ -107,10 +120,7 @@ public final class VersionSetCodec {
    * @throws DecodeException if those bytes are not a well-formed format-1 version set
    */
   public static VersionSet decode(byte[] buf, int offset, int length) {
-    ByteReader in = new ByteReader(buf, offset, length);
-    VersionSet set = readFrom(in);
-    in.expectEnd("version set");
-    return set;
+    return decodeAll(new ByteReader(buf, offset, length), false);
   }
 
   /**
@@ -121,8 +131,11 @@ public final class VersionSetCodec {
    * @throws DecodeException if the bytes are not a well-formed format-1 version set
    */
   public static VersionSet decodeSharing(byte[] bytes) {
-    ByteReader in = new ByteReader(bytes);
-    VersionSet set = readFrom(in, true);
+    return decodeAll(new ByteReader(bytes), true);
+  }
+
+  private static VersionSet decodeAll(ByteReader in, boolean share) {
+    VersionSet set = readFrom(in, share);
     in.expectEnd("version set");
     return set;
   }
@@ -173,9 +186,10 @@ public final class VersionSetCodec {
         siblings.add(Sibling.tombstone(dot, timestamp, writeId));
       } else if (share) {
         int valueAt = in.skipLengthPrefixed("sibling value", Integer.MAX_VALUE);
-        siblings.add(Sibling.sharing(dot, in.array(), valueAt, in.position() - valueAt, timestamp, writeId));
+        siblings.add(Sibling.owned(dot, in.array(), valueAt, in.position() - valueAt, timestamp, writeId));
       } else {
-        siblings.add(Sibling.owned(dot, in.readLengthPrefixed("sibling value", Integer.MAX_VALUE), timestamp, writeId));
+        byte[] value = in.readLengthPrefixed("sibling value", Integer.MAX_VALUE);
+        siblings.add(Sibling.owned(dot, value, 0, value.length, timestamp, writeId));
       }
     }
     return VersionSet.trusted(context, siblings); // order, uniqueness and coverage checked above

@@ -11,7 +11,6 @@ import io.dynamokv.spi.StorageKey;
 import io.dynamokv.spi.Update;
 import io.dynamokv.spi.version.SegmentDigest;
 import io.dynamokv.spi.version.VersionSet;
-import io.dynamokv.spi.version.VersionSetCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,12 +99,12 @@ public final class MemoryStorageEngine implements StorageEngine {
         if (after.equals(before)) {
           return Update.done(before);
         }
-        long delta = before.isEmpty() ? 0 : SegmentDigest.of(key, VersionSetCodec.encode(before));
+        long delta = SegmentDigest.of(key, before);
         if (after.isEmpty()) {
           data.remove(key);
           keysPerStore.computeIfPresent(key.store(), (s, n) -> n == 1 ? null : n - 1);
         } else {
-          delta ^= SegmentDigest.of(key, VersionSetCodec.encode(after));
+          delta ^= SegmentDigest.of(key, after);
           if (data.put(key, after) == null) {
             keysPerStore.merge(key.store(), 1L, Long::sum);
           }
